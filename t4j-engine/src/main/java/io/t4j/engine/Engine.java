@@ -1,0 +1,129 @@
+package io.t4j.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.global.torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that starts libtorch and owns the thread policy. Every entry point (models, tokenizers, data
+ * loaders, CLI) calls {@link #init()} before its first native call; later calls are free.
+ *
+ * <p>What it does, in order (each step fixes a failure measured on this project's machines):
+ * <ol>
+ *   <li>Turns off DJL's telemetry ({@code OPT_OUT_TRACKING=true}) unless the user set it.</li>
+ *   <li>Sets the OpenMP wait policy in the process environment <em>before</em> libgomp is loaded
+ *       ({@code GOMP_SPINCOUNT=0}, {@code OMP_WAIT_POLICY=PASSIVE}, unless already set). On 2 cores libtorch's
+ *       OpenMP pool and OpenBLAS's own pool otherwise spin against each other: a small training step was 40x
+ *       slower.</li>
+ *   <li>Extracts the libtorch natives into the JavaCPP cache before loading them, which avoids a SIGSEGV on a
+ *       cold cache when another libtorch is installed system-wide.</li>
+ *   <li>Sets libtorch's intra-op thread count: {@code T4J_NUM_THREADS} (env) or {@code t4j.threads} (system
+ *       property), else the number of available cores.</li>
+ * </ol>
+ */
+public final class Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static volatile boolean initialized;
+
+    private Engine() {}
+
+    /** Starts libtorch once with the thread policy above. Safe to call from any thread, any number of times. */
+    public static void init() {
+        if (initialized) {
+            return;
+        }
+        synchronized (Engine.class) {
+            if (initialized) {
+                return;
+            }
+            if (System.getProperty("OPT_OUT_TRACKING") == null) {
+                System.setProperty("OPT_OUT_TRACKING", "true");
+            }
+            setEnvIfAbsent("GOMP_SPINCOUNT", "0");
+            setEnvIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+            setEnvIfAbsent("OPT_OUT_TRACKING", "true");
+            try {
+                Loader.cacheResources(torch.class, "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("could not extract the libtorch natives into the JavaCPP cache", e);
+            }
+            int threads = numThreads();
+            torch.set_num_threads(threads);
+            LOG.debug("libtorch started with {} intra-op threads", threads);
+            initialized = true;
+        }
+    }
+
+    /** The libtorch version string, e.g. {@code 2.10.0}. */
+    public static String torchVersion() {
+        init();
+        var m = java.util.regex.Pattern.compile("TORCH_VERSION=([^,\\s]+)").matcher(torch.show_config().getString());
+        return m.find() ? m.group(1) : "unknown";
+    }
+
+    /** The configured intra-op thread count (see class comment). */
+    public static int numThreads() {
+        String configured = System.getenv("T4J_NUM_THREADS");
+        if (configured == null) {
+            configured = System.getProperty("t4j.threads");
+        }
+        if (configured != null) {
+            try {
+                int n = Integer.parseInt(configured.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the error below
+            }
+            throw new IllegalArgumentException("T4J_NUM_THREADS / t4j.threads must be a positive integer, got '" + configured + "'");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** A one-line summary of the thread settings, recorded by benchmarks. */
+    public static String threadSettings() {
+        init();
+        return "intra_op=" + torch.get_num_threads()
+                + " GOMP_SPINCOUNT=" + getEnv("GOMP_SPINCOUNT")
+                + " OMP_WAIT_POLICY=" + getEnv("OMP_WAIT_POLICY")
+                + " OPENBLAS_NUM_THREADS=" + getEnv("OPENBLAS_NUM_THREADS");
+    }
+
+    /** Reads the live process environment (which {@link System#getenv} does not see after setenv). */
+    private static String getEnv(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            var getenv = Linker.nativeLinker().downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("getenv").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+            var value = (java.lang.foreign.MemorySegment) getenv.invokeExact(arena.allocateFrom(name));
+            return value.address() == 0 ? null : value.reinterpret(Long.MAX_VALUE).getString(0);
+        } catch (Throwable e) {
+            return System.getenv(name);
+        }
+    }
+
+    /** libc setenv(name, value, overwrite=0): an environment variable the user set always wins. */
+    private static void setEnvIfAbsent(String name, String value) {
+        if (System.getenv(name) != null) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle setenv = Linker.nativeLinker().downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            int rc = (int) setenv.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 0);
+            if (rc != 0) {
+                LOG.warn("setenv({}) failed; set {}={} in the environment for best CPU performance", name, name, value);
+            }
+        } catch (Throwable e) {
+            LOG.warn("could not set {} ({}); set {}={} in the environment for best CPU performance", name, e, name, value);
+        }
+    }
+}
