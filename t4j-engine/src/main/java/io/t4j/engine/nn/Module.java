@@ -54,8 +54,29 @@ public abstract class Module {
         return Collections.unmodifiableMap(children);
     }
 
+    /** This module and every descendant, keyed by dotted path ("" for this module), depth-first in registration order. */
+    public final Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        visitModules("", out);
+        return out;
+    }
+
+    private void visitModules(String path, Map<String, Module> out) {
+        out.put(path, this);
+        children.forEach((name, child) -> child.visitModules(path.isEmpty() ? name : path + "." + name, out));
+    }
+
+    /** Calls {@code fn} on every descendant and then on this module (post-order), as {@code nn.Module.apply}. */
+    public final void apply(java.util.function.Consumer<Module> fn) {
+        children.values().forEach(c -> c.apply(fn));
+        fn.accept(this);
+    }
+
     /** The module at a dotted path ({@code "encoder.layer.0"}), or null. */
     public final Module module(String path) {
+        if (path.isEmpty()) {
+            return this;
+        }
         Module m = this;
         for (String part : path.split("\\.")) {
             m = m.children.get(part);

@@ -1,0 +1,216 @@
+package io.t4j.models;
+
+import io.t4j.engine.CheckpointException;
+import io.t4j.engine.DType;
+import io.t4j.engine.Tensors;
+import io.t4j.engine.nn.Init;
+import io.t4j.engine.nn.Module;
+import io.t4j.engine.nn.Parameter;
+import io.t4j.engine.nn.StateDict;
+import io.t4j.engine.safetensors.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HF's {@code PreTrainedModel} (modeling_utils.py): a module built from a config, with {@code from_pretrained} and
+ * {@code save_pretrained}.
+ *
+ * <p>Loading follows HF: the base model's prefix ({@code bert.}, {@code roberta.}) is added or stripped so a head
+ * model loads from a base checkpoint and the other way round; a new head is initialised by the family's
+ * {@code _init_weights} and listed in the log as HF warns. Unlike HF, everything else is strict: a missing,
+ * unexpected or mis-shaped key inside the base model is an error naming the key. Declared exceptions: the new head
+ * ({@link #isNewHead}), keys of another head outside the base model (e.g. {@code cls.*} of a pre-training
+ * checkpoint, logged), tied weights, and HF's old persistent buffers ({@link #isIgnoredKey}).
+ */
+public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PreTrainedModel.class);
+
+    protected final C config;
+    private Checkpoint mapped;
+
+    protected PreTrainedModel(C config) {
+        this.config = config;
+    }
+
+    public C config() {
+        return config;
+    }
+
+    /** HF's {@code base_model_prefix}, e.g. "bert". */
+    protected abstract String baseModelPrefix();
+
+    /** HF's {@code _init_weights} for one module of this family. */
+    protected abstract void initWeights(Module module);
+
+    /** Parameters a checkpoint may lack because this class adds them (a classification head, a pooler). */
+    protected boolean isNewHead(String parameterName) {
+        return false;
+    }
+
+    /** Checkpoint keys (after prefix mapping) dropped by declaration: HF's non-persistent buffers saved by old versions. */
+    protected boolean isIgnoredKey(String key) {
+        return key.endsWith("embeddings.position_ids") || key.endsWith("embeddings.token_type_ids")
+                || key.endsWith("rotary_emb.inv_freq") || key.endsWith(".masked_bias") || key.endsWith("attn.bias");
+    }
+
+    /** HF's {@code post_init}: {@code self.apply(self._init_weights)}, children first (skipped while loading). */
+    protected final void postInit() {
+        if (!Init.skipping()) {
+            apply(this::initWeights);
+        }
+    }
+
+    /** The dtype of the floating-point parameters (float32 unless converted). */
+    public DType dtype() {
+        for (Parameter p : namedParameters().values()) {
+            if (p.data().is_floating_point()) {
+                return DType.of(Tensors.scalarType(p.data()));
+            }
+        }
+        return DType.F32;
+    }
+
+    /**
+     * Builds the model with {@code factory} (without initialising it) and loads the weights in {@code dir} into it,
+     * as HF's {@code from_pretrained}. The result is in eval mode, as in HF.
+     */
+    protected static <M extends PreTrainedModel<?>> M fromPretrained(Path dir, PretrainedOptions options, Supplier<M> factory) {
+        M model;
+        try (var skip = Init.skip()) {
+            model = factory.get();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        model.loadWeights(dir, options);
+        model.eval();
+        return model;
+    }
+
+    protected final void loadWeights(Path dir, PretrainedOptions options) {
+        Checkpoint checkpoint = Checkpoint.open(dir);
+        try {
+            String prefix = baseModelPrefix() + ".";
+            Set<String> names = allParameterNames().keySet();
+            boolean checkpointHasPrefix = checkpoint.keys().stream().anyMatch(k -> k.startsWith(prefix));
+            boolean modelHasPrefix = names.stream().anyMatch(k -> k.startsWith(prefix));
+            Function<String, String> mapper = PreTrainedModel::fixLegacyKey;
+            if (modelHasPrefix && !checkpointHasPrefix) {
+                mapper = mapper.andThen(k -> prefix + k);                  // base checkpoint → head model
+            } else if (!modelHasPrefix && checkpointHasPrefix) {
+                mapper = mapper.andThen(k -> k.startsWith(prefix) ? k.substring(prefix.length()) : null); // head checkpoint → base model
+            }
+            boolean zeroCopy = options.zeroCopy();
+            if (zeroCopy) {
+                requiresGrad(false);
+            }
+            var report = StateDict.load(this, checkpoint, StateDict.Options.strict()
+                    .withKeyMapper(mapper)
+                    .withAllowMissing(this::isNewHead)
+                    .withIgnoreUnexpected(k -> isIgnoredKey(k) || (modelHasPrefix && !k.startsWith(prefix)))
+                    .withZeroCopy(zeroCopy)
+                    .withDtype(options.dtype()));
+            List<String> unused = report.ignored().stream()
+                    .filter(k -> { String m = fixLegacyKey(k); return !isIgnoredKey(m) && !isIgnoredKey(prefix + m); })
+                    .toList();
+            if (!unused.isEmpty()) {
+                LOG.warn("Some weights of the model checkpoint at {} were not used when initializing {}: {}",
+                        dir, getClass().getSimpleName(), unused);
+            }
+            if (!report.newlyInitialized().isEmpty()) {
+                initNewParameters(report.newlyInitialized(), options);
+                LOG.warn("Some weights of {} were not initialized from the model checkpoint at {} and are newly "
+                        + "initialized: {}\nYou should probably TRAIN this model on a down-stream task to be able to use "
+                        + "it for predictions and inference.", getClass().getSimpleName(), dir, report.newlyInitialized());
+            }
+            if (zeroCopy) {
+                mapped = checkpoint;
+                checkpoint = null;
+            }
+        } finally {
+            if (checkpoint != null) {
+                checkpoint.close();
+            }
+        }
+    }
+
+    private void initNewParameters(List<String> names, PretrainedOptions options) {
+        Set<String> owners = names.stream().map(n -> n.substring(0, Math.max(0, n.lastIndexOf('.'))))
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        for (String owner : owners) {
+            module(owner).apply(this::initWeights);
+        }
+        for (String name : names) {
+            Parameter p = namedParameters().get(name);
+            if (p.isMeta()) {
+                throw new CheckpointException("parameter '" + name + "' is missing from the checkpoint and "
+                        + getClass().getSimpleName() + " has no initialiser for it");
+            }
+            if (options.dtype() != null && Tensors.scalarType(p.data()) != options.dtype()) {
+                p.set(p.data().detach().to(options.dtype()).requires_grad_(!options.zeroCopy()));
+            }
+            if (options.zeroCopy()) {
+                p.requiresGrad(false);
+            }
+        }
+    }
+
+    /** HF's legacy renames: {@code LayerNorm.gamma/beta} → {@code weight/bias}. */
+    static String fixLegacyKey(String key) {
+        if (key.endsWith(".gamma")) {
+            return key.substring(0, key.length() - 6) + ".weight";
+        }
+        if (key.endsWith(".beta")) {
+            return key.substring(0, key.length() - 5) + ".bias";
+        }
+        return key;
+    }
+
+    /**
+     * HF's {@code save_pretrained}: {@code config.json} (with {@code architectures} and {@code torch_dtype}) and
+     * {@code model.safetensors} (sharded above 5 GB), tied weights stored once. Files are written under temporary
+     * names and moved into place.
+     */
+    public void savePretrained(Path dir) {
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new CheckpointException(dir + ": exists and is not a directory");
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CheckpointException(dir + ": cannot create directory: " + e.getMessage(), e);
+        }
+        Checkpoint.write(dir, StateDict.tensors(this), Checkpoint.DEFAULT_MAX_SHARD_BYTES);
+        AutoConfig.save(config.forSaving(getClass().getSimpleName(), dtype().torchName()), dir);
+    }
+
+    /** Releases the memory-mapped checkpoint of a zero-copy model. */
+    @Override
+    public void close() {
+        if (mapped != null) {
+            mapped.close();
+            mapped = null;
+        }
+    }
+
+    /** Names of parameters that would be trained (requires_grad), for optimizers and logging. */
+    public List<String> trainableParameterNames() {
+        List<String> out = new ArrayList<>();
+        namedParameters().forEach((n, p) -> {
+            if (p.requiresGrad()) {
+                out.add(n);
+            }
+        });
+        return out;
+    }
+}

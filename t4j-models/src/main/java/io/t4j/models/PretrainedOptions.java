@@ -1,0 +1,59 @@
+package io.t4j.models;
+
+import java.util.Map;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The keyword arguments of HF's {@code from_pretrained} that t4j supports: {@code num_labels}, {@code id2label},
+ * {@code problem_type}, {@code torch_dtype}, and whether frozen weights may stay memory-mapped (zero copy).
+ *
+ * @param numLabels   a new head with this many classes (labels LABEL_0..), or null to keep the config's
+ * @param id2label    label names for a new head (wins over numLabels), or null
+ * @param problemType regression / single_label_classification / multi_label_classification, or null
+ * @param dtype       parameter dtype (default float32); bf16 for inference speed
+ * @param zeroCopy    load weights as read-only views of the mapped file (inference only; they are frozen)
+ */
+public record PretrainedOptions(Integer numLabels, Map<Integer, String> id2label, String problemType,
+                                ScalarType dtype, boolean zeroCopy) {
+    public static PretrainedOptions defaults() {
+        return new PretrainedOptions(null, null, null, ScalarType.Float, false);
+    }
+
+    public static PretrainedOptions numLabels(int n) {
+        return defaults().withNumLabels(n);
+    }
+
+    public PretrainedOptions withNumLabels(int n) {
+        return new PretrainedOptions(n, id2label, problemType, dtype, zeroCopy);
+    }
+
+    public PretrainedOptions withId2label(Map<Integer, String> labels) {
+        return new PretrainedOptions(numLabels, labels, problemType, dtype, zeroCopy);
+    }
+
+    public PretrainedOptions withProblemType(String type) {
+        return new PretrainedOptions(numLabels, id2label, type, dtype, zeroCopy);
+    }
+
+    public PretrainedOptions withDtype(ScalarType type) {
+        return new PretrainedOptions(numLabels, id2label, problemType, type, zeroCopy);
+    }
+
+    /** Inference-only loading: frozen weights that stay memory-mapped when the dtype matches. */
+    public PretrainedOptions withZeroCopy(boolean z) {
+        return new PretrainedOptions(numLabels, id2label, problemType, dtype, z);
+    }
+
+    /** The config's labels after applying these options. */
+    public <C extends PretrainedConfig> C applyTo(C config) {
+        Map<Integer, String> labels = id2label != null ? Labels.normalize(id2label)
+                : numLabels != null && numLabels != config.numLabels() ? Labels.defaultId2label(numLabels) : config.id2label();
+        String type = problemType != null ? problemType : config.problemType();
+        if (type != null) {
+            ProblemType.fromConfig(type);
+        }
+        @SuppressWarnings("unchecked")
+        C updated = (C) config.withLabels(labels, type);
+        return updated;
+    }
+}

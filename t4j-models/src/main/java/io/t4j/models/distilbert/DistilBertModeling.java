@@ -1,0 +1,261 @@
+package io.t4j.models.distilbert;
+
+import io.t4j.engine.nn.Activations;
+import io.t4j.engine.nn.Dropout;
+import io.t4j.engine.nn.Embedding;
+import io.t4j.engine.nn.Init;
+import io.t4j.engine.nn.LayerNorm;
+import io.t4j.engine.nn.Linear;
+import io.t4j.engine.nn.Module;
+import io.t4j.engine.nn.ModuleList;
+import io.t4j.models.AttentionMasks;
+import io.t4j.models.AutoConfig;
+import io.t4j.models.BaseModelOutput;
+import io.t4j.models.PreTrainedModel;
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.SequenceClassifierOutput;
+import io.t4j.models.bert.BertModeling;
+import io.t4j.tokenizers.ModelInputs;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The DistilBERT forward path, ported from transformers/models/distilbert/modeling_distilbert.py (v4.46.1).
+ * Shapes: B batch, T tokens, C dim, H heads, D head dim.
+ */
+public final class DistilBertModeling {
+    private DistilBertModeling() {}
+
+    /** {@code Embeddings}: word + position embeddings (learned or sinusoidal), LayerNorm, dropout; no token types. */
+    public static final class Embeddings extends Module {
+        public final Embedding wordEmbeddings;
+        public final Embedding positionEmbeddings;
+        public final LayerNorm layerNorm;
+        public final Dropout dropout;
+
+        public Embeddings(DistilBertConfig c) {
+            wordEmbeddings = register("word_embeddings", new Embedding(c.vocabSize(), c.dim(), c.padTokenId()));
+            positionEmbeddings = register("position_embeddings", new Embedding(c.maxPositionEmbeddings(), c.dim()));
+            layerNorm = register("LayerNorm", new LayerNorm(c.dim(), c.layerNormEps()));
+            dropout = register("dropout", new Dropout(c.dropout()));
+        }
+
+        /** input_ids [B,T] → [B,T,C] */
+        public Tensor forward(Tensor inputIds) {
+            Tensor positionIds = torch.arange(new Scalar(inputIds.size(1)), new TensorOptions(ScalarType.Long)).unsqueeze(0); // [1,T]
+            Tensor x = wordEmbeddings.forward(inputIds).add(positionEmbeddings.forward(positionIds));
+            return dropout.forward(layerNorm.forward(x));
+        }
+    }
+
+    /** HF's {@code create_sinusoidal_embeddings}: sin on even, cos on odd columns, frozen. */
+    static void createSinusoidalEmbeddings(Embedding positions, int dim) {
+        long n = positions.numEmbeddings();
+        Tensor pos = torch.arange(new Scalar(n), new TensorOptions(ScalarType.Double)).unsqueeze(1); // [P,1]
+        Tensor j = torch.arange(new Scalar(dim), new TensorOptions(ScalarType.Double)).unsqueeze(0); // [1,C]
+        Tensor angle = pos.div(torch.pow(new Scalar(10000.0), j.div(new Scalar(2.0)).floor().mul(new Scalar(2.0 / dim)))); // [P,C]
+        Tensor table = torch.where(j.remainder(new Scalar(2.0)).eq(new Scalar(0.0)), angle.sin(), angle.cos()).to(ScalarType.Float);
+        Init.zeros(positions.weight); // materialises a meta parameter
+        try (NoGradGuard g = new NoGradGuard()) {
+            positions.weight.data().copy_(table);
+        }
+        positions.weight.requiresGrad(false);
+    }
+
+    /** {@code MultiHeadSelfAttention}: q_lin/k_lin/v_lin/out_lin. */
+    public static final class MultiHeadSelfAttention extends Module {
+        public final Linear qLin;
+        public final Linear kLin;
+        public final Linear vLin;
+        public final Linear outLin;
+        private final long numHeads;
+        private final long headDim;
+        private final double dropoutP;
+
+        public MultiHeadSelfAttention(DistilBertConfig c) {
+            qLin = register("q_lin", new Linear(c.dim(), c.dim()));
+            kLin = register("k_lin", new Linear(c.dim(), c.dim()));
+            vLin = register("v_lin", new Linear(c.dim(), c.dim()));
+            outLin = register("out_lin", new Linear(c.dim(), c.dim()));
+            numHeads = c.nHeads();
+            headDim = c.headDim();
+            dropoutP = c.attentionDropout();
+        }
+
+        /** x [B,T,C], mask [B,1,1,T] → [B,T,C] */
+        public Tensor forward(Tensor x, Tensor mask) {
+            long b = x.size(0);
+            long t = x.size(1);
+            Tensor q = shape(qLin.forward(x), b, t);
+            Tensor k = shape(kLin.forward(x), b, t);
+            Tensor v = shape(vLin.forward(x), b, t);
+            Tensor y = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask),
+                    isTraining() ? dropoutP : 0.0, false, new DoubleOptional(), false); // [B,H,T,D]
+            return outLin.forward(y.transpose(1, 2).reshape(b, t, numHeads * headDim)); // [B,H,T,D] -> [B,T,H,D] -> [B,T,C]
+        }
+
+        /** HF's {@code shape()}: [B,T,C] -> [B,T,H,D] -> [B,H,T,D] */
+        private Tensor shape(Tensor x, long b, long t) {
+            return x.view(b, t, numHeads, headDim).transpose(1, 2);
+        }
+    }
+
+    /** {@code FFN}: lin1 → activation → lin2 → dropout. */
+    public static final class FFN extends Module {
+        public final Linear lin1;
+        public final Linear lin2;
+        public final Dropout dropout;
+        private final UnaryOperator<Tensor> activation;
+
+        public FFN(DistilBertConfig c) {
+            lin1 = register("lin1", new Linear(c.dim(), c.hiddenDim()));
+            lin2 = register("lin2", new Linear(c.hiddenDim(), c.dim()));
+            dropout = register("dropout", new Dropout(c.dropout()));
+            activation = Activations.get(c.activation());
+        }
+
+        public Tensor forward(Tensor x) {
+            return dropout.forward(lin2.forward(activation.apply(lin1.forward(x))));
+        }
+    }
+
+    /** {@code TransformerBlock}: post-norm attention and feed-forward. */
+    public static final class TransformerBlock extends Module {
+        public final MultiHeadSelfAttention attention;
+        public final LayerNorm saLayerNorm;
+        public final FFN ffn;
+        public final LayerNorm outputLayerNorm;
+        public final Dropout dropout;
+
+        public TransformerBlock(DistilBertConfig c) {
+            attention = register("attention", new MultiHeadSelfAttention(c));
+            saLayerNorm = register("sa_layer_norm", new LayerNorm(c.dim(), c.layerNormEps()));
+            ffn = register("ffn", new FFN(c));
+            outputLayerNorm = register("output_layer_norm", new LayerNorm(c.dim(), c.layerNormEps()));
+            dropout = register("dropout", new Dropout(c.dropout()));
+        }
+
+        /** x [B,T,C], mask [B,1,1,T] → [B,T,C] */
+        public Tensor forward(Tensor x, Tensor mask) {
+            Tensor sa = saLayerNorm.forward(attention.forward(x, mask).add(x));
+            return outputLayerNorm.forward(ffn.forward(sa).add(sa));
+        }
+    }
+
+    /** {@code Transformer}: the stack of blocks. */
+    public static final class Transformer extends Module {
+        public final ModuleList<TransformerBlock> layer;
+
+        public Transformer(DistilBertConfig c) {
+            layer = register("layer", new ModuleList<>(c.nLayers(), i -> new TransformerBlock(c)));
+        }
+
+        public Tensor forward(Tensor x, Tensor mask) {
+            for (TransformerBlock block : layer) {
+                x = block.forward(x, mask);
+            }
+            return x;
+        }
+    }
+
+    /** {@code DistilBertModel}: embeddings and transformer; no pooler. */
+    public static final class DistilBertModel extends PreTrainedModel<DistilBertConfig> {
+        public final Embeddings embeddings;
+        public final Transformer transformer;
+
+        public DistilBertModel(DistilBertConfig config) {
+            super(config);
+            embeddings = register("embeddings", new Embeddings(config));
+            transformer = register("transformer", new Transformer(config));
+            postInit();
+        }
+
+        public static DistilBertModel fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static DistilBertModel fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new DistilBertModel(options.applyTo(loadConfig(dir))));
+        }
+
+        /** → last_hidden_state [B,T,C] (token_type_ids are not used by DistilBERT) */
+        public BaseModelOutput forward(ModelInputs in) {
+            AttentionMasks.checkLength(in.inputIds().size(1), config.maxPositionEmbeddings());
+            AttentionMasks.checkIds(in.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
+            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
+            return new BaseModelOutput(transformer.forward(embeddings.forward(in.inputIds()), mask), null);
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "distilbert";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            initDistilBertWeights(m, config);
+        }
+    }
+
+    /** The family's {@code _init_weights}: BERT's, plus sinusoidal position tables when configured. */
+    static void initDistilBertWeights(Module m, DistilBertConfig config) {
+        BertModeling.initBertWeights(m, config.initializerRange());
+        if (m instanceof Embeddings e && config.sinusoidalPosEmbds()) {
+            createSinusoidalEmbeddings(e.positionEmbeddings, config.dim()); // after the child's own init, as HF's apply()
+        }
+    }
+
+    /** {@code DistilBertForSequenceClassification}: [CLS] → pre_classifier → ReLU → dropout → classifier. */
+    public static final class DistilBertForSequenceClassification extends PreTrainedModel<DistilBertConfig> {
+        public final DistilBertModel distilbert;
+        public final Linear preClassifier;
+        public final Linear classifier;
+        public final Dropout dropout;
+
+        public DistilBertForSequenceClassification(DistilBertConfig config) {
+            super(config);
+            distilbert = register("distilbert", new DistilBertModel(config));
+            preClassifier = register("pre_classifier", new Linear(config.dim(), config.dim()));
+            classifier = register("classifier", new Linear(config.dim(), config.numLabels()));
+            dropout = register("dropout", new Dropout(config.seqClassifDropout()));
+            postInit();
+        }
+
+        public static DistilBertForSequenceClassification fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new DistilBertForSequenceClassification(options.applyTo(loadConfig(dir))));
+        }
+
+        public SequenceClassifierOutput forward(ModelInputs in) {
+            Tensor cls = distilbert.forward(in).lastHiddenState().select(1, 0); // [B,T,C] -> [B,C]
+            Tensor logits = classifier.forward(dropout.forward(torch.relu(preClassifier.forward(cls))));
+            return SequenceClassifierOutput.of(logits, in.labels(), config);
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "distilbert";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            initDistilBertWeights(m, config);
+        }
+
+        @Override
+        protected boolean isNewHead(String name) {
+            return name.startsWith("pre_classifier.") || name.startsWith("classifier.");
+        }
+    }
+
+    static DistilBertConfig loadConfig(Path dir) {
+        return AutoConfig.fromPretrained(dir, DistilBertConfig.class);
+    }
+}

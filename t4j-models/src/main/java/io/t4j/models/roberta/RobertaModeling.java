@@ -1,0 +1,179 @@
+package io.t4j.models.roberta;
+
+import io.t4j.engine.nn.Dropout;
+import io.t4j.engine.nn.Embedding;
+import io.t4j.engine.nn.LayerNorm;
+import io.t4j.engine.nn.Linear;
+import io.t4j.engine.nn.Module;
+import io.t4j.models.AttentionMasks;
+import io.t4j.models.AutoConfig;
+import io.t4j.models.BaseModelOutput;
+import io.t4j.models.PreTrainedModel;
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.SequenceClassifierOutput;
+import io.t4j.models.bert.BertConfig;
+import io.t4j.models.bert.BertModeling;
+import io.t4j.models.bert.BertModeling.BertEncoder;
+import io.t4j.models.bert.BertModeling.BertPooler;
+import io.t4j.tokenizers.ModelInputs;
+import java.nio.file.Path;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The RoBERTa forward path, ported from transformers/models/roberta/modeling_roberta.py (v4.46.1). What differs
+ * from BERT is here: position ids counted from {@code padding_idx} and the classification head on {@code <s>}.
+ * The encoder and pooler are HF's "Copied from BERT" classes, so they are BERT's. Shapes: B, T, C as in BERT.
+ */
+public final class RobertaModeling {
+    private RobertaModeling() {}
+
+    /** {@code RobertaEmbeddings}: as BERT's, but positions start after padding_idx and skip padding. */
+    public static final class RobertaEmbeddings extends Module {
+        public final Embedding wordEmbeddings;
+        public final Embedding positionEmbeddings;
+        public final Embedding tokenTypeEmbeddings;
+        public final LayerNorm layerNorm;
+        public final Dropout dropout;
+        private final long paddingIdx;
+
+        public RobertaEmbeddings(RobertaConfig c) {
+            paddingIdx = c.padTokenId();
+            wordEmbeddings = register("word_embeddings", new Embedding(c.vocabSize(), c.hiddenSize(), paddingIdx));
+            positionEmbeddings = register("position_embeddings", new Embedding(c.maxPositionEmbeddings(), c.hiddenSize(), paddingIdx));
+            tokenTypeEmbeddings = register("token_type_embeddings", new Embedding(c.typeVocabSize(), c.hiddenSize()));
+            layerNorm = register("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+            dropout = register("dropout", new Dropout(c.hiddenDropoutProb()));
+        }
+
+        /** input_ids [B,T], token_type_ids [B,T] or null → [B,T,C] */
+        public Tensor forward(Tensor inputIds, Tensor tokenTypeIds) {
+            Tensor positionIds = createPositionIdsFromInputIds(inputIds, paddingIdx);
+            Tensor types = tokenTypeIds != null ? tokenTypeIds : torch.zeros_like(inputIds);
+            Tensor x = wordEmbeddings.forward(inputIds).add(tokenTypeEmbeddings.forward(types));
+            x = x.add(positionEmbeddings.forward(positionIds));
+            return dropout.forward(layerNorm.forward(x));
+        }
+    }
+
+    /** HF's {@code create_position_ids_from_input_ids}: cumsum(ids != pad) * (ids != pad) + padding_idx, [B,T]. */
+    public static Tensor createPositionIdsFromInputIds(Tensor inputIds, long paddingIdx) {
+        Tensor mask = inputIds.ne(new org.bytedeco.pytorch.Scalar(paddingIdx)).to(ScalarType.Long);
+        return torch.cumsum(mask, 1).mul(mask).add(new org.bytedeco.pytorch.Scalar(paddingIdx));
+    }
+
+    /** {@code RobertaModel}: embeddings, BERT's encoder, and (optionally) BERT's pooler. */
+    public static final class RobertaModel extends PreTrainedModel<RobertaConfig> {
+        public final RobertaEmbeddings embeddings;
+        public final BertEncoder encoder;
+        public final BertPooler pooler;
+
+        public RobertaModel(RobertaConfig config) {
+            this(config, true);
+        }
+
+        public RobertaModel(RobertaConfig config, boolean addPoolingLayer) {
+            super(config);
+            BertConfig shared = config.asBertConfig();
+            embeddings = register("embeddings", new RobertaEmbeddings(config));
+            encoder = register("encoder", new BertEncoder(shared));
+            pooler = addPoolingLayer ? register("pooler", new BertPooler(shared)) : null;
+            postInit();
+        }
+
+        public static RobertaModel fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static RobertaModel fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new RobertaModel(options.applyTo(loadConfig(dir))));
+        }
+
+        /** → last_hidden_state [B,T,C], pooler_output [B,C] (null without a pooler) */
+        public BaseModelOutput forward(ModelInputs in) {
+            // positions run from padding_idx + 1, so the longest usable sequence is max_position_embeddings - padding_idx - 1
+            AttentionMasks.checkLength(in.inputIds().size(1), config.maxPositionEmbeddings() - config.padTokenId() - 1);
+            AttentionMasks.checkIds(in.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
+            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
+            Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), mask);
+            return new BaseModelOutput(h, pooler == null ? null : pooler.forward(h));
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "roberta";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            BertModeling.initBertWeights(m, config.initializerRange());
+        }
+
+        @Override
+        protected boolean isNewHead(String name) {
+            return name.startsWith("pooler.");
+        }
+    }
+
+    /** {@code RobertaClassificationHead}: dropout → dense → tanh → dropout → out_proj, on the {@code <s>} token. */
+    public static final class RobertaClassificationHead extends Module {
+        public final Linear dense;
+        public final Dropout dropout;
+        public final Linear outProj;
+
+        public RobertaClassificationHead(RobertaConfig c) {
+            dense = register("dense", new Linear(c.hiddenSize(), c.hiddenSize()));
+            dropout = register("dropout", new Dropout(c.classifierDropout() != null ? c.classifierDropout() : c.hiddenDropoutProb()));
+            outProj = register("out_proj", new Linear(c.hiddenSize(), c.numLabels()));
+        }
+
+        /** features [B,T,C] → logits [B, num_labels] */
+        public Tensor forward(Tensor features) {
+            Tensor x = dropout.forward(features.select(1, 0)); // take <s> (equiv. to [CLS]): [B,C]
+            x = dropout.forward(torch.tanh(dense.forward(x)));
+            return outProj.forward(x);
+        }
+    }
+
+    /** {@code RobertaForSequenceClassification}: RoBERTa without pooler, then the classification head. */
+    public static final class RobertaForSequenceClassification extends PreTrainedModel<RobertaConfig> {
+        public final RobertaModel roberta;
+        public final RobertaClassificationHead classifier;
+
+        public RobertaForSequenceClassification(RobertaConfig config) {
+            super(config);
+            roberta = register("roberta", new RobertaModel(config, false));
+            classifier = register("classifier", new RobertaClassificationHead(config));
+            postInit();
+        }
+
+        public static RobertaForSequenceClassification fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new RobertaForSequenceClassification(options.applyTo(loadConfig(dir))));
+        }
+
+        public SequenceClassifierOutput forward(ModelInputs in) {
+            Tensor logits = classifier.forward(roberta.forward(in).lastHiddenState());
+            return SequenceClassifierOutput.of(logits, in.labels(), config);
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "roberta";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            BertModeling.initBertWeights(m, config.initializerRange());
+        }
+
+        @Override
+        protected boolean isNewHead(String name) {
+            return name.startsWith("classifier.");
+        }
+    }
+
+    static RobertaConfig loadConfig(Path dir) {
+        return AutoConfig.fromPretrained(dir, RobertaConfig.class);
+    }
+}

@@ -1,0 +1,53 @@
+package io.t4j.models.bert;
+
+import io.t4j.models.AttentionMasks;
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.SequenceClassifierOutput;
+import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
+import io.t4j.models.bert.BertModeling.BertLayer;
+import io.t4j.models.testing.Fixture;
+import io.t4j.models.testing.Parity;
+import io.t4j.tokenizers.ModelInputs;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** BertForSequenceClassification against HF transformers 4.46.1 (fixtures/bert-seqcls), fp32. */
+class BertParityTest {
+    private final Fixture fx = Fixture.load("bert-seqcls");
+
+    @Test
+    void hiddenStatesPoolerLogitsAndLossMatchHf() {
+        try (PointerScope scope = new PointerScope()) {
+            var model = BertForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults());
+            ModelInputs in = fx.inputs(true);
+            Tensor real = fx.realPositions();
+            System.out.println("bert-seqcls forward:");
+
+            Tensor h = model.bert.embeddings.forward(in.inputIds(), in.tokenTypeIds());
+            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
+            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
+            int i = 1;
+            for (BertLayer layer : model.bert.encoder.layer) {
+                h = layer.forward(h, mask);
+                Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
+            }
+            var base = model.bert.forward(in);
+            Parity.assertClose("last_hidden_state", base.lastHiddenState(), fx.tensor("outputs.last_hidden_state"), 1e-5, real);
+            Parity.assertClose("pooler_output", base.poolerOutput(), fx.tensor("outputs.pooler_output"), 1e-5, null);
+
+            SequenceClassifierOutput out = model.forward(in);
+            Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), 1e-5, null);
+            Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), 1e-6);
+        }
+    }
+
+    @Test
+    void everyGradientMatchesHf() {
+        try (PointerScope scope = new PointerScope()) {
+            var model = BertForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults());
+            model.forward(fx.inputs(true)).loss().backward();
+            Parity.assertGradientsMatch(model, fx);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.t4j.models.distilbert;
+
+import io.t4j.models.AttentionMasks;
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.distilbert.DistilBertModeling.DistilBertForSequenceClassification;
+import io.t4j.models.distilbert.DistilBertModeling.TransformerBlock;
+import io.t4j.models.testing.Fixture;
+import io.t4j.models.testing.Parity;
+import io.t4j.tokenizers.ModelInputs;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** DistilBertForSequenceClassification against HF transformers 4.46.1 (fixtures/distilbert-seqcls), fp32. */
+class DistilBertParityTest {
+    private final Fixture fx = Fixture.load("distilbert-seqcls");
+
+    @Test
+    void hiddenStatesLogitsAndLossMatchHf() {
+        try (PointerScope scope = new PointerScope()) {
+            var model = DistilBertForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults());
+            ModelInputs in = fx.inputs(true);
+            Tensor real = fx.realPositions();
+            System.out.println("distilbert-seqcls forward:");
+            Tensor h = model.distilbert.embeddings.forward(in.inputIds());
+            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
+            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
+            int i = 1;
+            for (TransformerBlock block : model.distilbert.transformer.layer) {
+                h = block.forward(h, mask);
+                Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
+            }
+            var out = model.forward(in);
+            Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), 1e-5, null);
+            Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), 1e-6);
+        }
+    }
+
+    @Test
+    void everyGradientMatchesHf() {
+        try (PointerScope scope = new PointerScope()) {
+            var model = DistilBertForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults());
+            model.forward(fx.inputs(true)).loss().backward();
+            Parity.assertGradientsMatch(model, fx);
+        }
+    }
+}
