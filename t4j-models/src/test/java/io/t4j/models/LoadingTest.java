@@ -158,10 +158,10 @@ class LoadingTest {
     @Test
     void idsOutsideTheVocabularyAndOverlongSequencesAreClearErrors() {
         BertModel model = new BertModel(BertConfig.of(100, 32, 1, 4, 64));
-        ModelInputs badId = new ModelInputs(Tensors.fromLongs(new long[] {2, 5, 100}, 1, 3), null, null, null);
+        ModelInputs badId = new ModelInputs(Tensors.fromLongs(new long[] {2, 5, 100}, 1, 3), torch.ones(1, 3), null, null);
         assertThatThrownBy(() -> model.forward(badId))
                 .hasMessageContaining("input_ids contains id 100 outside [0, 100)").hasMessageContaining("vocab_size");
-        ModelInputs tooLong = new ModelInputs(torch.ones(1, 513).to(ScalarType.Long), null, null, null);
+        ModelInputs tooLong = new ModelInputs(torch.ones(1, 513).to(ScalarType.Long), torch.ones(1, 513), null, null);
         assertThatThrownBy(() -> model.forward(tooLong))
                 .hasMessageContaining("sequence length 513 exceeds max_position_embeddings 512")
                 .hasMessageContaining("truncation");
