@@ -1,5 +1,7 @@
 package io.t4j.data;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,11 +10,11 @@ import java.util.HexFormat;
 /**
  * A SHA-256 over typed values: HF datasets' {@code _fingerprint} idea (each dataset carries a hash of its data and
  * of the operations that made it; the tokenization cache is keyed by it). Values are length-prefixed, so
- * {@code ("ab","c")} and {@code ("a","bc")} differ.
+ * {@code ("ab","c")} and {@code ("a","bc")} differ. Values are gathered in a 64 KB buffer and digested in bulk.
  */
 public final class Fingerprint {
     private final MessageDigest digest;
-    private final byte[] buffer = new byte[8];
+    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
 
     public Fingerprint() {
         try {
@@ -23,33 +25,46 @@ public final class Fingerprint {
     }
 
     public Fingerprint add(String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        add(bytes.length);
-        digest.update(bytes);
-        return this;
+        return add(value.getBytes(StandardCharsets.UTF_8));
     }
 
     public Fingerprint add(long value) {
-        for (int i = 0; i < 8; i++) {
-            buffer[i] = (byte) (value >>> (8 * i));
-        }
-        digest.update(buffer, 0, 8);
+        room(8);
+        buffer.putLong(value);
         return this;
     }
 
     public Fingerprint add(byte[] bytes) {
         add(bytes.length);
-        digest.update(bytes);
+        if (bytes.length > buffer.capacity() / 2) {
+            flush();
+            digest.update(bytes);
+        } else {
+            room(bytes.length);
+            buffer.put(bytes);
+        }
         return this;
     }
 
     /** The hex digest (64 characters). The fingerprint cannot be extended afterwards. */
     public String hex() {
+        flush();
         return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The first 16 hex characters, as HF's fingerprints are short. */
     public String shortHex() {
         return hex().substring(0, 16);
+    }
+
+    private void room(int bytes) {
+        if (buffer.remaining() < bytes) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        digest.update(buffer.array(), 0, buffer.position());
+        buffer.clear();
     }
 }
