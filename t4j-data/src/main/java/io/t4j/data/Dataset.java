@@ -17,6 +17,8 @@ import java.util.stream.IntStream;
  * rows. Every operation returns a new Dataset (columns are shared where unchanged) with a new fingerprint.
  */
 public final class Dataset {
+    /** Rows per tokenizer call in {@link #tokenize}. */
+    static final int ENCODE_CHUNK = 16_384;
     private final Features features;
     private final Map<String, Column> columns;
     private final int numRows;
@@ -288,18 +290,34 @@ public final class Dataset {
         return "Dataset({\n" + indent + "    features: [" + names + "],\n" + indent + "    num_rows: " + numRows + "\n" + indent + "})";
     }
 
+    /**
+     * Batch-encodes in chunks of {@link #ENCODE_CHUNK} rows (HF's Rust tokenizer parallelises each chunk across
+     * cores; chunking bounds the native memory one call holds) and packs the results into TokenColumns.
+     */
     private Map<String, Column> encode(PreTrainedTokenizer tokenizer, String textColumn, String pairColumn, EncodeOptions options) {
         List<String> texts = strings(textColumn).asList();
-        BatchEncoding enc = pairColumn == null ? tokenizer.encode(texts, options)
-                : tokenizer.encodePairs(texts, strings(pairColumn).asList(), options);
-        Map<String, Column> out = new LinkedHashMap<>();
-        TokenColumn ids = TokenColumn.of(enc.inputIds());
-        out.put("input_ids", ids);
-        if (enc.tokenTypeIds() != null) {
-            out.put("token_type_ids", TokenColumn.of(enc.tokenTypeIds()));
+        List<String> pairs = pairColumn == null ? null : strings(pairColumn).asList();
+        List<Column> ids = new ArrayList<>();
+        List<Column> types = new ArrayList<>();
+        List<Column> masks = new ArrayList<>();
+        for (int start = 0; start < numRows; start += ENCODE_CHUNK) {
+            int end = Math.min(numRows, start + ENCODE_CHUNK);
+            BatchEncoding enc = pairs == null ? tokenizer.encode(texts.subList(start, end), options)
+                    : tokenizer.encodePairs(texts.subList(start, end), pairs.subList(start, end), options);
+            TokenColumn chunkIds = TokenColumn.of(enc.inputIds());
+            ids.add(chunkIds);
+            if (enc.tokenTypeIds() != null) {
+                types.add(TokenColumn.of(enc.tokenTypeIds()));
+            }
+            boolean padded = options.padding() != io.t4j.tokenizers.Padding.DO_NOT_PAD;
+            masks.add(padded ? TokenColumn.of(enc.attentionMask()) : TokenColumn.onesLike(chunkIds));
         }
-        boolean padded = options.padding() != io.t4j.tokenizers.Padding.DO_NOT_PAD;
-        out.put("attention_mask", padded ? TokenColumn.of(enc.attentionMask()) : TokenColumn.onesLike(ids));
+        Map<String, Column> out = new LinkedHashMap<>();
+        out.put("input_ids", Column.concat(ids));
+        if (!types.isEmpty()) {
+            out.put("token_type_ids", Column.concat(types));
+        }
+        out.put("attention_mask", Column.concat(masks));
         return out;
     }
 

@@ -4,7 +4,8 @@ import io.t4j.engine.Tensors;
 import io.t4j.tokenizers.ModelInputs;
 
 /**
- * A padded batch as row-major {@code [batchSize, length]} Java arrays: what {@link DataCollatorWithPadding} builds
+ * HF's collated batch ({@code tokenizer.pad(features)} before {@code return_tensors="pt"}) as row-major
+ * {@code [batchSize, length]} Java arrays: what {@link DataCollatorWithPadding} builds
  * on any thread (the DataLoader's prefetch thread), before {@link #toModelInputs()} makes the tensors on the
  * consumer's thread, inside its PointerScope.
  *

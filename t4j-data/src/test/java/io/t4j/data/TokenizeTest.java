@@ -78,6 +78,21 @@ class TokenizeTest {
     }
 
     @Test
+    void tokenizesAcrossChunkBoundaries() {
+        int n = Dataset.ENCODE_CHUNK + 3;
+        String[] texts = new String[n];
+        for (int i = 0; i < n; i++) {
+            texts[i] = i % 2 == 0 ? "hello world" : "the cat";
+        }
+        Dataset ds = Dataset.fromColumns(Map.of("text", new StringColumn(texts)), Map.of()).tokenize(bge, "text", EncodeOptions.defaults());
+        assertThat(ds.tokens("input_ids").size()).isEqualTo(n);
+        assertThat(ds.tokens("input_ids").row(n - 1)).containsExactly(101, 7592, 2088, 102); // n - 1 is even
+        assertThat(ds.tokens("input_ids").row(Dataset.ENCODE_CHUNK)).containsExactly(101, 7592, 2088, 102);
+        assertThat(ds.tokens("attention_mask").isAllOnes()).isTrue();
+        assertThat(ds.tokens("token_type_ids").flat()).hasSize(ds.tokens("input_ids").flat().length);
+    }
+
+    @Test
     void tokenizesPairs() {
         Map<String, Column> columns = new LinkedHashMap<>();
         columns.put("sentence1", new StringColumn(new String[] {"hello world"}));

@@ -110,6 +110,17 @@ class TokenizerConfigTest {
     }
 
     @Test
+    void leftTruncationFailsLoudlyOnlyWhenTruncating() throws IOException {
+        Path tok = robertaWithConfig("{\"pad_token\": \"<pad>\", \"truncation_side\": \"left\", \"model_max_length\": 8}");
+        try (PreTrainedTokenizer t = AutoTokenizer.fromPretrained(tok)) {
+            assertThat(t.truncationSide()).isEqualTo(Side.LEFT);
+            assertThat(t.encode(List.of("hello"), EncodeOptions.noTruncation()).inputIds()[0]).containsExactly(0, 5, 2);
+            assertThatThrownBy(() -> t.encode(List.of("hello"), EncodeOptions.defaults()))
+                    .hasMessageContaining("truncation_side 'left' is not supported");
+        }
+    }
+
+    @Test
     void specialTokensMapWinsOverTokenizerConfig() throws IOException {
         Path tok = robertaWithConfig("{\"pad_token\": \"<unk>\"}");
         Files.writeString(tok.resolve("special_tokens_map.json"), "{\"pad_token\": {\"content\": \"<pad>\", \"lstrip\": false}}");
