@@ -43,7 +43,7 @@ public sealed interface Feature permits Feature.Value, Feature.ClassLabel, Featu
 
         @Override
         public String toString() {
-            return "ClassLabel(names=" + names + ")";
+            return "ClassLabel(names=[" + String.join(", ", names.stream().map(n -> "'" + n + "'").toList()) + "])";
         }
     }
 

@@ -64,7 +64,7 @@ class LoadDatasetTest {
                 "He said \"meh\"\r\nand left", "plain text without quotes");
         assertThat(imdb.classLabel("sentiment").names()).containsExactly("negative", "positive");
         assertThat(imdb.longs("sentiment").values()).containsExactly(1, 0, 1);
-        assertThat(imdb.features().get("sentiment").toString()).isEqualTo("ClassLabel(names=[negative, positive])");
+        assertThat(imdb.features().get("sentiment").toString()).isEqualTo("ClassLabel(names=['negative', 'positive'])");
 
         Dataset given = LoadDataset.fromFiles(csv.toString(),
                 LoadOptions.textClassification("review", "sentiment").withLabelNames("positive", "negative"));
