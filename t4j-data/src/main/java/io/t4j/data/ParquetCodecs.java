@@ -48,7 +48,7 @@ final class ParquetCodecs implements CompressionCodecFactory {
 
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-            return BytesInput.from(decompress(bytes.toByteArray(), uncompressedSize));
+            return BytesInput.from(decompress(bytes.toInputStream().readAllBytes(), uncompressedSize));
         }
 
         @Override
