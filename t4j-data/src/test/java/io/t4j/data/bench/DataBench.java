@@ -91,6 +91,7 @@ public final class DataBench {
     }
 
     /** One epoch through the prefetching loader, tensors made per step inside the step's PointerScope. */
+    @SuppressWarnings("try")
     private static void epochWithTensors(Dataset tokenized, PreTrainedTokenizer tokenizer) {
         DataLoader loader = DataLoader.groupedByLength(tokenized, BATCH, 42, false, new DataCollatorWithPadding(tokenizer));
         long t = System.nanoTime();
