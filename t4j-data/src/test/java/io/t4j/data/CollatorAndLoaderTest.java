@@ -77,6 +77,17 @@ class CollatorAndLoaderTest {
     }
 
     @Test
+    void withFormatChoosesTheColumnsTheCollatorReads() {
+        Dataset ds = texts(bge, "hello world", "the cat").withFormat("input_ids", "attention_mask");
+        PaddedBatch batch = new DataCollatorWithPadding(bge).pad(ds, new int[] {0, 1});
+        assertThat(batch.tokenTypeIds()).isNull();
+        assertThat(batch.labels()).isNull();
+        assertThat(ds.renameColumn("label", "labels").withFormat("input_ids", "labels").formatColumns()).containsExactly("input_ids", "labels");
+        assertThat(new DataCollatorWithPadding(bge).pad(ds.renameColumn("label", "labels").withFormat("input_ids", "labels"),
+                new int[] {1, 0}).labels()).containsExactly(1, 0);
+    }
+
+    @Test
     void padsRobertaWithIdOneAndNoTokenTypes() {
         Dataset ds = texts(roberta, "hello world", "the cat sat");
         PaddedBatch batch = new DataCollatorWithPadding(roberta).pad(ds, new int[] {0, 1});

@@ -320,12 +320,15 @@ public final class PreTrainedTokenizer implements AutoCloseable {
     }
 
     private void checkSpecialTokensExist() {
-        config.specialTokens().asMap().forEach((attribute, token) -> {
-            if (vocab.id(token) == null) {
-                throw new TokenizerException(source.resolve("tokenizer_config.json") + ": " + attribute + " '" + token
-                        + "' is not in the vocabulary of " + source.resolve("tokenizer.json"));
-            }
-        });
+        config.specialTokens().asMap().forEach(this::checkInVocabulary);
+        config.specialTokens().additionalSpecialTokens().forEach(t -> checkInVocabulary("additional_special_tokens", t));
+    }
+
+    private void checkInVocabulary(String attribute, String token) {
+        if (vocab.id(token) == null) {
+            throw new TokenizerException(source.resolve("tokenizer_config.json") + ": " + attribute + " '" + token
+                    + "' is not in the vocabulary of " + source.resolve("tokenizer.json"));
+        }
     }
 
     private void checkId(int id) {

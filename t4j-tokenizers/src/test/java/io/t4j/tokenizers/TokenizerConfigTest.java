@@ -52,6 +52,9 @@ class TokenizerConfigTest {
         Path tok = robertaWithConfig("{\"pad_token\": \"[PAD]\"}");
         assertThatThrownBy(() -> AutoTokenizer.fromPretrained(tok))
                 .hasMessageContaining("pad_token '[PAD]' is not in the vocabulary");
+        Path extra = robertaWithConfig("{\"pad_token\": \"<pad>\", \"additional_special_tokens\": [\"<tool>\"]}");
+        assertThatThrownBy(() -> AutoTokenizer.fromPretrained(extra))
+                .hasMessageContaining("additional_special_tokens '<tool>' is not in the vocabulary");
     }
 
     @Test
