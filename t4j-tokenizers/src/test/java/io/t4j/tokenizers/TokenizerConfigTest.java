@@ -52,6 +52,9 @@ class TokenizerConfigTest {
         Path tok = robertaWithConfig("{\"pad_token\": \"[PAD]\"}");
         assertThatThrownBy(() -> AutoTokenizer.fromPretrained(tok))
                 .hasMessageContaining("pad_token '[PAD]' is not in the vocabulary");
+        Path extra = robertaWithConfig("{\"pad_token\": \"<pad>\", \"additional_special_tokens\": [\"<tool>\"]}");
+        assertThatThrownBy(() -> AutoTokenizer.fromPretrained(extra))
+                .hasMessageContaining("additional_special_tokens '<tool>' is not in the vocabulary");
     }
 
     @Test
@@ -107,6 +110,17 @@ class TokenizerConfigTest {
         }
         Path bad = robertaWithConfig("{\"chat_template\": 42}");
         assertThatThrownBy(() -> AutoTokenizer.fromPretrained(bad)).hasMessageContaining("chat_template must be a string");
+    }
+
+    @Test
+    void leftTruncationFailsLoudlyOnlyWhenTruncating() throws IOException {
+        Path tok = robertaWithConfig("{\"pad_token\": \"<pad>\", \"truncation_side\": \"left\", \"model_max_length\": 8}");
+        try (PreTrainedTokenizer t = AutoTokenizer.fromPretrained(tok)) {
+            assertThat(t.truncationSide()).isEqualTo(Side.LEFT);
+            assertThat(t.encode(List.of("hello"), EncodeOptions.noTruncation()).inputIds()[0]).containsExactly(0, 5, 2);
+            assertThatThrownBy(() -> t.encode(List.of("hello"), EncodeOptions.defaults()))
+                    .hasMessageContaining("truncation_side 'left' is not supported");
+        }
     }
 
     @Test
