@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Recovers HF's {@code BertModel} checkpoint from the ONNX graph of a BERT encoder exported by
@@ -255,7 +256,7 @@ final class BertGraphReader {
             throw notBert("no encoder.layer.N parameters");
         }
         int n = indices.size();
-        if (!indices.equals(new TreeSet<>(java.util.stream.IntStream.range(0, n).boxed().toList()))) {
+        if (!indices.equals(new TreeSet<>(IntStream.range(0, n).boxed().toList()))) {
             throw notBert("encoder layer indices are not 0.." + (n - 1) + ": " + indices);
         }
         return n;
