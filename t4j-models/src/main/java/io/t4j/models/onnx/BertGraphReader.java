@@ -34,9 +34,10 @@ import java.util.stream.IntStream;
  *       is added to the Linear's bias: the bias's name gives the weight's ({@code ...query.bias} →
  *       {@code ...query.weight}), and the weight is transposed to HF's [out, in].</li>
  *   <li><b>Every initializer is accounted for.</b> Each is a parameter of {@code BertModel} (with the pooler when
- *       the export has one) or a graph constant: a scalar, a 0/1-d integer tensor (shapes, axes, indices), or the
- *       position-id buffer {@code embeddings.position_ids}, which must hold 0..P-1. Anything else is an error, as
- *       is a parameter the graph lacks or one whose shape does not match the inferred config.</li>
+ *       the export has one) or a graph constant: a scalar or 0/1-d integer tensor (shapes, axes, indices) not named
+ *       {@code *.weight}/{@code *.bias}, or the position-id buffer {@code embeddings.position_ids}, which must hold
+ *       0..P-1. Anything else is an error, as is a parameter the graph lacks or one whose shape does not match the
+ *       inferred config.</li>
  *   <li><b>Config.</b> vocab_size and hidden_size from {@code embeddings.word_embeddings.weight};
  *       max_position_embeddings and type_vocab_size from the position and token-type tables; num_hidden_layers
  *       from the {@code encoder.layer.N} indices; intermediate_size from the intermediate Linear;
@@ -152,9 +153,14 @@ final class BertGraphReader {
         return new Linear(bias.substring(0, bias.length() - ".bias".length()) + ".weight", matMul, add, w);
     }
 
-    /** Scalars, 0/1-d integer tensors (shapes, axes, indices) and the position-id buffer. */
+    /**
+     * The position-id buffer, and scalars and 0/1-d integer tensors (shapes, axes, indices) not named like a
+     * parameter: a {@code .weight} or {@code .bias} is always checked against BertModel.
+     */
     private static boolean isGraphConstant(OnnxTensor t) {
-        return t.numel() <= 1 || (t.dataType().isInteger() && t.rank() <= 1) || t.name().equals(POSITION_IDS);
+        boolean parameterName = t.name().endsWith(".weight") || t.name().endsWith(".bias");
+        boolean small = t.numel() <= 1 || (t.dataType().isInteger() && t.rank() <= 1);
+        return t.name().equals(POSITION_IDS) || (small && !parameterName);
     }
 
     /** Pairs BertModel's parameters (the spec) with the graph's tensors; every initializer must be used. */

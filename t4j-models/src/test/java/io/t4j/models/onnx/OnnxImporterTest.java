@@ -54,7 +54,7 @@ class OnnxImporterTest {
             assertThat(config.padTokenId()).isZero();
         }
         assertThat(importSyntheticAgain(SyntheticBert.standard().withRelu()).hiddenAct()).isEqualTo("relu");
-        assertThat(importSyntheticAgain(new SyntheticBert(1, 4, 1e-12f, false, null, false, null)))
+        assertThat(importSyntheticAgain(new SyntheticBert(1, 4, 1e-12f, false, null, null, null)))
                 .extracting(BertConfig::numHiddenLayers, BertConfig::numAttentionHeads, BertConfig::layerNormEps)
                 .containsExactly(1, 4, 1e-12);
     }
@@ -149,8 +149,17 @@ class OnnxImporterTest {
 
     @Test
     void unmappedInitializerIsAnError() {
-        assertImportFails(SyntheticBert.standard().withExtraInitializer(), true, tmp.resolve("model.onnx").toString(),
+        assertImportFails(SyntheticBert.standard().withExtra("classifier.weight"), true, tmp.resolve("model.onnx").toString(),
                 "unmapped initializers", "'classifier.weight' FLOAT [2, 8]");
+        assertImportFails(SyntheticBert.standard().withExtra("classifier.bias"), true, "unmapped initializers",
+                "'classifier.bias' FLOAT []");
+    }
+
+    @Test
+    void shapeConstantsAreRecordedNotImported() {
+        ImportedModel imported = importSynthetic(SyntheticBert.standard().withExtra("onnx::Reshape_999"), true);
+        assertThat(imported.info().graphConstants()).containsExactly("embeddings.position_ids", "onnx::Reshape_999");
+        assertThat(imported.info().weights()).doesNotContainKey("onnx::Reshape_999");
     }
 
     @Test

@@ -23,10 +23,11 @@ import java.util.Random;
  * @param eps              LayerNorm epsilon written in every LayerNorm
  * @param relu             Relu instead of GELU between the intermediate and output Linears
  * @param anonymousBiasOf  the Linear (e.g. {@code encoder.layer.0.attention.self.key}) whose bias gets an anonymous name
- * @param extraInitializer an initializer BertModel has no parameter for ({@code classifier.weight})
+ * @param extra            an extra initializer: {@code classifier.weight} (float [2, C]), a name ending in
+ *                         {@code .bias} (a float scalar), or any other name (an int64 [4] shape constant)
  * @param omitted          a parameter left out of the initializers (its nodes still read it)
  */
-record SyntheticBert(int layers, int heads, float eps, boolean relu, String anonymousBiasOf, boolean extraInitializer,
+record SyntheticBert(int layers, int heads, float eps, boolean relu, String anonymousBiasOf, String extra,
                      String omitted) {
     static final int VOCAB = 16;
     static final int HIDDEN = 8;
@@ -35,23 +36,23 @@ record SyntheticBert(int layers, int heads, float eps, boolean relu, String anon
     static final String POSITION_IDS = "embeddings.position_ids";
 
     static SyntheticBert standard() {
-        return new SyntheticBert(2, 2, 1e-6f, false, null, false, null);
+        return new SyntheticBert(2, 2, 1e-6f, false, null, null, null);
     }
 
     SyntheticBert withRelu() {
-        return new SyntheticBert(layers, heads, eps, true, anonymousBiasOf, extraInitializer, omitted);
+        return new SyntheticBert(layers, heads, eps, true, anonymousBiasOf, extra, omitted);
     }
 
     SyntheticBert withAnonymousBias(String linear) {
-        return new SyntheticBert(layers, heads, eps, relu, linear, extraInitializer, omitted);
+        return new SyntheticBert(layers, heads, eps, relu, linear, extra, omitted);
     }
 
-    SyntheticBert withExtraInitializer() {
-        return new SyntheticBert(layers, heads, eps, relu, anonymousBiasOf, true, omitted);
+    SyntheticBert withExtra(String initializer) {
+        return new SyntheticBert(layers, heads, eps, relu, anonymousBiasOf, initializer, omitted);
     }
 
     SyntheticBert without(String parameter) {
-        return new SyntheticBert(layers, heads, eps, relu, anonymousBiasOf, extraInitializer, parameter);
+        return new SyntheticBert(layers, heads, eps, relu, anonymousBiasOf, extra, parameter);
     }
 
     /** The written file: its bytes, every float initializer's values by name, and each Linear's weight name. */
@@ -115,10 +116,20 @@ record SyntheticBert(int layers, int heads, float eps, boolean relu, String anon
                 x = layer(x, "encoder.layer." + l + ".");
             }
             g.node("Identity", List.of(x), "last_hidden_state");
-            if (spec.extraInitializer()) {
-                param("classifier.weight", 2, HIDDEN);
+            if (spec.extra() != null) {
+                extra(spec.extra());
             }
             return new Written(g.build(), values, matMulOf);
+        }
+
+        private void extra(String name) {
+            if (name.equals("classifier.weight")) {
+                param(name, 2, HIDDEN);
+            } else if (name.endsWith(".bias")) {
+                g.rawFloats(name, new long[0], new float[] {0.5f});
+            } else {
+                g.int64Data(name, new long[] {4}, new long[] {0, 0, spec.heads(), HIDDEN / spec.heads()});
+            }
         }
 
         /** (1 - mask[:, None, None, :]) * float.min, as HF's get_extended_attention_mask. */
