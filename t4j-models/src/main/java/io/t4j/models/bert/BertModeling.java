@@ -293,7 +293,8 @@ public final class BertModeling {
     }
 
     /** {@code BertForSequenceClassification}: pooler output → dropout → {@code classifier}. */
-    public static final class BertForSequenceClassification extends PreTrainedModel<BertConfig> {
+    public static final class BertForSequenceClassification extends PreTrainedModel<BertConfig>
+            implements io.t4j.models.ModelForSequenceClassification {
         public final BertModel bert;
         public final Dropout dropout;
         public final Linear classifier;

@@ -214,7 +214,8 @@ public final class DistilBertModeling {
     }
 
     /** {@code DistilBertForSequenceClassification}: [CLS] → pre_classifier → ReLU → dropout → classifier. */
-    public static final class DistilBertForSequenceClassification extends PreTrainedModel<DistilBertConfig> {
+    public static final class DistilBertForSequenceClassification extends PreTrainedModel<DistilBertConfig>
+            implements io.t4j.models.ModelForSequenceClassification {
         public final DistilBertModel distilbert;
         public final Linear preClassifier;
         public final Linear classifier;

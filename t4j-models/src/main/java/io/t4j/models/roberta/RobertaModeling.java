@@ -137,7 +137,8 @@ public final class RobertaModeling {
     }
 
     /** {@code RobertaForSequenceClassification}: RoBERTa without pooler, then the classification head. */
-    public static final class RobertaForSequenceClassification extends PreTrainedModel<RobertaConfig> {
+    public static final class RobertaForSequenceClassification extends PreTrainedModel<RobertaConfig>
+            implements io.t4j.models.ModelForSequenceClassification {
         public final RobertaModel roberta;
         public final RobertaClassificationHead classifier;
 
