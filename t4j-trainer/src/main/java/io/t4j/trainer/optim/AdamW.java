@@ -118,8 +118,10 @@ public final class AdamW implements AutoCloseable {
         s.expAvgSq().mul_(new Scalar(beta2)).addcmul_(grad, grad, new Scalar(1 - beta2));
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        Tensor denom = s.expAvgSq().sqrt().div_(new Scalar(biasCorrection2Sqrt)).add_(new Scalar(eps));
-        param.addcdiv_(s.expAvg(), denom, new Scalar(-lr / biasCorrection1));
+        try (Tensor denom = s.expAvgSq().sqrt()) { // freed at once, so the allocator reuses the block for the next one
+            denom.div_(new Scalar(biasCorrection2Sqrt)).add_(new Scalar(eps));
+            param.addcdiv_(s.expAvg(), denom, new Scalar(-lr / biasCorrection1));
+        }
     }
 
     /** The state of the parameter at {@code index} (torch's numbering), or null before its first update. */
