@@ -4,7 +4,9 @@ import io.t4j.engine.Autocast;
 import io.t4j.engine.CheckpointException;
 import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
+import io.t4j.engine.nn.ActivationCheckpoint;
 import io.t4j.engine.nn.Embedding;
+import io.t4j.engine.nn.GradientCheckpointable;
 import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.StateDict;
 import io.t4j.engine.safetensors.Checkpoint;
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * the logged {@code learning_rate} is the rate the step used. Where it differs from HF on purpose: a NaN or infinite
  * loss or gradient norm stops training with a {@link TrainingDivergedException} naming the step (HF's
  * {@code logging_nan_inf_filter} only hides it from the logs), so the last checkpoint stays the last good one.
+ * {@code gradient_checkpointing} recomputes each encoder layer in backward ({@code ActivationCheckpoint}: a tensor
+ * hook re-runs the layer with the saved RNG state; the presets have no custom autograd Function).
  *
  * <p>Native memory: each training batch and each evaluation batch runs in its own {@link PointerScope}, owned
  * here; parameters and optimizer state are created outside and retained.
@@ -83,9 +87,7 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
                     + "didn't pass an eval_dataset to the Trainer. Either set eval_strategy to no or pass an eval_dataset.");
         }
         if (args.gradientCheckpointing()) {
-            throw new UnsupportedOperationException("gradient_checkpointing is not supported: recomputing activations in "
-                    + "backward needs a custom autograd Function (torch.utils.checkpoint), which the libtorch Java presets "
-                    + "do not expose");
+            enableGradientCheckpointing(model);
         }
         this.model = model;
         this.args = args;
@@ -244,6 +246,8 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         try (PointerScope scope = new PointerScope()) {
             ModelInputs batch = loader.next();
             trainingStep(batch, window);
+        } finally {
+            ActivationCheckpoint.clear(); // nothing stays pending after backward, or after a failed step
         }
         if ((step + 1) % accum == 0 || step + 1 == stepsInEpoch) {
             optimizerStep();
@@ -532,6 +536,16 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
             StateDict.load(model, checkpoint, StateDict.Options.strict());
         }
+    }
+
+    /** HF's {@code gradient_checkpointing_enable()} on every layer stack of the model that supports it. */
+    private static void enableGradientCheckpointing(Module model) {
+        var stacks = model.namedModules().values().stream().filter(m -> m instanceof GradientCheckpointable).toList();
+        if (stacks.isEmpty()) {
+            throw new UnsupportedOperationException("gradient_checkpointing: " + model.getClass().getSimpleName()
+                    + " has no layer stack that supports gradient checkpointing (GradientCheckpointable)");
+        }
+        stacks.forEach(m -> ((GradientCheckpointable) m).gradientCheckpointing(true));
     }
 
     /** HF's {@code num_parameters(exclude_embeddings=True)}, for total_flos = 6 * N * tokens. */

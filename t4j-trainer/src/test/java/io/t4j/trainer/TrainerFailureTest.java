@@ -100,8 +100,19 @@ class TrainerFailureTest {
     }
 
     @Test
-    void gradientCheckpointingIsRefusedNotFaked() {
-        assertThatThrownBy(() -> new Trainer<>(new Faulty(), args().gradientCheckpointing(true).build(), new ToyData(8, 1),
-                null, null, null, List.of())).hasMessageContaining("gradient_checkpointing is not supported");
+    void gradientCheckpointingNeedsALayerStack() {
+        var plain = new io.t4j.engine.nn.Linear(2, 2);
+        class Head extends Module implements ModelForSequenceClassification {
+            Head() {
+                register("head", plain);
+            }
+
+            @Override
+            public SequenceClassifierOutput forward(ModelInputs in) {
+                throw new UnsupportedOperationException();
+            }
+        }
+        assertThatThrownBy(() -> new Trainer<>(new Head(), args().gradientCheckpointing(true).build(), new ToyData(8, 1),
+                null, null, null, List.of())).hasMessageContaining("Head has no layer stack that supports gradient checkpointing");
     }
 }

@@ -106,6 +106,20 @@ class TrainerTest {
     }
 
     @Test
+    void gradientCheckpointingTrainsTheSameWeights() {
+        var stored = model(0.1);
+        var recomputed = model(0.1);
+        trainer(stored, args().maxSteps(4).build()).train();
+        trainer(recomputed, args().maxSteps(4).gradientCheckpointing(true).build()).train();
+        assertThat(recomputed.isGradientCheckpointing()).isTrue();
+        try (PointerScope s = new PointerScope()) {
+            var expected = StateDict.tensors(stored);
+            StateDict.tensors(recomputed).forEach((k, v) ->
+                    assertThat(v.sub(expected.get(k)).abs().max().item_double()).as(k).isEqualTo(0.0));
+        }
+    }
+
+    @Test
     void resumeGivesTheSameWeightsAsAnUninterruptedRun() throws Exception {
         var a = args().maxSteps(7).saveStrategy(IntervalStrategy.STEPS).saveSteps(2.0).saveTotalLimit(2).build();
         var straight = model(0.1);
