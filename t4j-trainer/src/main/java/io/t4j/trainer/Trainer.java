@@ -1,5 +1,7 @@
 package io.t4j.trainer;
 
+import io.t4j.data.DataCollatorWithPadding;
+import io.t4j.data.Dataset;
 import io.t4j.engine.Autocast;
 import io.t4j.engine.CheckpointException;
 import io.t4j.engine.Engine;
@@ -13,6 +15,7 @@ import io.t4j.engine.safetensors.Checkpoint;
 import io.t4j.models.ModelForSequenceClassification;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.tokenizers.ModelInputs;
+import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.metrics.EvalPrediction;
 import io.t4j.trainer.optim.AdamW;
 import io.t4j.trainer.optim.ClipGrad;
@@ -72,6 +75,7 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
     private int lastLoggedStep;
     private Double gradNorm;
     private Double learningRate;
+    private Function<Dataset, TrainerDataset> datasetAdapter;
 
     /**
      * HF's {@code Trainer(model, args, train_dataset, eval_dataset, processing_class, compute_metrics, callbacks)}.
@@ -102,6 +106,22 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         torch.manual_seed(args.seed());
     }
 
+    /**
+     * HF's {@code Trainer(model, args, train_dataset=..., eval_dataset=..., processing_class=tokenizer, ...)} over
+     * tokenized {@link Dataset}s: the data collator is HF's default {@code DataCollatorWithPadding(tokenizer)}, and
+     * the tokenizer's files are saved into every checkpoint. {@code evalDataset} may be null.
+     */
+    public Trainer(M model, TrainingArguments args, Dataset trainDataset, Dataset evalDataset, PreTrainedTokenizer tokenizer,
+                   Function<EvalPrediction, Map<String, Double>> computeMetrics, List<TrainerCallback> callbacks) {
+        this(model, args, adapt(trainDataset, tokenizer), adapt(evalDataset, tokenizer), tokenizer::savePretrained,
+                computeMetrics, callbacks);
+        this.datasetAdapter = d -> adapt(d, tokenizer);
+    }
+
+    private static TrainerDataset adapt(Dataset dataset, PreTrainedTokenizer tokenizer) {
+        return dataset == null ? null : TrainerDataset.of(dataset, new DataCollatorWithPadding(tokenizer));
+    }
+
     public M model() { return model; }
     public TrainingArguments args() { return args; }
     public TrainerState state() { return state; }
@@ -121,6 +141,9 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
      * so the result equals an uninterrupted run's.
      */
     public TrainOutput train(String resumeFromCheckpoint) {
+        if (trainDataset == null) {
+            throw new IllegalStateException("Trainer: training requires a train_dataset.");
+        }
         Path resume = resumeFromCheckpoint == null ? null : Path.of(resumeFromCheckpoint);
         int batchSize = args.trainBatchSize();
         if (resume != null) {
@@ -215,8 +238,8 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
     }
 
     private void runEpoch(int epoch, int batchSize, int skip, Path resume) {
-        List<int[]> batches = BatchPlan.shuffled(trainDataset.size(), batchSize, args.effectiveDataSeed(), epoch,
-                args.groupByLength() ? trainDataset : null, batchSize * args.gradientAccumulationSteps());
+        List<int[]> batches = BatchPlan.training(trainDataset, batchSize, args.gradientAccumulationSteps(),
+                args.effectiveDataSeed(), args.groupByLength(), epoch);
         handler.onEpochBegin(state);
         if (resume != null) {
             RngState.restore(resume, args.effectiveDataSeed());
@@ -389,6 +412,14 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         log(metrics);
         handler.onEvaluate(state, metrics);
         return metrics;
+    }
+
+    /** {@link #predict(TrainerDataset)} on a tokenized Dataset, collated as the training data is. */
+    public PredictionOutput predict(Dataset testDataset) {
+        if (datasetAdapter == null) {
+            throw new IllegalStateException("this Trainer was built over TrainerDatasets: pass TrainerDataset.of(dataset, collator)");
+        }
+        return predict(datasetAdapter.apply(testDataset));
     }
 
     /** Predicts on {@code testDataset}: logits, labels (if the data has them) and test_* metrics. */

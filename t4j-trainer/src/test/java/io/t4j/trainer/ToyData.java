@@ -1,8 +1,8 @@
 package io.t4j.trainer;
 
-import io.t4j.engine.Tensors;
+import io.t4j.data.PaddedBatch;
 import io.t4j.models.bert.BertConfig;
-import io.t4j.tokenizers.ModelInputs;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -12,12 +12,12 @@ import java.util.Random;
 final class ToyData implements TrainerDataset {
     static final int VOCAB = 40;
     private final int[][] ids;
-    private final int[] labels;
+    private final long[] labels;
 
     ToyData(int n, long seed, int minLen, int maxLen, int numLabels) {
         Random r = new Random(seed);
         ids = new int[n][];
-        labels = new int[n];
+        labels = new long[n];
         for (int i = 0; i < n; i++) {
             int len = minLen + r.nextInt(maxLen - minLen + 1);
             ids[i] = new int[len];
@@ -25,7 +25,7 @@ final class ToyData implements TrainerDataset {
             for (int t = 1; t < len; t++) {
                 ids[i][t] = 5 + r.nextInt(VOCAB - 5);
             }
-            boolean has7 = java.util.Arrays.stream(ids[i]).anyMatch(v -> v == 7);
+            boolean has7 = Arrays.stream(ids[i]).anyMatch(v -> v == 7);
             labels[i] = numLabels == 2 ? (has7 ? 1 : 0) : r.nextInt(numLabels);
         }
     }
@@ -46,28 +46,24 @@ final class ToyData implements TrainerDataset {
     }
 
     @Override
-    public int length(int index) {
-        return ids[index].length;
+    public int[] lengths() {
+        return Arrays.stream(ids).mapToInt(r -> r.length).toArray();
     }
 
     @Override
-    public ModelInputs collate(int[] indices) {
-        int t = 0;
-        for (int i : indices) {
-            t = Math.max(t, ids[i].length);
+    public PaddedBatch pad(int[] rows) {
+        int t = Arrays.stream(rows).map(i -> ids[i].length).max().orElse(0);
+        int[] input = new int[rows.length * t];
+        int[] mask = new int[rows.length * t];
+        long[] y = new long[rows.length];
+        long real = 0;
+        for (int b = 0; b < rows.length; b++) {
+            int[] row = ids[rows[b]];
+            System.arraycopy(row, 0, input, b * t, row.length);
+            Arrays.fill(mask, b * t, b * t + row.length, 1);
+            y[b] = labels[rows[b]];
+            real += row.length;
         }
-        long[] input = new long[indices.length * t];
-        long[] mask = new long[indices.length * t];
-        long[] y = new long[indices.length];
-        for (int b = 0; b < indices.length; b++) {
-            int[] row = ids[indices[b]];
-            for (int j = 0; j < row.length; j++) {
-                input[b * t + j] = row[j];
-                mask[b * t + j] = 1;
-            }
-            y[b] = labels[indices[b]];
-        }
-        return new ModelInputs(Tensors.fromLongs(input, indices.length, t), Tensors.fromLongs(mask, indices.length, t), null,
-                Tensors.fromLongs(y, indices.length));
+        return new PaddedBatch(rows.length, t, input, mask, null, y, null, real);
     }
 }
