@@ -42,6 +42,14 @@ class Qwen2ParityTest {
     }
 
     @Test
+    void greedyGenerationMatchesHfTokenForTokenWithStepScores() {
+        try (PointerScope scope = new PointerScope(); var model = Qwen2ForCausalLM.fromPretrained(fx.dir())) {
+            System.out.println(fx.name() + " generation:");
+            DecoderParity.greedyGeneration(fx, model);
+        }
+    }
+
+    @Test
     void everyGradientMatchesHf() {
         try (PointerScope scope = new PointerScope(); var model = Qwen2ForCausalLM.fromPretrained(fx.dir())) {
             model.forward(CausalLMInputs.of(fx.tensor("inputs.input_ids"), fx.tensor("inputs.attention_mask"))
