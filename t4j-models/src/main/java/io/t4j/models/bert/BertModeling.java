@@ -10,7 +10,8 @@ import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.ModuleList;
 import io.t4j.models.AttentionMasks;
 import io.t4j.models.BaseModelOutput;
-import io.t4j.models.PreTrainedModel;
+import io.t4j.models.EncoderModel;
+import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.tokenizers.ModelInputs;
@@ -231,7 +232,7 @@ public final class BertModeling {
     }
 
     /** {@code BertModel}: embeddings, encoder and (optionally) the pooler. */
-    public static final class BertModel extends PreTrainedModel<BertConfig> {
+    public static final class BertModel extends EncoderModel<BertConfig> {
         public final BertEmbeddings embeddings;
         public final BertEncoder encoder;
         public final BertPooler pooler;
@@ -257,11 +258,17 @@ public final class BertModeling {
         }
 
         /** input_ids, attention_mask, token_type_ids [B,T] → last_hidden_state [B,T,C], pooler_output [B,C] */
+        @Override
         public BaseModelOutput forward(ModelInputs in) {
             checkInputs(in, config);
             Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
             Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), mask);
             return new BaseModelOutput(h, pooler == null ? null : pooler.forward(h));
+        }
+
+        @Override
+        public int hiddenSize() {
+            return config.hiddenSize();
         }
 
         @Override
@@ -293,7 +300,7 @@ public final class BertModeling {
     }
 
     /** {@code BertForSequenceClassification}: pooler output → dropout → {@code classifier}. */
-    public static final class BertForSequenceClassification extends PreTrainedModel<BertConfig> {
+    public static final class BertForSequenceClassification extends SequenceClassificationModel<BertConfig> {
         public final BertModel bert;
         public final Dropout dropout;
         public final Linear classifier;
@@ -312,6 +319,7 @@ public final class BertModeling {
         }
 
         /** → logits [B, num_labels], and the loss of HF's problem type when labels are given. */
+        @Override
         public SequenceClassifierOutput forward(ModelInputs in) {
             Tensor pooled = bert.forward(in).poolerOutput();
             Tensor logits = classifier.forward(dropout.forward(pooled));

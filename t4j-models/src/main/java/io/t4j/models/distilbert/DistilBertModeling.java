@@ -11,7 +11,8 @@ import io.t4j.engine.nn.ModuleList;
 import io.t4j.models.AttentionMasks;
 import io.t4j.models.AutoConfig;
 import io.t4j.models.BaseModelOutput;
-import io.t4j.models.PreTrainedModel;
+import io.t4j.models.EncoderModel;
+import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.bert.BertModeling;
@@ -167,7 +168,7 @@ public final class DistilBertModeling {
     }
 
     /** {@code DistilBertModel}: embeddings and transformer; no pooler. */
-    public static final class DistilBertModel extends PreTrainedModel<DistilBertConfig> {
+    public static final class DistilBertModel extends EncoderModel<DistilBertConfig> {
         public final Embeddings embeddings;
         public final Transformer transformer;
 
@@ -187,11 +188,17 @@ public final class DistilBertModeling {
         }
 
         /** → last_hidden_state [B,T,C] (token_type_ids are not used by DistilBERT) */
+        @Override
         public BaseModelOutput forward(ModelInputs in) {
             AttentionMasks.checkLength(in.inputIds().size(1), config.maxPositionEmbeddings());
             AttentionMasks.checkIds(in.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
             Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
             return new BaseModelOutput(transformer.forward(embeddings.forward(in.inputIds()), mask), null);
+        }
+
+        @Override
+        public int hiddenSize() {
+            return config.dim();
         }
 
         @Override
@@ -214,7 +221,7 @@ public final class DistilBertModeling {
     }
 
     /** {@code DistilBertForSequenceClassification}: [CLS] → pre_classifier → ReLU → dropout → classifier. */
-    public static final class DistilBertForSequenceClassification extends PreTrainedModel<DistilBertConfig> {
+    public static final class DistilBertForSequenceClassification extends SequenceClassificationModel<DistilBertConfig> {
         public final DistilBertModel distilbert;
         public final Linear preClassifier;
         public final Linear classifier;
@@ -233,6 +240,7 @@ public final class DistilBertModeling {
             return fromPretrained(dir, options, () -> new DistilBertForSequenceClassification(options.applyTo(loadConfig(dir))));
         }
 
+        @Override
         public SequenceClassifierOutput forward(ModelInputs in) {
             Tensor cls = distilbert.forward(in).lastHiddenState().select(1, 0); // [B,T,C] -> [B,C]
             Tensor logits = classifier.forward(dropout.forward(torch.relu(preClassifier.forward(cls))));

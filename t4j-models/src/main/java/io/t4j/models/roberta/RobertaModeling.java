@@ -8,7 +8,8 @@ import io.t4j.engine.nn.Module;
 import io.t4j.models.AttentionMasks;
 import io.t4j.models.AutoConfig;
 import io.t4j.models.BaseModelOutput;
-import io.t4j.models.PreTrainedModel;
+import io.t4j.models.EncoderModel;
+import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.bert.BertConfig;
@@ -64,7 +65,7 @@ public final class RobertaModeling {
     }
 
     /** {@code RobertaModel}: embeddings, BERT's encoder, and (optionally) BERT's pooler. */
-    public static final class RobertaModel extends PreTrainedModel<RobertaConfig> {
+    public static final class RobertaModel extends EncoderModel<RobertaConfig> {
         public final RobertaEmbeddings embeddings;
         public final BertEncoder encoder;
         public final BertPooler pooler;
@@ -91,6 +92,7 @@ public final class RobertaModeling {
         }
 
         /** → last_hidden_state [B,T,C], pooler_output [B,C] (null without a pooler) */
+        @Override
         public BaseModelOutput forward(ModelInputs in) {
             // positions run from padding_idx + 1, so the longest usable sequence is max_position_embeddings - padding_idx - 1
             AttentionMasks.checkLength(in.inputIds().size(1), config.maxPositionEmbeddings() - config.padTokenId() - 1);
@@ -98,6 +100,11 @@ public final class RobertaModeling {
             Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
             Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), mask);
             return new BaseModelOutput(h, pooler == null ? null : pooler.forward(h));
+        }
+
+        @Override
+        public int hiddenSize() {
+            return config.hiddenSize();
         }
 
         @Override
@@ -137,7 +144,7 @@ public final class RobertaModeling {
     }
 
     /** {@code RobertaForSequenceClassification}: RoBERTa without pooler, then the classification head. */
-    public static final class RobertaForSequenceClassification extends PreTrainedModel<RobertaConfig> {
+    public static final class RobertaForSequenceClassification extends SequenceClassificationModel<RobertaConfig> {
         public final RobertaModel roberta;
         public final RobertaClassificationHead classifier;
 
@@ -152,6 +159,7 @@ public final class RobertaModeling {
             return fromPretrained(dir, options, () -> new RobertaForSequenceClassification(options.applyTo(loadConfig(dir))));
         }
 
+        @Override
         public SequenceClassifierOutput forward(ModelInputs in) {
             Tensor logits = classifier.forward(roberta.forward(in).lastHiddenState());
             return SequenceClassifierOutput.of(logits, in.labels(), config);

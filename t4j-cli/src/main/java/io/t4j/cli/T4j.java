@@ -1,0 +1,58 @@
+package io.t4j.cli;
+
+import io.t4j.cli.commands.DownloadCommand;
+import io.t4j.cli.commands.EmbedCommand;
+import io.t4j.cli.commands.InfoCommand;
+import io.t4j.cli.commands.PredictCommand;
+import io.t4j.engine.CheckpointException;
+import io.t4j.hub.HubException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code t4j}: Hugging Face-style transformer text classification from the command line. */
+@Command(name = "t4j", mixinStandardHelpOptions = true, version = "t4j 0.1.0",
+        description = "Fine-tune, evaluate and run Hugging Face transformer text classifiers in Java.",
+        subcommands = {PredictCommand.class, EmbedCommand.class, InfoCommand.class, DownloadCommand.class,
+                CommandLine.HelpCommand.class})
+public final class T4j implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The configured command line: exceptions become one-line messages and exit codes, never stack traces. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new T4j());
+        cl.setExecutionExceptionHandler(T4j::handle);
+        return cl;
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        err.println(cl.getColorScheme().errorText("t4j " + cl.getCommandName() + ": " + message(e)));
+        if (Boolean.getBoolean("t4j.debug")) {
+            e.printStackTrace(err);
+        }
+        return switch (e) {
+            case HubException h -> ExitCode.UNAVAILABLE;
+            case CheckpointException c -> ExitCode.DATA;
+            case IllegalArgumentException i -> ExitCode.DATA;
+            case java.io.IOException io -> ExitCode.DATA;
+            case java.io.UncheckedIOException io -> ExitCode.DATA;
+            case UserException u -> u.exitCode();
+            default -> ExitCode.SOFTWARE;
+        };
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Datasets for t4j, with HF datasets' names: {@link io.t4j.data.LoadDataset} ({@code load_dataset}) reads CSV,
+ * TSV, JSON Lines and Parquet files or the HF hub cache into a {@link io.t4j.data.DatasetDict} of
+ * {@link io.t4j.data.Dataset}s ({@code arrow_dataset.py}: map, filter, shuffle, select, train_test_split, ...);
+ * {@link io.t4j.data.DataCollatorWithPadding} ({@code data/data_collator.py}) and {@link io.t4j.data.DataLoader}
+ * (with {@link io.t4j.data.LengthGroupedSampler} from {@code trainer_pt_utils.py}) make padded
+ * {@link io.t4j.tokenizers.ModelInputs} batches.
+ */
+package io.t4j.data;

@@ -1,0 +1,77 @@
+package io.t4j.models.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A word-level BERT-style tokenizer for the tiny fixture models (vocab 128: [PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3,
+ * [MASK]=4, then the words {@code w5 .. w127}), so fixtures can run end to end through tokenizers and pipelines.
+ * "w7 w9 w11" encodes to [2, 7, 9, 11, 3].
+ */
+public final class TinyTokenizer {
+    private TinyTokenizer() {}
+
+    /** Writes tokenizer.json and tokenizer_config.json for a BERT-like model into {@code dir}. */
+    public static void writeBert(Path dir, int vocabSize, int modelMaxLength) {
+        StringBuilder vocab = new StringBuilder("\"[PAD]\": 0, \"[UNK]\": 1, \"[CLS]\": 2, \"[SEP]\": 3, \"[MASK]\": 4");
+        for (int i = 5; i < vocabSize; i++) {
+            vocab.append(", \"w").append(i).append("\": ").append(i);
+        }
+        String json = """
+                {
+                  "version": "1.0", "truncation": null, "padding": null,
+                  "added_tokens": [%s],
+                  "normalizer": {"type": "Lowercase"},
+                  "pre_tokenizer": {"type": "WhitespaceSplit"},
+                  "post_processor": {"type": "TemplateProcessing",
+                    "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                               {"SpecialToken": {"id": "[SEP]", "type_id": 0}}],
+                    "pair": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                             {"SpecialToken": {"id": "[SEP]", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}},
+                             {"SpecialToken": {"id": "[SEP]", "type_id": 1}}],
+                    "special_tokens": {"[CLS]": {"id": "[CLS]", "ids": [2], "tokens": ["[CLS]"]},
+                                       "[SEP]": {"id": "[SEP]", "ids": [3], "tokens": ["[SEP]"]}}},
+                  "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": true},
+                  "model": {"type": "WordLevel", "vocab": {%s}, "unk_token": "[UNK]"}
+                }
+                """.formatted(addedTokens(), vocab);
+        String config = """
+                {"tokenizer_class": "BertTokenizer", "model_max_length": %d, "do_lower_case": true,
+                 "pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
+                """.formatted(modelMaxLength);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("tokenizer.json"), json);
+            Files.writeString(dir.resolve("tokenizer_config.json"), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String addedTokens() {
+        String[] names = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append("{\"id\": ").append(i).append(", \"content\": \"").append(names[i])
+                    .append("\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}");
+        }
+        return sb.toString();
+    }
+
+    /** A copy of a BERT fixture's model folder plus this tokenizer: a complete model folder for end-to-end tests. */
+    public static Path bertFixtureFolder(Fixture fx, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            for (String f : new String[] {"config.json", "model.safetensors"}) {
+                Files.copy(fx.dir().resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeBert(dir, 128, 64);
+        return dir;
+    }
+}

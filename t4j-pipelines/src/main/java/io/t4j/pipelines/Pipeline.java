@@ -1,0 +1,44 @@
+package io.t4j.pipelines;
+
+import io.t4j.models.AutoModel;
+import io.t4j.models.AutoModelForSequenceClassification;
+import io.t4j.models.EncoderModel;
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.SequenceClassificationModel;
+import io.t4j.tokenizers.AutoTokenizer;
+import io.t4j.tokenizers.PreTrainedTokenizer;
+import java.nio.file.Path;
+
+/** HF's {@code pipeline(task, model=...)}: one factory per task. */
+public final class Pipeline {
+    private Pipeline() {}
+
+    /** {@code pipeline("text-classification", model=dir)}: model and tokenizer from one folder. */
+    public static TextClassificationPipeline textClassification(Path modelDir) {
+        return textClassification(modelDir, PretrainedOptions.defaults().withZeroCopy(true));
+    }
+
+    public static TextClassificationPipeline textClassification(Path modelDir, PretrainedOptions options) {
+        PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
+        return new TextClassificationPipeline(AutoModelForSequenceClassification.fromPretrained(modelDir, options), tokenizer, true);
+    }
+
+    /** A pipeline over a model and tokenizer the caller owns (e.g. straight after training). */
+    public static TextClassificationPipeline textClassification(SequenceClassificationModel<?> model, PreTrainedTokenizer tokenizer) {
+        return new TextClassificationPipeline(model, tokenizer, false);
+    }
+
+    /** {@code pipeline("feature-extraction", model=dir)}. */
+    public static FeatureExtractionPipeline featureExtraction(Path modelDir) {
+        return featureExtraction(modelDir, PretrainedOptions.defaults().withZeroCopy(true));
+    }
+
+    public static FeatureExtractionPipeline featureExtraction(Path modelDir, PretrainedOptions options) {
+        PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
+        return new FeatureExtractionPipeline(AutoModel.fromPretrained(modelDir, options), tokenizer, true);
+    }
+
+    public static FeatureExtractionPipeline featureExtraction(EncoderModel<?> model, PreTrainedTokenizer tokenizer) {
+        return new FeatureExtractionPipeline(model, tokenizer, false);
+    }
+}

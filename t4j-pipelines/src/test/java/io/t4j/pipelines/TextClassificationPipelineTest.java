@@ -1,0 +1,101 @@
+package io.t4j.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.t4j.engine.Tensors;
+import io.t4j.models.testing.Fixture;
+import io.t4j.models.testing.TinyTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TextClassificationPipelineTest {
+    @TempDir static Path tmp;
+    static TextClassificationPipeline pipe;
+    static final List<String> TEXTS = List.of("w7 w9 w11", "w100 w5", "w42 w43 w44 w45 w46 w47 w48", "w8");
+
+    @BeforeAll
+    static void load() {
+        Path dir = TinyTokenizer.bertFixtureFolder(Fixture.load("bert-seqcls"), tmp.resolve("bert"));
+        pipe = Pipeline.textClassification(dir);
+    }
+
+    @AfterAll
+    static void close() {
+        pipe.close();
+    }
+
+    @Test
+    void scoresAreTheSoftmaxOfTheModelsLogits() {
+        var fx = Fixture.load("bert-seqcls");
+        // fixture row 2 is [CLS] w122 w91 [SEP] + padding; run the same ids through the pipeline's text form
+        long[] ids = Tensors.toLongs(fx.tensor("inputs.input_ids").select(0, 2));
+        int length = (int) fx.tensor("inputs.attention_mask").select(0, 2).sum().item_long();
+        String text = String.join(" ", java.util.Arrays.stream(ids, 1, length - 1).mapToObj(i -> "w" + i).toList());
+        var logits = fx.tensor("outputs.logits").select(0, 2);
+        float[] expected = Tensors.toFloats(torch.softmax(logits, 0));
+        var all = pipe.apply(text, TextClassificationOptions.defaults().withTopK(TextClassificationOptions.ALL_LABELS));
+        assertThat(all).hasSize(2);
+        for (ClassificationResult r : all) {
+            int id = Integer.parseInt(r.label().substring("LABEL_".length()));
+            assertThat(r.score()).isCloseTo(expected[id], within(1e-5));
+        }
+        assertThat(all.get(0).score()).isGreaterThanOrEqualTo(all.get(1).score());
+        assertThat(all.stream().mapToDouble(ClassificationResult::score).sum()).isCloseTo(1.0, within(1e-6));
+    }
+
+    @Test
+    void topKFunctionToApplyAndBatchingBehaveLikeHf() {
+        var one = pipe.apply(TEXTS, TextClassificationOptions.defaults().withBatchSize(1));
+        var four = pipe.apply(TEXTS, TextClassificationOptions.defaults().withBatchSize(4));
+        assertThat(one).hasSize(4).allMatch(r -> r.size() == 1);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            assertThat(four.get(i).get(0).label()).isEqualTo(one.get(i).get(0).label());
+            assertThat(four.get(i).get(0).score()).isCloseTo(one.get(i).get(0).score(), within(1e-5));
+        }
+        var raw = pipe.scores(List.of("w7"), TextClassificationOptions.defaults().withFunctionToApply(FunctionToApply.NONE))[0];
+        var sig = pipe.scores(List.of("w7"), TextClassificationOptions.defaults().withFunctionToApply(FunctionToApply.SIGMOID))[0];
+        assertThat(sig[0]).isCloseTo((float) (1 / (1 + Math.exp(-raw[0]))), within(1e-6f));
+        assertThatThrownBy(() -> pipe.apply("w7", TextClassificationOptions.defaults().withTopK(3)))
+                .hasMessageContaining("top_k 3 is larger than the number of labels (2");
+    }
+
+    @Test
+    void concurrentCallersGetTheSameAnswersAsOne() throws Exception {
+        var expected = pipe.apply(TEXTS, TextClassificationOptions.defaults());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<List<ClassificationResult>>>> futures = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                futures.add(pool.submit(() -> pipe.apply(TEXTS, TextClassificationOptions.defaults())));
+            }
+            for (var f : futures) {
+                var got = f.get();
+                for (int i = 0; i < TEXTS.size(); i++) {
+                    assertThat(got.get(i).get(0).label()).isEqualTo(expected.get(i).get(0).label());
+                    assertThat(got.get(i).get(0).score()).isCloseTo(expected.get(i).get(0).score(), within(1e-6));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void overLongTextWithoutTruncationIsAClearError() {
+        String longText = String.join(" ", java.util.Collections.nCopies(80, "w9"));
+        assertThat(pipe.apply(longText)).hasSize(1); // truncated to model_max_length 64 by default
+        assertThatThrownBy(() -> pipe.apply(longText, TextClassificationOptions.defaults().withTruncation(false)))
+                .hasMessageContaining("exceeds max_position_embeddings 64");
+    }
+}
