@@ -45,6 +45,7 @@ public final class DecodeBench {
         boolean keep = java.util.Arrays.asList(args).contains("--keep");
         System.out.println("threads: " + Engine.threadSettings() + ", t4j.attention=" + System.getProperty("t4j.attention", "auto"));
         double bandwidth = copyBandwidth();
+        double readBandwidth = readBandwidth();
 
         Qwen2Config config = AutoConfig.JSON.readValue(CONFIG, Qwen2Config.class);
         if (!Files.exists(dir.resolve("config.json"))) {
@@ -65,13 +66,18 @@ public final class DecodeBench {
                 System.out.printf("prefill %4d tokens: %.3f s = %.0f tokens/s%n", t, seconds, t / seconds);
             }
             System.out.println("after prefill: " + SyntheticCheckpoint.memory());
+            SyntheticCheckpoint.mallocTrim();
+            SyntheticCheckpoint.resetPeak();
+            System.out.println("after malloc_trim, VmHWM reset: " + SyntheticCheckpoint.memory());
             for (int promptLength : new int[] {32, 512}) {
                 double tps = decode(model, promptLength, 64);
                 double bound = bandwidth / bytesPerToken;
-                System.out.printf("decode after a %d-token prompt: %.1f tokens/s; bandwidth bound %.1f tokens/s -> %.0f%% of it%n",
-                        promptLength, tps, bound, 100 * tps / bound);
+                double readBound = readBandwidth / bytesPerToken;
+                System.out.printf("decode after a %d-token prompt: %.1f tokens/s = %.1f GB/s of weights; bound %.1f tokens/s "
+                        + "(copy) -> %.0f%%, %.1f tokens/s (read) -> %.0f%%%n", promptLength, tps, tps * bytesPerToken / 1e9,
+                        bound, 100 * tps / bound, readBound, 100 * tps / readBound);
             }
-            System.out.println("after decode (peak = VmHWM): " + SyntheticCheckpoint.memory());
+            System.out.println("after decode (VmHWM = decode peak): " + SyntheticCheckpoint.memory());
             gqaComparison(config);
         }
         if (!keep) {
@@ -96,6 +102,23 @@ public final class DecodeBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double bw = 2.0 * n * 4 * iters / seconds;
             System.out.printf("memory bandwidth (copy loop, 512 MiB, read+write): %.1f GB/s%n", bw / 1e9);
+            return bw;
+        }
+    }
+
+    /** sum() over a 1 GiB float tensor: bytes read per second. */
+    static double readBandwidth() {
+        try (PointerScope scope = new PointerScope()) {
+            long n = 256L << 20;
+            Tensor src = torch.ones(new long[] {n}, new TensorOptions(ScalarType.Float));
+            src.sum().item_float();
+            int iters = 10;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iters; i++) {
+                src.sum().item_float();
+            }
+            double bw = 4.0 * n * iters / ((System.nanoTime() - t0) / 1e9);
+            System.out.printf("memory bandwidth (sum over 1 GiB, read only): %.1f GB/s%n", bw / 1e9);
             return bw;
         }
     }

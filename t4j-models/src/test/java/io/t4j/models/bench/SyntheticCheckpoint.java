@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -123,7 +122,27 @@ final class SyntheticCheckpoint {
         return -1;
     }
 
-    static Scalar s(double v) {
-        return new Scalar(v);
+    /**
+     * Returns freed heap memory to the OS ({@code malloc_trim(0)}): glibc keeps the pages of freed prefill
+     * temporaries in its arenas, which RSS then counts although nothing holds them.
+     */
+    static void mallocTrim() {
+        try {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var trim = linker.downcallHandle(linker.defaultLookup().find("malloc_trim").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG));
+            int ignored = (int) trim.invokeExact(0L);
+        } catch (Throwable e) {
+            System.out.println("(malloc_trim unavailable: " + e + ")");
+        }
+    }
+
+    /** Resets VmHWM to the current RSS (Linux: write 5 to /proc/self/clear_refs), to measure one phase's peak. */
+    static void resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException e) {
+            System.out.println("(cannot reset VmHWM: " + e.getMessage() + ")");
+        }
     }
 }
