@@ -137,6 +137,23 @@ class DecoderLoadingTest {
     }
 
     @Test
+    void autoModelForCausalLmDispatchesOnModelType() {
+        try (PointerScope scope = new PointerScope()) {
+            for (String name : new String[] {"llama", "qwen2", "phi3"}) {
+                try (CausalLM model = io.t4j.models.AutoModelForCausalLM.fromPretrained(Fixture.load(name).dir())) {
+                    assertThat(model.getClass().getSimpleName()).isEqualTo(switch (name) {
+                        case "llama" -> "LlamaForCausalLM";
+                        case "qwen2" -> "Qwen2ForCausalLM";
+                        default -> "Phi3ForCausalLM";
+                    });
+                }
+            }
+            assertThatThrownBy(() -> io.t4j.models.AutoModelForCausalLM.fromPretrained(Fixture.load("bert-seqcls").dir()))
+                    .hasMessageContaining("model_type 'bert' has no causal-LM model (supported: llama, qwen2, phi3)");
+        }
+    }
+
+    @Test
     void eosTokenIdReadsAnIntOrAList() throws IOException {
         Files.writeString(tmp.resolve("config.json"), """
                 {"model_type": "llama", "eos_token_id": [128001, 128008, 128009]}""");
