@@ -130,8 +130,8 @@ public final class Generator {
              DynamicCache cache = useCache ? model.newCache(p + steps) : null) {
             for (int step = 0; step < steps && !state.allFinished(); step++) {
                 try (PointerScope stepScope = new PointerScope()) {
-                    Tensor next = nextTokenScores(state, cache);                         // [B,V] float32
-                    Tensor ids = state.idsTensor();
+                    Tensor ids = state.idsTensor();                                      // [B,S]
+                    Tensor next = nextTokenScores(state, ids, cache);                    // [B,V] float32
                     for (LogitsProcessor proc : processors) {
                         next = proc.process(ids, next);
                     }
@@ -152,7 +152,7 @@ public final class Generator {
     }
 
     /** One forward: the prompt (or, after the model asks to drop the cache, everything), else the last token. */
-    private Tensor nextTokenScores(GenerationState state, DynamicCache cache) {
+    private Tensor nextTokenScores(GenerationState state, Tensor ids, DynamicCache cache) {
         int length = state.length();
         long past = 0;
         if (cache != null) {
@@ -163,7 +163,7 @@ public final class Generator {
             }
         }
         Tensor mask = state.hasPadding() ? state.maskTensor() : null;                   // [B,S]
-        Tensor inputIds = state.idsTensor().narrow(1, past, length - past);              // [B,T]
+        Tensor inputIds = ids.narrow(1, past, length - past);                            // [B,S] -> [B,T]
         Tensor positions = mask == null ? null
                 : CausalLMInputs.positionIdsFromMask(mask).narrow(1, past, length - past); // [B,S] -> [B,T]
         Tensor logits = model.forward(new CausalLMInputs(inputIds, mask, positions, cache, null, 1)).logits(); // [B,1,V]

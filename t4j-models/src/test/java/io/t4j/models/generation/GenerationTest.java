@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /** Generation semantics on the fixture models: cache, sampling, stopping, streaming, processors, bad input. */
 class GenerationTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
     private static final List<long[]> PROMPTS = List.of(new long[] {1, 34, 99, 96, 64}, new long[] {1, 47, 56, 15, 119, 113, 35, 60});
 
     private static CausalLM load(String fixture) {
@@ -167,6 +170,34 @@ class GenerationTest {
             assertThat(out.newTokens(0)).hasSize(2);
             assertThat(out.finishReasons()[0]).isEqualTo(FinishReason.CONTEXT_WINDOW);
         }
+    }
+
+    @Test
+    void generationConfigJsonIsReadWithHfNamesAndDefaults() throws java.io.IOException {
+        Fixture fx = Fixture.load("llama");
+        try (PointerScope scope = new PointerScope(); CausalLM model = load("llama")) {
+            GenerationConfig c = GenerationConfig.fromPretrained(fx.dir(), model.decoderConfig());
+            assertThat(c.eosTokenId()).containsExactly(2);
+            assertThat(c.padTokenId()).isEqualTo(0);
+            assertThat(c.doSample()).isFalse();
+            assertThat(c.maxLength()).isEqualTo(20);
+            assertThat(c.newTokenBudget(5)).isEqualTo(15);
+        }
+        java.nio.file.Path dir = tmp;
+        java.nio.file.Files.writeString(dir.resolve("generation_config.json"), """
+                {"bos_token_id": 128000, "do_sample": true, "eos_token_id": [128001, 128008, 128009],
+                 "temperature": 0.6, "top_p": 0.9, "transformers_version": "4.46.1"}""");
+        GenerationConfig llama31 = GenerationConfig.fromPretrained(dir, null);
+        assertThat(llama31.eosTokenId()).containsExactly(128001, 128008, 128009);
+        assertThat(llama31.doSample()).isTrue();
+        assertThat(llama31.temperature()).isEqualTo(0.6);
+        assertThat(llama31.topP()).isEqualTo(0.9);
+        assertThat(llama31.topK()).isEqualTo(50);
+        assertThat(llama31.effectivePadTokenId()).isEqualTo(128001);
+        java.nio.file.Files.writeString(dir.resolve("generation_config.json"), "{\"max_new_tokens\": 0}");
+        assertThatThrownBy(() -> GenerationConfig.fromPretrained(dir, null))
+                .hasMessageContaining("generation_config.json: invalid generation config")
+                .hasMessageContaining("max_new_tokens must be greater than 0, got 0");
     }
 
     @Test
