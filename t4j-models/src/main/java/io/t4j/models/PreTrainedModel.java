@@ -3,6 +3,7 @@ package io.t4j.models;
 import io.t4j.engine.CheckpointException;
 import io.t4j.engine.DType;
 import io.t4j.engine.Tensors;
+import io.t4j.engine.nn.GradientCheckpointable;
 import io.t4j.engine.nn.Init;
 import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.Parameter;
@@ -215,6 +216,32 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             mapped.close();
             mapped = null;
         }
+    }
+
+    /**
+     * HF's {@code gradient_checkpointing_enable()}: while training, the encoder recomputes each layer's activations
+     * in backward instead of keeping them (see {@code ActivationCheckpoint}). Fails for a model without such a stack.
+     */
+    public void gradientCheckpointingEnable() {
+        setGradientCheckpointing(true);
+    }
+
+    public void gradientCheckpointingDisable() {
+        setGradientCheckpointing(false);
+    }
+
+    /** HF's {@code is_gradient_checkpointing}. */
+    public boolean isGradientCheckpointing() {
+        return namedModules().values().stream()
+                .anyMatch(m -> m instanceof GradientCheckpointable g && g.gradientCheckpointing());
+    }
+
+    private void setGradientCheckpointing(boolean enable) {
+        var stacks = namedModules().values().stream().filter(m -> m instanceof GradientCheckpointable).toList();
+        if (stacks.isEmpty()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support gradient checkpointing.");
+        }
+        stacks.forEach(m -> ((GradientCheckpointable) m).gradientCheckpointing(enable));
     }
 
     /** Names of parameters that would be trained (requires_grad), for optimizers and logging. */

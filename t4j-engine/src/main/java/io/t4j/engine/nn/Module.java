@@ -102,6 +102,11 @@ public abstract class Module {
         return out;
     }
 
+    /** Every parameter once, in {@link #namedParameters()} order, as {@code parameters()}: what an optimizer takes. */
+    public final List<Parameter> parameters() {
+        return List.copyOf(namedParameters().values());
+    }
+
     /** Every name of every parameter, tied aliases included ({@code lm_head.weight} as well as the embeddings). */
     public final Map<String, Parameter> allParameterNames() {
         Map<String, Parameter> out = new LinkedHashMap<>();

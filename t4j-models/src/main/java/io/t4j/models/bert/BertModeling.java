@@ -1,8 +1,10 @@
 package io.t4j.models.bert;
 
+import io.t4j.engine.nn.ActivationCheckpoint;
 import io.t4j.engine.nn.Activations;
 import io.t4j.engine.nn.Dropout;
 import io.t4j.engine.nn.Embedding;
+import io.t4j.engine.nn.GradientCheckpointable;
 import io.t4j.engine.nn.Init;
 import io.t4j.engine.nn.LayerNorm;
 import io.t4j.engine.nn.Linear;
@@ -179,16 +181,29 @@ public final class BertModeling {
     }
 
     /** {@code BertEncoder}: the stack of layers. */
-    public static final class BertEncoder extends Module {
+    public static final class BertEncoder extends Module implements GradientCheckpointable {
         public final ModuleList<BertLayer> layer;
+        private boolean gradientCheckpointing;
 
         public BertEncoder(BertConfig c) {
             layer = register("layer", new ModuleList<>(c.numHiddenLayers(), i -> new BertLayer(c)));
         }
 
+        @Override
+        public void gradientCheckpointing(boolean enable) {
+            gradientCheckpointing = enable;
+        }
+
+        @Override
+        public boolean gradientCheckpointing() {
+            return gradientCheckpointing;
+        }
+
         public Tensor forward(Tensor x, Tensor mask) {
             for (BertLayer l : layer) {
-                x = l.forward(x, mask);
+                x = gradientCheckpointing && isTraining()
+                        ? ActivationCheckpoint.checkpoint(h -> l.forward(h, mask), x) // recomputed in backward
+                        : l.forward(x, mask);
             }
             return x;
         }

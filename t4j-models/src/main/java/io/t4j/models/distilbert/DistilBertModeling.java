@@ -1,5 +1,7 @@
 package io.t4j.models.distilbert;
 
+import io.t4j.engine.nn.ActivationCheckpoint;
+import io.t4j.engine.nn.GradientCheckpointable;
 import io.t4j.engine.nn.Activations;
 import io.t4j.engine.nn.Dropout;
 import io.t4j.engine.nn.Embedding;
@@ -152,16 +154,29 @@ public final class DistilBertModeling {
     }
 
     /** {@code Transformer}: the stack of blocks. */
-    public static final class Transformer extends Module {
+    public static final class Transformer extends Module implements GradientCheckpointable {
         public final ModuleList<TransformerBlock> layer;
+        private boolean gradientCheckpointing;
 
         public Transformer(DistilBertConfig c) {
             layer = register("layer", new ModuleList<>(c.nLayers(), i -> new TransformerBlock(c)));
         }
 
+        @Override
+        public void gradientCheckpointing(boolean enable) {
+            gradientCheckpointing = enable;
+        }
+
+        @Override
+        public boolean gradientCheckpointing() {
+            return gradientCheckpointing;
+        }
+
         public Tensor forward(Tensor x, Tensor mask) {
             for (TransformerBlock block : layer) {
-                x = block.forward(x, mask);
+                x = gradientCheckpointing && isTraining()
+                        ? ActivationCheckpoint.checkpoint(h -> block.forward(h, mask), x) // recomputed in backward
+                        : block.forward(x, mask);
             }
             return x;
         }

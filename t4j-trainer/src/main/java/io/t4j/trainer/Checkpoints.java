@@ -1,0 +1,135 @@
+package io.t4j.trainer;
+
+import io.t4j.engine.CheckpointException;
+import io.t4j.engine.safetensors.Checkpoint;
+import io.t4j.trainer.optim.LrScheduler;
+import io.t4j.trainer.optim.OptimizerCheckpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoint folders as HF's Trainer lays them out ({@code output_dir/checkpoint-<step>}), written atomically:
+ * everything goes into {@code tmp-checkpoint-<step>} first, which is renamed into place only when complete, so a
+ * crash never leaves a folder that looks like a checkpoint. Rotation and ordering follow HF's
+ * {@code _sorted_checkpoints} / {@code _rotate_checkpoints} (by step number; the best checkpoint is kept).
+ */
+public final class Checkpoints {
+    public static final String PREFIX = "checkpoint-";
+    private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+    private static final List<String> REQUIRED = List.of(TrainerState.FILE_NAME, OptimizerCheckpoint.TENSORS_NAME,
+            OptimizerCheckpoint.JSON_NAME, LrScheduler.FILE_NAME, RngState.FILE_NAME);
+
+    private Checkpoints() {}
+
+    /** Runs {@code writer} on a temporary folder, then renames it to {@code checkpoint-<step>} (replacing one there). */
+    static Path write(Path outputDir, int step, Consumer<Path> writer) {
+        Path target = outputDir.resolve(PREFIX + step);
+        Path tmp = outputDir.resolve("tmp-" + PREFIX + step);
+        try {
+            deleteTree(tmp);
+            Files.createDirectories(tmp);
+            writer.accept(tmp);
+            Path old = outputDir.resolve("old-" + PREFIX + step);
+            if (Files.exists(target)) {
+                deleteTree(old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+            return target;
+        } catch (IOException e) {
+            throw new CheckpointException(target + ": cannot write checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** HF's {@code _sorted_checkpoints}: oldest first by step, the best one moved to just before the newest. */
+    static List<Path> sorted(Path outputDir, String bestModelCheckpoint) {
+        List<Path> all = new ArrayList<>();
+        if (!Files.isDirectory(outputDir)) {
+            return all;
+        }
+        try (Stream<Path> s = Files.list(outputDir)) {
+            s.filter(p -> Files.isDirectory(p) && NAME.matcher(p.getFileName().toString()).matches()).forEach(all::add);
+        } catch (IOException e) {
+            throw new CheckpointException(outputDir + ": cannot list checkpoints: " + e.getMessage(), e);
+        }
+        all.sort(Comparator.comparingLong(Checkpoints::stepOf));
+        if (bestModelCheckpoint != null) {
+            int best = all.indexOf(Path.of(bestModelCheckpoint));
+            for (int i = best; best >= 0 && i < all.size() - 2; i++) {
+                Path t = all.get(i);
+                all.set(i, all.get(i + 1));
+                all.set(i + 1, t);
+            }
+        }
+        return all;
+    }
+
+    /** HF's {@code _rotate_checkpoints}: deletes the oldest beyond {@code limit}, never the best (limit 1 keeps 2). */
+    static void rotate(Path outputDir, Integer limit, String bestModelCheckpoint) {
+        if (limit == null || limit <= 0) {
+            return;
+        }
+        List<Path> sorted = sorted(outputDir, bestModelCheckpoint);
+        int keep = limit;
+        if (bestModelCheckpoint != null && limit == 1 && !sorted.isEmpty()
+                && !sorted.getLast().equals(Path.of(bestModelCheckpoint))) {
+            keep = 2;
+        }
+        for (Path p : sorted.subList(0, Math.max(0, sorted.size() - keep))) {
+            LOG.info("Deleting older checkpoint [{}] due to args.save_total_limit", p);
+            deleteTree(p);
+        }
+    }
+
+    /** HF's {@code get_last_checkpoint}: the checkpoint with the highest step, or null. */
+    public static Path last(Path outputDir) {
+        List<Path> all = sorted(outputDir, null);
+        return all.isEmpty() ? null : all.getLast();
+    }
+
+    /** Fails with the missing file's name unless {@code dir} holds a complete Trainer checkpoint. */
+    static void requireComplete(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CheckpointException("resume_from_checkpoint '" + dir + "': no such checkpoint folder");
+        }
+        if (!Checkpoint.exists(dir)) {
+            throw new CheckpointException(dir + ": not a complete checkpoint: no " + Checkpoint.WEIGHTS_NAME);
+        }
+        for (String f : REQUIRED) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new CheckpointException(dir + ": not a complete checkpoint: no " + f);
+            }
+        }
+    }
+
+    static long stepOf(Path checkpoint) {
+        Matcher m = NAME.matcher(checkpoint.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(dir + ": cannot delete: " + e.getMessage(), e);
+        }
+    }
+}

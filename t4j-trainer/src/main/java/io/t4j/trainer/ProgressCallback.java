@@ -1,0 +1,58 @@
+package io.t4j.trainer;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * HF's {@code ProgressCallback} (trainer_callback.py): a {@link ProgressBar} over {@code max_steps} whose postfix
+ * shows the last logged loss and the last evaluation metric; every log is also written as a line, as HF prints
+ * {@code str(logs)}. With {@code disable_tqdm} only the log lines are printed (HF's {@code PrinterCallback}).
+ */
+public final class ProgressCallback implements TrainerCallback {
+    private ProgressBar bar;
+    private int current;
+
+    @Override
+    public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
+        current = state.globalStep();
+        if (!args.disableTqdm()) {
+            bar = new ProgressBar(null, state.maxSteps());
+            bar.update(current);
+        }
+    }
+
+    @Override
+    public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
+        if (bar != null) {
+            bar.update(state.globalStep() - current);
+        }
+        current = state.globalStep();
+    }
+
+    @Override
+    public void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> logs) {
+        String line = logs.entrySet().stream().filter(e -> !e.getKey().equals("total_flos"))
+                .map(e -> "'" + e.getKey() + "': " + e.getValue()).collect(Collectors.joining(", ", "{", "}"));
+        if (bar == null) {
+            System.err.println(line);
+            return;
+        }
+        if (logs.containsKey("loss")) {
+            bar.postfix("loss", logs.get("loss"));
+        }
+        logs.forEach((k, v) -> {
+            if (k.startsWith("eval_") && !k.endsWith("_runtime") && !k.endsWith("_per_second") && !k.equals("eval_loss")) {
+                bar.postfix(k, v);
+            }
+        });
+        bar.write(line);
+    }
+
+    @Override
+    public void onTrainEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}

@@ -1,0 +1,588 @@
+package io.t4j.trainer;
+
+import io.t4j.data.DataCollatorWithPadding;
+import io.t4j.data.Dataset;
+import io.t4j.engine.Autocast;
+import io.t4j.engine.CheckpointException;
+import io.t4j.engine.Engine;
+import io.t4j.engine.Tensors;
+import io.t4j.engine.nn.ActivationCheckpoint;
+import io.t4j.engine.nn.Embedding;
+import io.t4j.engine.nn.GradientCheckpointable;
+import io.t4j.engine.nn.Module;
+import io.t4j.engine.nn.StateDict;
+import io.t4j.engine.safetensors.Checkpoint;
+import io.t4j.models.ModelForSequenceClassification;
+import io.t4j.models.PreTrainedModel;
+import io.t4j.tokenizers.ModelInputs;
+import io.t4j.tokenizers.PreTrainedTokenizer;
+import io.t4j.trainer.metrics.EvalPrediction;
+import io.t4j.trainer.optim.AdamW;
+import io.t4j.trainer.optim.ClipGrad;
+import io.t4j.trainer.optim.LrScheduler;
+import io.t4j.trainer.optim.ParamGroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HF's {@code Trainer} (trainer.py) for sequence classification on the CPU: {@link #train}, {@link #evaluate},
+ * {@link #predict}, with HF's TrainingArguments semantics, metric names, callbacks, {@code trainer_state.json} and
+ * checkpoint layout.
+ *
+ * <p>Where it follows current HF rather than 4.46: gradient accumulation steps at the end of each epoch even when
+ * the last window is short (its loss is divided by the window's real size), so an epoch is
+ * {@code ceil(batches / accumulation)} updates (HF fixed 4.46's carry-over of a partial window into the next epoch);
+ * the logged {@code learning_rate} is the rate the step used. Where it differs from HF on purpose: a NaN or infinite
+ * loss or gradient norm stops training with a {@link TrainingDivergedException} naming the step (HF's
+ * {@code logging_nan_inf_filter} only hides it from the logs), so the last checkpoint stays the last good one.
+ * {@code gradient_checkpointing} recomputes each encoder layer in backward ({@code ActivationCheckpoint}: a tensor
+ * hook re-runs the layer with the saved RNG state; the presets have no custom autograd Function).
+ *
+ * <p>Native memory: each training batch and each evaluation batch runs in its own {@link PointerScope}, owned
+ * here; parameters and optimizer state are created outside and retained.
+ */
+public final class Trainer<M extends Module & ModelForSequenceClassification> {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final M model;
+    private final TrainingArguments args;
+    private final TrainerDataset trainDataset;
+    private final TrainerDataset evalDataset;
+    private final SavesPretrained tokenizer;
+    private final Function<EvalPrediction, Map<String, Double>> computeMetrics;
+    private final TrainerControl control = new TrainerControl();
+    private final CallbackHandler handler;
+    private final double flopsPerToken;
+    private TrainerState state = new TrainerState();
+    private AdamW optimizer;
+    private LrScheduler scheduler;
+    private double trLoss;
+    private double totalLoss;
+    private double currentFlos;
+    private int lastLoggedStep;
+    private Double gradNorm;
+    private Double learningRate;
+    private Function<Dataset, TrainerDataset> datasetAdapter;
+
+    /**
+     * HF's {@code Trainer(model, args, train_dataset, eval_dataset, processing_class, compute_metrics, callbacks)}.
+     * {@code evalDataset}, {@code tokenizer} (saved into checkpoints) and {@code computeMetrics} may be null.
+     * Sets {@code torch.manual_seed(args.seed)}, as HF's constructor does.
+     */
+    public Trainer(M model, TrainingArguments args, TrainerDataset trainDataset, TrainerDataset evalDataset,
+                   SavesPretrained tokenizer, Function<EvalPrediction, Map<String, Double>> computeMetrics,
+                   List<TrainerCallback> callbacks) {
+        Engine.init();
+        if (args.evalStrategy() != IntervalStrategy.NO && evalDataset == null) {
+            throw new IllegalArgumentException("You have set eval_strategy to " + args.evalStrategy().value() + " but you "
+                    + "didn't pass an eval_dataset to the Trainer. Either set eval_strategy to no or pass an eval_dataset.");
+        }
+        if (args.gradientCheckpointing()) {
+            enableGradientCheckpointing(model);
+        }
+        this.model = model;
+        this.args = args;
+        this.trainDataset = trainDataset;
+        this.evalDataset = evalDataset;
+        this.tokenizer = tokenizer;
+        this.computeMetrics = computeMetrics;
+        List<TrainerCallback> all = new ArrayList<>(List.of(new DefaultFlowCallback(), new ProgressCallback()));
+        all.addAll(callbacks == null ? List.of() : callbacks);
+        this.handler = new CallbackHandler(all, args, control);
+        this.flopsPerToken = 6.0 * nonEmbeddingParameters(model);
+        torch.manual_seed(args.seed());
+    }
+
+    /**
+     * HF's {@code Trainer(model, args, train_dataset=..., eval_dataset=..., processing_class=tokenizer, ...)} over
+     * tokenized {@link Dataset}s: the data collator is HF's default {@code DataCollatorWithPadding(tokenizer)}, and
+     * the tokenizer's files are saved into every checkpoint. {@code evalDataset} may be null.
+     */
+    public Trainer(M model, TrainingArguments args, Dataset trainDataset, Dataset evalDataset, PreTrainedTokenizer tokenizer,
+                   Function<EvalPrediction, Map<String, Double>> computeMetrics, List<TrainerCallback> callbacks) {
+        this(model, args, adapt(trainDataset, tokenizer), adapt(evalDataset, tokenizer), tokenizer::savePretrained,
+                computeMetrics, callbacks);
+        this.datasetAdapter = d -> adapt(d, tokenizer);
+    }
+
+    private static TrainerDataset adapt(Dataset dataset, PreTrainedTokenizer tokenizer) {
+        return dataset == null ? null : TrainerDataset.of(dataset, new DataCollatorWithPadding(tokenizer));
+    }
+
+    public M model() { return model; }
+    public TrainingArguments args() { return args; }
+    public TrainerState state() { return state; }
+    public TrainerControl control() { return control; }
+    /** The optimizer of the last {@link #train} call (null before). */
+    public AdamW optimizer() { return optimizer; }
+    public List<TrainerCallback> callbacks() { return handler.callbacks(); }
+
+    /** Trains from scratch. */
+    public TrainOutput train() {
+        return train(null);
+    }
+
+    /**
+     * Trains, resuming from {@code resumeFromCheckpoint} (a checkpoint folder) when non-null: model, optimizer,
+     * scheduler, trainer state and RNG are restored and the batches already trained in the current epoch skipped,
+     * so the result equals an uninterrupted run's.
+     */
+    public TrainOutput train(String resumeFromCheckpoint) {
+        if (trainDataset == null) {
+            throw new IllegalStateException("Trainer: training requires a train_dataset.");
+        }
+        Path resume = resumeFromCheckpoint == null ? null : Path.of(resumeFromCheckpoint);
+        int batchSize = args.trainBatchSize();
+        if (resume != null) {
+            Checkpoints.requireComplete(resume);
+            Integer saved = TrainerState.load(resume.resolve(TrainerState.FILE_NAME)).trainBatchSize();
+            batchSize = saved != null ? saved : batchSize;
+        }
+        while (true) {
+            try {
+                return innerTrainingLoop(batchSize, resume);
+            } catch (RuntimeException e) {
+                closeOptimizer();
+                if (!args.autoFindBatchSize() || !isOutOfMemory(e)) {
+                    handler.callbacks().stream().filter(c -> c instanceof ProgressCallback)
+                            .forEach(c -> c.onTrainEnd(args, state, control));
+                    throw e;
+                }
+                if (batchSize == 1) {
+                    throw new IllegalStateException("No executable batch size found, reached zero: out of memory at "
+                            + "per_device_train_batch_size 1", e);
+                }
+                batchSize /= 2;
+                LOG.warn("Out of memory ({}); auto_find_batch_size retries with batch size {}", e.getMessage(), batchSize);
+            }
+        }
+    }
+
+    /** HF's {@code should_reduce_batch_size}: libtorch's CPU allocator failure, or a CUDA out-of-memory error. */
+    static boolean isOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof OutOfMemoryError || m.contains("can't allocate memory") || m.contains("out of memory")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private TrainOutput innerTrainingLoop(int batchSize, Path resume) {
+        int numBatches = Math.ceilDiv(trainDataset.size(), batchSize);
+        int accum = args.gradientAccumulationSteps();
+        int updatesPerEpoch = Math.max(Math.ceilDiv(numBatches, accum), 1);
+        boolean byEpochs = args.maxSteps() <= 0;
+        int maxSteps = byEpochs ? (int) Math.ceil(args.numTrainEpochs() * updatesPerEpoch) : args.maxSteps();
+        int numEpochs = byEpochs ? (int) Math.ceil(args.numTrainEpochs()) : Math.ceilDiv(maxSteps, updatesPerEpoch);
+        double numSamples = byEpochs ? trainDataset.size() * args.numTrainEpochs() : (double) maxSteps * batchSize * accum;
+
+        createOptimizerAndScheduler(maxSteps);
+        state = new TrainerState();
+        state.computeSteps(args, maxSteps);
+        state.trainBatchSize(batchSize);
+        state.numTrainEpochs(numEpochs);
+        int epochsTrained = 0;
+        int skip = 0;
+        if (resume != null) {
+            loadModel(resume);
+            optimizer.load(resume);
+            scheduler.load(resume);
+            state = TrainerState.load(resume.resolve(TrainerState.FILE_NAME));
+            epochsTrained = state.globalStep() / updatesPerEpoch;
+            skip = (state.globalStep() % updatesPerEpoch) * accum;
+        }
+        trLoss = 0;
+        totalLoss = 0;
+        currentFlos = 0;
+        lastLoggedStep = state.globalStep();
+        optimizer.zeroGrad();
+        long start = System.nanoTime();
+        handler.onTrainBegin(state);
+        if (args.evalOnStart()) {
+            evaluate();
+        }
+        for (int epoch = epochsTrained; epoch < numEpochs && !control.shouldTrainingStop(); epoch++) {
+            runEpoch(epoch, batchSize, epoch == epochsTrained ? skip : 0, epoch == epochsTrained ? resume : null);
+        }
+        return finishTraining(start, numSamples, maxSteps);
+    }
+
+    private void createOptimizerAndScheduler(int maxSteps) {
+        closeOptimizer();
+        optimizer = new AdamW(ParamGroup.withDecayExclusions(model, args.learningRate(), args.weightDecay()),
+                args.adamBeta1(), args.adamBeta2(), args.adamEpsilon());
+        int warmup = LrScheduler.warmupSteps(args.warmupSteps(), args.warmupRatio(), maxSteps);
+        scheduler = new LrScheduler(optimizer, args.lrSchedulerType(), warmup, maxSteps);
+    }
+
+    private void closeOptimizer() {
+        if (optimizer != null) {
+            optimizer.close();
+            optimizer = null;
+        }
+    }
+
+    private void runEpoch(int epoch, int batchSize, int skip, Path resume) {
+        List<int[]> batches = BatchPlan.training(trainDataset, batchSize, args.gradientAccumulationSteps(),
+                args.effectiveDataSeed(), args.groupByLength(), epoch);
+        handler.onEpochBegin(state);
+        if (resume != null) {
+            RngState.restore(resume, args.effectiveDataSeed());
+        }
+        int step = skip - 1;
+        try (BatchLoader loader = new BatchLoader(trainDataset, batches, args.dataloaderNumWorkers(), skip)) {
+            while (loader.hasNext() && !control.shouldEpochStop() && !control.shouldTrainingStop()) {
+                step++;
+                trainOneBatch(loader, step, batches.size(), epoch);
+            }
+        }
+        if (step < 0) {
+            LOG.warn("There seems not to be a single sample in your epoch, stopping training at step {}", state.globalStep());
+            control.shouldTrainingStop(true);
+        }
+        handler.onEpochEnd(state);
+        maybeLogSaveEvaluate();
+    }
+
+    private void trainOneBatch(BatchLoader loader, int step, int stepsInEpoch, int epoch) {
+        int accum = args.gradientAccumulationSteps();
+        int windowStart = step - step % accum;
+        int window = Math.min(accum, stepsInEpoch - windowStart);
+        if (step % accum == 0) {
+            handler.onStepBegin(state);
+        }
+        try (PointerScope scope = new PointerScope()) {
+            ModelInputs batch = loader.next();
+            trainingStep(batch, window);
+        } finally {
+            ActivationCheckpoint.clear(); // nothing stays pending after backward, or after a failed step
+        }
+        if ((step + 1) % accum == 0 || step + 1 == stepsInEpoch) {
+            optimizerStep();
+            state.globalStep(state.globalStep() + 1);
+            state.epoch(epoch + (step + 1.0) / stepsInEpoch);
+            handler.onStepEnd(state);
+            maybeLogSaveEvaluate();
+        } else {
+            handler.onSubstepEnd(state);
+        }
+    }
+
+    /** HF's {@code training_step}: forward (autocast with bf16), loss divided by the accumulation window, backward. */
+    private void trainingStep(ModelInputs batch, int window) {
+        checkLabels(batch);
+        model.train();
+        Tensor loss;
+        try (Autocast ac = args.bf16() ? Autocast.bf16() : null) {
+            loss = model.forward(batch).loss();
+        }
+        if (loss == null) {
+            throw new IllegalArgumentException("The model did not return a loss: the batch has no labels (label_names "
+                    + args.labelNames() + ")");
+        }
+        double value = loss.item_double();
+        if (!Double.isFinite(value)) {
+            throw diverged("loss is " + value);
+        }
+        loss.div(new Scalar((double) window)).backward();
+        trLoss += value / window;
+        currentFlos += flopsPerToken * batch.inputIds().numel();
+    }
+
+    private void optimizerStep() {
+        gradNorm = null;
+        if (args.maxGradNorm() != null && args.maxGradNorm() > 0) {
+            gradNorm = ClipGrad.clipGradNorm(optimizer.parameters(), args.maxGradNorm());
+            if (!Double.isFinite(gradNorm)) {
+                throw diverged("gradient norm is " + gradNorm);
+            }
+        }
+        optimizer.step();
+        learningRate = scheduler.lastLr();
+        scheduler.step();
+        optimizer.zeroGrad();
+    }
+
+    private TrainingDivergedException diverged(String what) {
+        String last = Checkpoints.last(Path.of(args.outputDir())) instanceof Path p ? p.toString() : "none written";
+        return new TrainingDivergedException("Training stopped: " + what + " at step " + (state.globalStep() + 1)
+                + " (epoch " + state.epoch() + "); nothing was saved after it. Last good checkpoint: " + last
+                + ". Lower learning_rate, set max_grad_norm, or check the inputs of that step.");
+    }
+
+    /** Labels outside {@code [0, num_labels)} fail with the config's labels named, not libtorch's index error. */
+    private void checkLabels(ModelInputs batch) {
+        if (!(model instanceof PreTrainedModel<?> p) || batch.labels() == null || batch.labels().is_floating_point()
+                || p.config().numLabels() < 2) {
+            return;
+        }
+        long min = batch.labels().min().item_long();
+        long max = batch.labels().max().item_long();
+        int n = p.config().numLabels();
+        if (min < 0 || max >= n) {
+            throw new IllegalArgumentException("labels in the data include " + (min < 0 ? min : max) + " but the model has "
+                    + "num_labels = " + n + " (id2label " + p.config().id2label() + "): load it with "
+                    + "PretrainedOptions.numLabels(" + Math.max(n, max + 1) + ") or fix the dataset's labels");
+        }
+    }
+
+    private void maybeLogSaveEvaluate() {
+        if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
+            Map<String, Double> logs = new LinkedHashMap<>();
+            logs.put("loss", SpeedMetrics.round(trLoss / (state.globalStep() - lastLoggedStep), 4));
+            if (gradNorm != null) {
+                logs.put("grad_norm", gradNorm);
+            }
+            logs.put("learning_rate", learningRate != null ? learningRate : scheduler.lastLr());
+            totalLoss += trLoss;
+            trLoss = 0;
+            lastLoggedStep = state.globalStep();
+            storeFlos();
+            log(logs);
+        }
+        Map<String, Double> metrics = control.shouldEvaluate() ? evaluate() : null;
+        if (control.shouldSave()) {
+            saveCheckpoint(metrics);
+            handler.onSave(state);
+        }
+    }
+
+    /** HF's {@code log}: adds {@code epoch}, appends to {@code log_history} with the step, calls {@code on_log}. */
+    public void log(Map<String, Double> logs) {
+        if (state.epoch() != null) {
+            logs.put("epoch", state.epoch());
+        }
+        state.log(logs);
+        handler.onLog(state, logs);
+    }
+
+    private void storeFlos() {
+        state.addFlos(currentFlos);
+        currentFlos = 0;
+    }
+
+    private TrainOutput finishTraining(long start, double numSamples, int maxSteps) {
+        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
+            LOG.info("Loading best model from {} (score: {}).", state.bestModelCheckpoint(), state.bestMetric());
+            loadModel(Path.of(state.bestModelCheckpoint()));
+        }
+        totalLoss += trLoss;
+        trLoss = 0;
+        double trainLoss = totalLoss / Math.max(state.globalStep(), 0.001);
+        Map<String, Double> metrics = SpeedMetrics.of("train", start, numSamples, maxSteps);
+        storeFlos();
+        metrics.put("total_flos", state.totalFlos());
+        metrics.put("train_loss", trainLoss);
+        log(metrics);
+        if (args.saveTotalLimit() != null && args.saveTotalLimit() == 1 && state.bestModelCheckpoint() != null) {
+            for (Path p : Checkpoints.sorted(Path.of(args.outputDir()), null)) {
+                if (!p.equals(Path.of(state.bestModelCheckpoint()))) {
+                    Checkpoints.deleteTree(p);
+                }
+            }
+        }
+        handler.onTrainEnd(state);
+        return new TrainOutput(state.globalStep(), trainLoss, metrics);
+    }
+
+    /** Evaluates on the eval dataset: eval_loss, eval_&lt;metric&gt;, eval_runtime, ..., epoch (during training). */
+    public Map<String, Double> evaluate() {
+        if (evalDataset == null) {
+            throw new IllegalStateException("Trainer: evaluation requires an eval_dataset.");
+        }
+        long start = System.nanoTime();
+        EvalLoopOutput out = evaluationLoop(evalDataset, "eval", computeMetrics == null);
+        Map<String, Double> metrics = out.metrics();
+        metrics.putAll(SpeedMetrics.of("eval", start, out.numSamples(), Math.ceilDiv(out.numSamples(), args.evalBatchSize())));
+        log(metrics);
+        handler.onEvaluate(state, metrics);
+        return metrics;
+    }
+
+    /** {@link #predict(TrainerDataset)} on a tokenized Dataset, collated as the training data is. */
+    public PredictionOutput predict(Dataset testDataset) {
+        if (datasetAdapter == null) {
+            throw new IllegalStateException("this Trainer was built over TrainerDatasets: pass TrainerDataset.of(dataset, collator)");
+        }
+        return predict(datasetAdapter.apply(testDataset));
+    }
+
+    /** Predicts on {@code testDataset}: logits, labels (if the data has them) and test_* metrics. */
+    public PredictionOutput predict(TrainerDataset testDataset) {
+        long start = System.nanoTime();
+        EvalLoopOutput out = evaluationLoop(testDataset, "test", false);
+        Map<String, Double> metrics = out.metrics();
+        metrics.putAll(SpeedMetrics.of("test", start, out.numSamples(), Math.ceilDiv(out.numSamples(), args.evalBatchSize())));
+        handler.onPredict(state, metrics);
+        return new PredictionOutput(out.predictions(), out.labelIds(), metrics);
+    }
+
+    private record EvalLoopOutput(float[][] predictions, int[] labelIds, Map<String, Double> metrics, int numSamples) {}
+
+    /** HF's {@code evaluation_loop}: eval mode, no grad, one scope per batch; eval_loss is the mean of batch losses. */
+    private EvalLoopOutput evaluationLoop(TrainerDataset data, String prefix, boolean lossOnly) {
+        model.eval();
+        List<float[]> preds = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        double lossSum = 0;
+        int lossCount = 0;
+        try (BatchLoader loader = new BatchLoader(data, BatchPlan.sequential(data.size(), args.evalBatchSize()),
+                args.dataloaderNumWorkers(), 0)) {
+            while (loader.hasNext()) {
+                try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard();
+                     Autocast ac = args.bf16() ? Autocast.bf16() : null) {
+                    ModelInputs batch = loader.next();
+                    var out = model.forward(batch);
+                    if (out.loss() != null) {
+                        lossSum += out.loss().item_double();
+                        lossCount++;
+                    }
+                    if (!lossOnly) {
+                        collect(out.logits(), batch.labels(), preds, labels);
+                    }
+                }
+                handler.onPredictionStep(state);
+            }
+        }
+        float[][] p = lossOnly ? null : preds.toArray(new float[0][]);
+        int[] l = lossOnly || labels.isEmpty() ? null : labels.stream().mapToInt(Integer::intValue).toArray();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (computeMetrics != null && p != null && l != null) {
+            metrics.putAll(computeMetrics.apply(new EvalPrediction(p, l)));
+        }
+        if (lossCount > 0) {
+            metrics.put(prefix + "_loss", lossSum / lossCount);
+        }
+        return new EvalLoopOutput(p, l, prefixed(metrics, prefix), data.size());
+    }
+
+    private static void collect(Tensor logits, Tensor labels, List<float[]> preds, List<Integer> labelIds) {
+        float[] flat = Tensors.toFloats(logits);
+        int rows = (int) logits.size(0);
+        int cols = flat.length / rows;
+        for (int r = 0; r < rows; r++) {
+            preds.add(java.util.Arrays.copyOfRange(flat, r * cols, (r + 1) * cols));
+        }
+        if (labels != null && !labels.is_floating_point()) {
+            for (long v : Tensors.toLongs(labels)) {
+                labelIds.add((int) v);
+            }
+        }
+    }
+
+    /** HF's renaming: keys without the prefix get it and move to the end, so eval_loss comes first. */
+    private static Map<String, Double> prefixed(Map<String, Double> metrics, String prefix) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        metrics.forEach((k, v) -> {
+            if (k.startsWith(prefix + "_")) {
+                out.put(k, v);
+            }
+        });
+        metrics.forEach((k, v) -> {
+            if (!k.startsWith(prefix + "_")) {
+                out.put(prefix + "_" + k, v);
+            }
+        });
+        return out;
+    }
+
+    /** HF's {@code _save_checkpoint}: the folder {@code checkpoint-<global_step>}, written atomically. */
+    private void saveCheckpoint(Map<String, Double> metrics) {
+        storeFlos();
+        Path outputDir = outputDir();
+        Path target = outputDir.resolve(Checkpoints.PREFIX + state.globalStep());
+        updateBest(metrics, target);
+        Checkpoints.write(outputDir, state.globalStep(), dir -> {
+            saveModel(dir);
+            optimizer.save(dir);
+            scheduler.save(dir);
+            RngState.save(dir, args.effectiveDataSeed());
+            state.save(dir.resolve(TrainerState.FILE_NAME));
+        });
+        Checkpoints.rotate(outputDir, args.saveTotalLimit(), state.bestModelCheckpoint());
+    }
+
+    private void updateBest(Map<String, Double> metrics, Path checkpoint) {
+        if (metrics == null || args.metricForBestModel() == null) {
+            return;
+        }
+        String key = args.metricForBestModel().startsWith("eval_") ? args.metricForBestModel() : "eval_" + args.metricForBestModel();
+        Double value = metrics.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("The metric_for_best_model training argument is set to '" + key
+                    + "', which is not found in the evaluation metrics. The available evaluation metrics are: "
+                    + metrics.keySet() + ". Consider changing metric_for_best_model.");
+        }
+        Double best = state.bestMetric();
+        if (best == null || state.bestModelCheckpoint() == null || (args.greaterIsBetter() ? value > best : value < best)) {
+            state.best(value, checkpoint.toString());
+        }
+    }
+
+    /**
+     * HF's {@code save_model}: the model ({@code save_pretrained}'s config.json + model.safetensors, or the state
+     * dict for a plain module), the tokenizer's files and {@code training_args.json} (HF: training_args.bin).
+     */
+    public void saveModel(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            if (model instanceof PreTrainedModel<?> p) {
+                p.savePretrained(dir);
+            } else {
+                Checkpoint.write(dir, StateDict.tensors(model), Checkpoint.DEFAULT_MAX_SHARD_BYTES);
+            }
+            if (tokenizer != null) {
+                tokenizer.savePretrained(dir);
+            }
+            Files.writeString(dir.resolve("training_args.json"), args.toJson());
+        } catch (IOException e) {
+            throw new CheckpointException(dir + ": cannot save the model: " + e.getMessage(), e);
+        }
+    }
+
+    private Path outputDir() {
+        Path dir = Path.of(args.outputDir());
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CheckpointException("output_dir '" + dir + "' exists and is not a directory");
+        }
+        return dir;
+    }
+
+    private void loadModel(Path dir) {
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            StateDict.load(model, checkpoint, StateDict.Options.strict());
+        }
+    }
+
+    /** HF's {@code gradient_checkpointing_enable()} on every layer stack of the model that supports it. */
+    private static void enableGradientCheckpointing(Module model) {
+        var stacks = model.namedModules().values().stream().filter(m -> m instanceof GradientCheckpointable).toList();
+        if (stacks.isEmpty()) {
+            throw new UnsupportedOperationException("gradient_checkpointing: " + model.getClass().getSimpleName()
+                    + " has no layer stack that supports gradient checkpointing (GradientCheckpointable)");
+        }
+        stacks.forEach(m -> ((GradientCheckpointable) m).gradientCheckpointing(true));
+    }
+
+    /** HF's {@code num_parameters(exclude_embeddings=True)}, for total_flos = 6 * N * tokens. */
+    private static long nonEmbeddingParameters(Module model) {
+        long embeddings = model.namedModules().values().stream().filter(m -> m instanceof Embedding)
+                .mapToLong(m -> ((Embedding) m).weight.numel()).sum();
+        return model.numParameters() - embeddings;
+    }
+}

@@ -1,0 +1,87 @@
+package io.t4j.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.t4j.data.Column;
+import io.t4j.data.Dataset;
+import io.t4j.data.Feature;
+import io.t4j.data.LongColumn;
+import io.t4j.data.StringColumn;
+import io.t4j.models.roberta.RobertaConfig;
+import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
+import io.t4j.tokenizers.AutoTokenizer;
+import io.t4j.tokenizers.EncodeOptions;
+import io.t4j.tokenizers.PreTrainedTokenizer;
+import io.t4j.trainer.metrics.Metrics;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Trainer over the data module: a tokenized Dataset, HF's default DataCollatorWithPadding, tokenizer files saved. */
+class TrainerDatasetTest {
+    @TempDir
+    Path dir;
+
+    private static PreTrainedTokenizer tokenizer() throws URISyntaxException {
+        return AutoTokenizer.fromPretrained(Path.of(TrainerDatasetTest.class.getResource("/tiny-roberta-tokenizer").toURI()));
+    }
+
+    /** Sentences of 1-5 words from the tiny vocabulary; label 1 when "cat" occurs. */
+    private static Dataset sentences(int n, long seed, PreTrainedTokenizer tok) {
+        String[] words = {"hello", "world", "the", "cat", "sat", "on", "mat", "a", "dog", "ran"};
+        Random r = new Random(seed);
+        String[] text = new String[n];
+        long[] label = new long[n];
+        for (int i = 0; i < n; i++) {
+            StringBuilder s = new StringBuilder();
+            for (int w = 0, len = 1 + r.nextInt(5); w < len; w++) {
+                s.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
+            }
+            text[i] = s.toString();
+            label[i] = text[i].contains("cat") ? 1 : 0;
+        }
+        Map<String, Column> columns = new LinkedHashMap<>();
+        columns.put("sentence", new StringColumn(text));
+        columns.put("label", new LongColumn(label));
+        return Dataset.fromColumns(columns, Map.of("label", new Feature.ClassLabel(List.of("no_cat", "cat"))))
+                .tokenize(tok, "sentence", EncodeOptions.defaults());
+    }
+
+    private static RobertaForSequenceClassification model() {
+        torch.manual_seed(5);
+        return new RobertaForSequenceClassification(RobertaConfig.of(15, 16, 1, 2, 32));
+    }
+
+    @Test
+    void trainsOnATokenizedDatasetAndCheckpointsTheTokenizer() throws Exception {
+        PreTrainedTokenizer tok = tokenizer();
+        var args = TrainingArguments.builder(dir.toString()).maxSteps(12).perDeviceTrainBatchSize(8).learningRate(5e-3)
+                .evalStrategy(IntervalStrategy.STEPS).evalSteps(6.0).saveSteps(6.0).groupByLength(true)
+                .dataloaderNumWorkers(1).disableTqdm(true).build();
+        var model = model();
+        var trainer = new Trainer<>(model, args, sentences(64, 1, tok), sentences(32, 2, tok), tok, Metrics.ACCURACY, List.of());
+        TrainOutput out = trainer.train();
+        assertThat(out.globalStep()).isEqualTo(12);
+        Path ck = dir.resolve("checkpoint-12");
+        assertThat(ck.resolve("tokenizer.json")).isRegularFile();
+        assertThat(ck.resolve("tokenizer_config.json")).isRegularFile();
+        assertThat(ck.resolve("config.json")).isRegularFile();
+        var prediction = trainer.predict(sentences(16, 3, tok));
+        assertThat(prediction.predictions()).hasNumberOfRows(16);
+        assertThat(prediction.metrics()).containsKeys("test_loss", "test_accuracy", "test_runtime");
+        assertThat(trainer.evaluate().get("eval_accuracy")).isGreaterThanOrEqualTo(0.5);
+
+        var resumed = model();
+        new Trainer<>(resumed, args, sentences(64, 1, tok), sentences(32, 2, tok), tok, Metrics.ACCURACY, List.of())
+                .train(dir.resolve("checkpoint-6").toString());
+        var a = io.t4j.engine.nn.StateDict.tensors(model);
+        io.t4j.engine.nn.StateDict.tensors(resumed).forEach((k, v) ->
+                assertThat(v.sub(a.get(k)).abs().max().item_double()).as(k).isEqualTo(0.0));
+    }
+}

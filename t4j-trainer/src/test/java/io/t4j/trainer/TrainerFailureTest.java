@@ -1,0 +1,118 @@
+package io.t4j.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.t4j.engine.nn.Module;
+import io.t4j.models.ModelForSequenceClassification;
+import io.t4j.models.SequenceClassifierOutput;
+import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
+import io.t4j.tokenizers.ModelInputs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Divergence, out-of-memory retries and interrupted saves, with a user module wrapping a tiny BERT. */
+class TrainerFailureTest {
+    @TempDir
+    Path dir;
+
+    /** A user's own module (not a PreTrainedModel) that misbehaves on demand. */
+    static final class Faulty extends Module implements ModelForSequenceClassification {
+        final BertForSequenceClassification inner;
+        int calls;
+        int nanAtCall = -1;
+        int maxBatch = Integer.MAX_VALUE;
+
+        Faulty() {
+            torch.manual_seed(3);
+            inner = register("inner", new BertForSequenceClassification(ToyData.config(0.0)));
+        }
+
+        @Override
+        public SequenceClassifierOutput forward(ModelInputs in) {
+            if (in.inputIds().size(0) > maxBatch) {
+                throw new RuntimeException("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: can't allocate "
+                        + "memory: you tried to allocate 68719476736 bytes. Error code 12 (Cannot allocate memory)");
+            }
+            var out = inner.forward(in);
+            if (isTraining() && ++calls == nanAtCall) {
+                return new SequenceClassifierOutput(out.loss().mul(new Scalar(Double.NaN)), out.logits());
+            }
+            return out;
+        }
+    }
+
+    private TrainingArguments.Builder args() {
+        return TrainingArguments.builder(dir.resolve("out").toString()).perDeviceTrainBatchSize(8).disableTqdm(true)
+                .learningRate(1e-3);
+    }
+
+    @Test
+    void nanLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() {
+        var m = new Faulty();
+        m.nanAtCall = 3;
+        var a = args().maxSteps(5).saveStrategy(IntervalStrategy.STEPS).saveSteps(2.0).build();
+        var t = new Trainer<>(m, a, new ToyData(40, 1), null, null, null, List.of());
+        assertThatThrownBy(t::train).isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("loss is NaN at step 3")
+                .hasMessageContaining("Last good checkpoint: " + Path.of(a.outputDir(), "checkpoint-2"));
+        assertThat(Checkpoints.last(Path.of(a.outputDir()))).isEqualTo(Path.of(a.outputDir(), "checkpoint-2"));
+        assertThat(Path.of(a.outputDir(), "checkpoint-2", "model.safetensors")).isRegularFile(); // a plain module's state dict
+    }
+
+    @Test
+    void autoFindBatchSizeHalvesOnOutOfMemory() {
+        var m = new Faulty();
+        m.maxBatch = 2;
+        var a = args().maxSteps(3).autoFindBatchSize(true).build();
+        var t = new Trainer<>(m, a, new ToyData(40, 1), null, null, null, List.of());
+        assertThat(t.train().globalStep()).isEqualTo(3);
+        assertThat(t.state().trainBatchSize()).isEqualTo(2);
+
+        var small = new Faulty();
+        small.maxBatch = 2;
+        var without = new Trainer<>(small, args().maxSteps(3).build(), new ToyData(40, 1), null, null, null, List.of());
+        assertThatThrownBy(without::train).hasMessageContaining("can't allocate memory");
+        assertThat(Trainer.isOutOfMemory(new RuntimeException("index out of range"))).isFalse();
+    }
+
+    @Test
+    void anInterruptedSaveLeavesNoCheckpoint() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        assertThatThrownBy(() -> Checkpoints.write(out, 9, tmp -> {
+            try {
+                Files.writeString(tmp.resolve("model.safetensors"), "half");
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+            throw new IllegalStateException("disk full");
+        })).hasMessageContaining("disk full");
+        assertThat(out.resolve("checkpoint-9")).doesNotExist();
+        assertThat(Checkpoints.last(out)).isNull();
+        Checkpoints.write(out, 9, tmp -> {});
+        assertThat(Checkpoints.last(out)).isEqualTo(out.resolve("checkpoint-9"));
+        assertThat(out.resolve("tmp-checkpoint-9")).doesNotExist();
+    }
+
+    @Test
+    void gradientCheckpointingNeedsALayerStack() {
+        var plain = new io.t4j.engine.nn.Linear(2, 2);
+        class Head extends Module implements ModelForSequenceClassification {
+            Head() {
+                register("head", plain);
+            }
+
+            @Override
+            public SequenceClassifierOutput forward(ModelInputs in) {
+                throw new UnsupportedOperationException();
+            }
+        }
+        assertThatThrownBy(() -> new Trainer<>(new Head(), args().gradientCheckpointing(true).build(), new ToyData(8, 1),
+                null, null, null, List.of())).hasMessageContaining("Head has no layer stack that supports gradient checkpointing");
+    }
+}

@@ -1,0 +1,214 @@
+package io.t4j.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.t4j.engine.nn.StateDict;
+import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
+import io.t4j.trainer.metrics.Metrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    @TempDir
+    Path dir;
+
+    private BertForSequenceClassification model(double dropout) {
+        torch.manual_seed(7);
+        return new BertForSequenceClassification(ToyData.config(dropout));
+    }
+
+    private TrainingArguments.Builder args() {
+        return TrainingArguments.builder(dir.resolve("out").toString()).learningRate(1e-3).perDeviceTrainBatchSize(8)
+                .perDeviceEvalBatchSize(16).saveStrategy(IntervalStrategy.NO).disableTqdm(true);
+    }
+
+    private Trainer<BertForSequenceClassification> trainer(BertForSequenceClassification m, TrainingArguments a,
+                                                          TrainerCallback... callbacks) {
+        return new Trainer<>(m, a, new ToyData(40, 1), new ToyData(20, 2), null, Metrics.ACCURACY, List.of(callbacks));
+    }
+
+    @Test
+    void trainLogsEvaluatesAndReportsHfMetrics() {
+        var a = args().numTrainEpochs(2.0).gradientAccumulationSteps(2).loggingSteps(2.0)
+                .evalStrategy(IntervalStrategy.EPOCH).build();
+        var t = trainer(model(0.1), a);
+        TrainOutput out = t.train();
+
+        // 40 examples / batch 8 = 5 batches; accumulation 2 -> 3 updates per epoch (the last one of 1 batch)
+        assertThat(out.globalStep()).isEqualTo(6);
+        assertThat(out.metrics().keySet()).containsExactly("train_runtime", "train_samples_per_second",
+                "train_steps_per_second", "total_flos", "train_loss", "epoch");
+        assertThat(out.metrics().get("epoch")).isEqualTo(2.0);
+        assertThat(out.trainingLoss()).isEqualTo(out.metrics().get("train_loss"));
+        var history = t.state().logHistory();
+        var losses = history.stream().filter(e -> e.get("loss") != null).toList();
+        assertThat(losses).extracting(LogEntry::step).containsExactly(2, 4, 6);
+        assertThat(losses.getFirst().values().keySet()).containsExactly("loss", "grad_norm", "learning_rate", "epoch");
+        // linear decay from 1e-3 over 6 steps: step 2 used lambda(1) = 5/6
+        assertThat(losses.getFirst().get("learning_rate")).isCloseTo(1e-3 * 5 / 6, within(1e-12));
+        assertThat(losses.get(1).get("epoch")).isCloseTo(1 + 2.0 / 5, within(1e-12));
+        double meanOfLogged = losses.stream().mapToDouble(e -> e.get("loss")).average().orElseThrow();
+        assertThat(out.trainingLoss()).isCloseTo(meanOfLogged, within(1e-4));
+        var evals = history.stream().filter(e -> e.get("eval_loss") != null).toList();
+        assertThat(evals).extracting(LogEntry::step).containsExactly(3, 6);
+        assertThat(evals.getFirst().values().keySet()).containsExactly("eval_loss", "eval_accuracy", "eval_runtime",
+                "eval_samples_per_second", "eval_steps_per_second", "epoch");
+        // total_flos = 6 * non-embedding parameters * tokens seen
+        long nonEmbedding = t.model().numParameters() - (40 + 32 + 2) * 16L;
+        assertThat(out.metrics().get("total_flos") % (6.0 * nonEmbedding)).isEqualTo(0.0);
+        assertThat(out.metrics().get("total_flos")).isGreaterThan(6.0 * nonEmbedding * 80 * 4);
+        assertThat(history.getLast().values()).containsKey("train_loss");
+    }
+
+    @Test
+    void evaluateAndPredictUseHfKeys() {
+        var t = trainer(model(0.0), args().build());
+        Map<String, Double> m = t.evaluate();
+        assertThat(m.keySet()).containsExactly("eval_loss", "eval_accuracy", "eval_runtime", "eval_samples_per_second",
+                "eval_steps_per_second");
+        PredictionOutput p = t.predict(new ToyData(20, 2));
+        assertThat(p.predictions()).hasNumberOfRows(20);
+        assertThat(p.predictions()[0]).hasSize(2);
+        assertThat(p.labelIds()).hasSize(20);
+        assertThat(p.metrics().get("test_accuracy")).isEqualTo(Metrics.accuracy(p.labelIds(),
+                new io.t4j.trainer.metrics.EvalPrediction(p.predictions(), p.labelIds()).argmax()));
+        assertThat(p.metrics().get("test_loss")).isEqualTo(m.get("eval_loss"));
+    }
+
+    @Test
+    void accumulationMatchesOneBigBatch() {
+        var big = model(0.0);
+        var small = model(0.0);
+        trainer(big, args().maxSteps(3).build()).train();
+        trainer(small, args().maxSteps(3).perDeviceTrainBatchSize(4).gradientAccumulationSteps(2).build()).train();
+        try (PointerScope s = new PointerScope()) {
+            var expected = StateDict.tensors(big);
+            StateDict.tensors(small).forEach((k, v) ->
+                    assertThat(v.sub(expected.get(k)).abs().max().item_double()).as(k).isLessThan(2e-6));
+        }
+    }
+
+    @Test
+    void prefetchingWorkersGiveTheSameRun() {
+        var inline = model(0.1);
+        var workers = model(0.1);
+        var r1 = trainer(inline, args().maxSteps(4).build()).train();
+        var r2 = trainer(workers, args().maxSteps(4).dataloaderNumWorkers(2).build()).train();
+        assertThat(r2.trainingLoss()).isEqualTo(r1.trainingLoss());
+    }
+
+    @Test
+    void gradientCheckpointingTrainsTheSameWeights() {
+        var stored = model(0.1);
+        var recomputed = model(0.1);
+        trainer(stored, args().maxSteps(4).build()).train();
+        trainer(recomputed, args().maxSteps(4).gradientCheckpointing(true).build()).train();
+        assertThat(recomputed.isGradientCheckpointing()).isTrue();
+        try (PointerScope s = new PointerScope()) {
+            var expected = StateDict.tensors(stored);
+            StateDict.tensors(recomputed).forEach((k, v) ->
+                    assertThat(v.sub(expected.get(k)).abs().max().item_double()).as(k).isEqualTo(0.0));
+        }
+    }
+
+    @Test
+    void resumeGivesTheSameWeightsAsAnUninterruptedRun() throws Exception {
+        var a = args().maxSteps(7).saveStrategy(IntervalStrategy.STEPS).saveSteps(2.0).saveTotalLimit(2).build();
+        var straight = model(0.1);
+        var full = trainer(straight, a).train();
+        Path out = Path.of(a.outputDir());
+        assertThat(Checkpoints.sorted(out, null)).extracting(p -> p.getFileName().toString())
+                .containsExactly("checkpoint-6", "checkpoint-7");
+        Path ck = out.resolve("checkpoint-6");
+        for (String f : List.of("model.safetensors", "config.json", "optimizer.safetensors", "optimizer.json",
+                "scheduler.json", "trainer_state.json", "rng_state.safetensors", "training_args.json")) {
+            assertThat(ck.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Files.readString(ck.resolve("config.json"))).contains("BertForSequenceClassification", "id2label");
+
+        var resumed = model(0.1); // fresh weights: everything must come from the checkpoint
+        var again = trainer(resumed, a).train(ck.toString()); // step 6 is mid-epoch 2: skips one batch
+        assertThat(again.globalStep()).isEqualTo(7);
+        try (PointerScope s = new PointerScope()) {
+            var expected = StateDict.tensors(straight);
+            StateDict.tensors(resumed).forEach((k, v) ->
+                    assertThat(v.sub(expected.get(k)).abs().max().item_double()).as(k).isEqualTo(0.0));
+        }
+        assertThat(again.trainingLoss()).isNotNaN();
+        assertThat(full.globalStep()).isEqualTo(7);
+    }
+
+    @Test
+    void loadBestModelAtEndKeepsAndRestoresTheBestCheckpoint() {
+        var a = args().numTrainEpochs(4.0).evalStrategy(IntervalStrategy.EPOCH).saveStrategy(IntervalStrategy.EPOCH)
+                .loadBestModelAtEnd(true).saveTotalLimit(1).learningRate(5e-3).build();
+        var m = model(0.1);
+        var t = trainer(m, a);
+        t.train();
+        var evals = t.state().logHistory().stream().filter(e -> e.get("eval_loss") != null).toList();
+        LogEntry best = evals.stream().min((x, y) -> Double.compare(x.get("eval_loss"), y.get("eval_loss"))).orElseThrow();
+        assertThat(t.state().bestMetric()).isEqualTo(best.get("eval_loss"));
+        assertThat(t.state().bestModelCheckpoint()).endsWith("checkpoint-" + best.step());
+        assertThat(Path.of(t.state().bestModelCheckpoint())).isDirectory();
+        assertThat(Checkpoints.sorted(Path.of(a.outputDir()), null)).hasSize(1); // limit 1: only the best survives
+        assertThat(t.evaluate().get("eval_loss")).isCloseTo(best.get("eval_loss"), within(1e-6));
+    }
+
+    @Test
+    void earlyStoppingStopsAfterPatienceEvaluationsWithoutImprovement() {
+        var a = args().numTrainEpochs(10.0).evalStrategy(IntervalStrategy.EPOCH).saveStrategy(IntervalStrategy.EPOCH)
+                .loadBestModelAtEnd(true).build();
+        var stopper = new EarlyStoppingCallback(2, 1e9); // no improvement is ever large enough
+        var t = trainer(model(0.0), a, stopper);
+        var out = t.train();
+        assertThat(out.globalStep()).isEqualTo(3 * 5); // evaluations 1 (sets best), 2 and 3 (patience 2)
+        assertThat(stopper.patienceCounter()).isEqualTo(2);
+        assertThatThrownBy(() -> trainer(model(0.0), args().build(), new EarlyStoppingCallback(1)).train())
+                .hasMessageContaining("EarlyStoppingCallback requires load_best_model_at_end = true");
+    }
+
+    @Test
+    void callbacksCanStopTraining() {
+        TrainerCallback stopAt3 = new TrainerCallback() {
+            @Override
+            public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
+                control.shouldTrainingStop(state.globalStep() == 3);
+            }
+        };
+        assertThat(trainer(model(0.0), args().build(), stopAt3).train().globalStep()).isEqualTo(3);
+    }
+
+    @Test
+    void badInputIsNamed() throws Exception {
+        assertThatThrownBy(() -> new Trainer<>(model(0.0), args().evalStrategy(IntervalStrategy.STEPS).build(),
+                new ToyData(8, 1), null, null, null, List.of()))
+                .hasMessageContaining("You have set eval_strategy to steps but you didn't pass an eval_dataset");
+        var fiveLabels = new Trainer<>(model(0.0), args().build(), new ToyData(16, 1, 4, 8, 5), null, null, null, List.of());
+        assertThatThrownBy(fiveLabels::train).hasMessageContaining("labels in the data include")
+                .hasMessageContaining("num_labels = 2");
+        var t = trainer(model(0.0), args().build());
+        assertThatThrownBy(() -> t.train(dir.resolve("nope").toString()))
+                .hasMessageContaining("no such checkpoint folder");
+        Path partial = Files.createDirectories(dir.resolve("checkpoint-3"));
+        model(0.0).savePretrained(partial);
+        assertThatThrownBy(() -> t.train(partial.toString())).hasMessageContaining("not a complete checkpoint: no trainer_state.json");
+    }
+
+    @Test
+    void corruptTrainerStateIsAClearError() throws Exception {
+        var a = args().maxSteps(2).saveStrategy(IntervalStrategy.STEPS).saveSteps(2.0).build();
+        trainer(model(0.0), a).train();
+        Path ck = Path.of(a.outputDir(), "checkpoint-2");
+        Files.writeString(ck.resolve("trainer_state.json"), "{\"global_step\": ");
+        assertThatThrownBy(() -> trainer(model(0.0), a).train(ck.toString()))
+                .hasMessageContaining("trainer_state.json: corrupt trainer state");
+    }
+}
