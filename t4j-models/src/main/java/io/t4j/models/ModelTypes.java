@@ -6,6 +6,13 @@ import io.t4j.models.bert.BertModeling.BertModel;
 import io.t4j.models.distilbert.DistilBertConfig;
 import io.t4j.models.distilbert.DistilBertModeling.DistilBertForSequenceClassification;
 import io.t4j.models.distilbert.DistilBertModeling.DistilBertModel;
+import io.t4j.models.decoder.CausalLM;
+import io.t4j.models.llama.LlamaConfig;
+import io.t4j.models.llama.LlamaModeling.LlamaForCausalLM;
+import io.t4j.models.phi3.Phi3Config;
+import io.t4j.models.phi3.Phi3Modeling.Phi3ForCausalLM;
+import io.t4j.models.qwen2.Qwen2Config;
+import io.t4j.models.qwen2.Qwen2Modeling.Qwen2ForCausalLM;
 import io.t4j.models.roberta.RobertaConfig;
 import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
 import io.t4j.models.roberta.RobertaModeling.RobertaModel;
@@ -24,16 +31,20 @@ public final class ModelTypes {
             String modelType,
             Class<? extends PretrainedConfig> configClass,
             BiFunction<Path, PretrainedOptions, ? extends EncoderModel<?>> encoder,
-            BiFunction<Path, PretrainedOptions, ? extends SequenceClassificationModel<?>> sequenceClassification) {}
+            BiFunction<Path, PretrainedOptions, ? extends SequenceClassificationModel<?>> sequenceClassification,
+            BiFunction<Path, PretrainedOptions, ? extends CausalLM> causalLm) {}
 
     private static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
 
     static {
-        add(new Family("bert", BertConfig.class, BertModel::fromPretrained, BertForSequenceClassification::fromPretrained));
+        add(new Family("bert", BertConfig.class, BertModel::fromPretrained, BertForSequenceClassification::fromPretrained, null));
         add(new Family("roberta", RobertaConfig.class, RobertaModel::fromPretrained,
-                RobertaForSequenceClassification::fromPretrained));
+                RobertaForSequenceClassification::fromPretrained, null));
         add(new Family("distilbert", DistilBertConfig.class, DistilBertModel::fromPretrained,
-                DistilBertForSequenceClassification::fromPretrained));
+                DistilBertForSequenceClassification::fromPretrained, null));
+        add(new Family("llama", LlamaConfig.class, null, null, LlamaForCausalLM::fromPretrained));
+        add(new Family("qwen2", Qwen2Config.class, null, null, Qwen2ForCausalLM::fromPretrained));
+        add(new Family("phi3", Phi3Config.class, null, null, Phi3ForCausalLM::fromPretrained));
     }
 
     private ModelTypes() {}

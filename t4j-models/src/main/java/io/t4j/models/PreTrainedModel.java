@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
                 mapper = mapper.andThen(k -> k.startsWith(prefix) ? k.substring(prefix.length()) : null); // head checkpoint → base model
             }
             boolean zeroCopy = options.zeroCopy();
+            ScalarType dtype = resolveDtype(options);
             if (zeroCopy) {
                 requiresGrad(false);
             }
@@ -120,7 +122,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
                     .withAllowMissing(this::isNewHead)
                     .withIgnoreUnexpected(k -> isIgnoredKey(k) || (modelHasPrefix && !k.startsWith(prefix)))
                     .withZeroCopy(zeroCopy)
-                    .withDtype(options.dtype()));
+                    .withDtype(dtype));
             List<String> unused = report.ignored().stream()
                     .filter(k -> { String m = fixLegacyKey(k); return !isIgnoredKey(m) && !isIgnoredKey(prefix + m); })
                     .toList();
@@ -129,7 +131,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
                         dir, getClass().getSimpleName(), unused);
             }
             if (!report.newlyInitialized().isEmpty()) {
-                initNewParameters(report.newlyInitialized(), options);
+                initNewParameters(report.newlyInitialized(), options, dtype);
                 LOG.warn("Some weights of {} were not initialized from the model checkpoint at {} and are newly "
                         + "initialized: {}\nYou should probably TRAIN this model on a down-stream task to be able to use "
                         + "it for predictions and inference.", getClass().getSimpleName(), dir, report.newlyInitialized());
@@ -145,7 +147,19 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         }
     }
 
-    private void initNewParameters(List<String> names, PretrainedOptions options) {
+    /**
+     * The parameter dtype: the option's, or for {@code torch_dtype="auto"} (a null option) the config's
+     * {@code torch_dtype}, or null (keep each tensor's stored dtype) when the config names none.
+     */
+    private ScalarType resolveDtype(PretrainedOptions options) {
+        if (options.dtype() != null) {
+            return options.dtype();
+        }
+        return config.torchDtype() == null ? null : DType.fromTorchName(config.torchDtype()).scalarType();
+    }
+
+    private void initNewParameters(List<String> names, PretrainedOptions options,
+                                   ScalarType dtype) {
         Set<String> owners = names.stream().map(n -> n.substring(0, Math.max(0, n.lastIndexOf('.'))))
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         for (String owner : owners) {
@@ -157,8 +171,8 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
                 throw new CheckpointException("parameter '" + name + "' is missing from the checkpoint and "
                         + getClass().getSimpleName() + " has no initialiser for it");
             }
-            if (options.dtype() != null && Tensors.scalarType(p.data()) != options.dtype()) {
-                p.set(p.data().detach().to(options.dtype()).requires_grad_(!options.zeroCopy()));
+            if (dtype != null && Tensors.scalarType(p.data()) != dtype) {
+                p.set(p.data().detach().to(dtype).requires_grad_(!options.zeroCopy()));
             }
             if (options.zeroCopy()) {
                 p.requiresGrad(false);

@@ -10,7 +10,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * @param numLabels   a new head with this many classes (labels LABEL_0..), or null to keep the config's
  * @param id2label    label names for a new head (wins over numLabels), or null
  * @param problemType regression / single_label_classification / multi_label_classification, or null
- * @param dtype       parameter dtype (default float32); bf16 for inference speed
+ * @param dtype       parameter dtype (default float32; bf16 for inference speed); null is HF's
+ *                    {@code torch_dtype="auto"}: config.json's torch_dtype, else each tensor as stored
  * @param zeroCopy    load weights as read-only views of the mapped file (inference only; they are frozen)
  */
 public record PretrainedOptions(Integer numLabels, Map<Integer, String> id2label, String problemType,
@@ -33,6 +34,11 @@ public record PretrainedOptions(Integer numLabels, Map<Integer, String> id2label
 
     public PretrainedOptions withProblemType(String type) {
         return new PretrainedOptions(numLabels, id2label, type, dtype, zeroCopy);
+    }
+
+    /** HF's {@code torch_dtype="auto"}: parameters in config.json's torch_dtype (or as stored when it names none). */
+    public PretrainedOptions withAutoDtype() {
+        return new PretrainedOptions(numLabels, id2label, problemType, null, zeroCopy);
     }
 
     public PretrainedOptions withDtype(ScalarType type) {

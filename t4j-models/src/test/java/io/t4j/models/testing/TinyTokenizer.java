@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * A word-level BERT-style tokenizer for the tiny fixture models (vocab 128: [PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3,
@@ -59,6 +60,59 @@ public final class TinyTokenizer {
                     .append("\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}");
         }
         return sb.toString();
+    }
+
+    /** The words of {@link #writeChat}'s vocabulary after the special tokens, ids 6.. (then w{id} up to 127). */
+    public static final List<String> CHAT_WORDS = List.of("system", "user", "assistant", "good", "very", "bad",
+            "positive", "negative", "movie", "the", "was", "great", "awful", "classify", "it", "is", "a", "film");
+
+    /**
+     * A word-level chat tokenizer for the decoder fixtures (vocab 128: {@code <pad>}=0, {@code <s>}=1 (bos),
+     * {@code </s>}=2, {@code <|im_start|>}=3, {@code <|im_end|>}=4 (the tokenizer's eos), {@code <unk>}=5, then
+     * {@link #CHAT_WORDS} and {@code w24 .. w127}), with a ChatML-like chat template written for t4j's tests.
+     */
+    public static void writeChat(Path dir) {
+        String[] special = {"<pad>", "<s>", "</s>", "<|im_start|>", "<|im_end|>", "<unk>"};
+        StringBuilder vocab = new StringBuilder();
+        for (int i = 0; i < special.length; i++) {
+            vocab.append(i == 0 ? "" : ", ").append('"').append(special[i]).append("\": ").append(i);
+        }
+        int id = special.length;
+        for (String w : CHAT_WORDS) {
+            vocab.append(", \"").append(w).append("\": ").append(id++);
+        }
+        for (; id < 128; id++) {
+            vocab.append(", \"w").append(id).append("\": ").append(id);
+        }
+        StringBuilder added = new StringBuilder();
+        for (int i = 0; i < special.length; i++) {
+            added.append(i == 0 ? "" : ", ").append("{\"id\": ").append(i).append(", \"content\": \"").append(special[i])
+                    .append("\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}");
+        }
+        String json = """
+                {
+                  "version": "1.0", "truncation": null, "padding": null,
+                  "added_tokens": [%s],
+                  "normalizer": null,
+                  "pre_tokenizer": {"type": "WhitespaceSplit"},
+                  "post_processor": null,
+                  "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": true},
+                  "model": {"type": "WordLevel", "vocab": {%s}, "unk_token": "<unk>"}
+                }
+                """.formatted(added, vocab);
+        String template = "{{ bos_token }}{% for m in messages %}{{ '<|im_start|> ' + m['role'] + ' ' + m['content'] | trim"
+                + " + ' <|im_end|> ' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|> assistant ' }}{% endif %}";
+        String config = """
+                {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": 64, "bos_token": "<s>",
+                 "eos_token": "<|im_end|>", "pad_token": "<pad>", "unk_token": "<unk>", "chat_template": "%s"}
+                """.formatted(template.replace("\"", "\\\""));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("tokenizer.json"), json);
+            Files.writeString(dir.resolve("tokenizer_config.json"), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A copy of a BERT fixture's model folder plus this tokenizer: a complete model folder for end-to-end tests. */

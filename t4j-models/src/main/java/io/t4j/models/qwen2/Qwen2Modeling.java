@@ -1,0 +1,227 @@
+package io.t4j.models.qwen2;
+
+import io.t4j.engine.nn.Activations;
+import io.t4j.engine.nn.Embedding;
+import io.t4j.engine.nn.Linear;
+import io.t4j.engine.nn.Module;
+import io.t4j.engine.nn.ModuleList;
+import io.t4j.engine.nn.RMSNorm;
+import io.t4j.models.AttentionMasks;
+import io.t4j.models.AutoConfig;
+import io.t4j.models.PreTrainedModel;
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.decoder.Attention;
+import io.t4j.models.decoder.CausalLM;
+import io.t4j.models.decoder.CausalLMInputs;
+import io.t4j.models.decoder.CausalLMOutput;
+import io.t4j.models.decoder.CausalMask;
+import io.t4j.models.decoder.CosSin;
+import io.t4j.models.decoder.DecoderInit;
+import io.t4j.models.decoder.DecoderConfig;
+import io.t4j.models.decoder.DynamicCache;
+import io.t4j.models.decoder.DynamicCache.LayerCache;
+import io.t4j.models.decoder.Rope;
+import io.t4j.models.decoder.RotaryEmbedding;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The Qwen2 forward path, ported from transformers/models/qwen2/modeling_qwen2.py (v4.46.1): Llama's, with biases
+ * on q/k/v (none on o_proj or the MLP) and no sliding window (rejected by {@link Qwen2Config}). Attribute names are
+ * the checkpoint keys ({@code model.layers.0.self_attn.q_proj.weight}). Shapes: B batch, T new tokens, S keys
+ * (cached + new), C hidden, H query heads, Hkv key/value heads, D head dim, I intermediate, V vocab.
+ * Attention is {@code scaled_dot_product_attention} with a boolean causal/padding mask (HF's "sdpa").
+ */
+public final class Qwen2Modeling {
+    private Qwen2Modeling() {}
+
+    /** {@code Qwen2Attention}: q/k/v projections (with bias), RoPE, the KV cache, grouped-query SDPA, o_proj. */
+    public static final class Qwen2Attention extends Module {
+        public final Linear qProj;
+        public final Linear kProj;
+        public final Linear vProj;
+        public final Linear oProj;
+        private final long numHeads;
+        private final long numKeyValueHeads;
+        private final long headDim;
+        private final double attentionDropout;
+
+        public Qwen2Attention(Qwen2Config c) {
+            numHeads = c.numAttentionHeads();
+            numKeyValueHeads = c.numKeyValueHeads();
+            headDim = c.headDim();
+            attentionDropout = c.attentionDropout();
+            qProj = register("q_proj", new Linear(c.hiddenSize(), numHeads * headDim, true));
+            kProj = register("k_proj", new Linear(c.hiddenSize(), numKeyValueHeads * headDim, true));
+            vProj = register("v_proj", new Linear(c.hiddenSize(), numKeyValueHeads * headDim, true));
+            oProj = register("o_proj", new Linear(numHeads * headDim, c.hiddenSize(), false));
+        }
+
+        /** x [B,T,C], mask, cos/sin [B,T,D], the layer's cache or null → [B,T,C] */
+        public Tensor forward(Tensor x, CausalMask mask, CosSin rope, LayerCache cache) {
+            long b = x.size(0);
+            long t = x.size(1);
+            Tensor q = qProj.forward(x).view(b, t, numHeads, headDim).transpose(1, 2);         // [B,T,H*D] -> [B,T,H,D] -> [B,H,T,D]
+            Tensor k = kProj.forward(x).view(b, t, numKeyValueHeads, headDim).transpose(1, 2); // [B,T,Hkv*D] -> [B,Hkv,T,D]
+            Tensor v = vProj.forward(x).view(b, t, numKeyValueHeads, headDim).transpose(1, 2); // [B,T,Hkv*D] -> [B,Hkv,T,D]
+            Rope.QueryKey qk = Rope.applyRotaryPosEmb(q, k, rope);
+            k = qk.key();
+            if (cache != null) {
+                DynamicCache.KeyValue kv = cache.update(k, v);                                   // [B,Hkv,S,D]
+                k = kv.keys();
+                v = kv.values();
+            }
+            Tensor y = Attention.scaledDotProduct(qk.query(), k, v, mask, numHeads / numKeyValueHeads,
+                    isTraining() ? attentionDropout : 0.0);                                          // [B,H,T,D]
+            return oProj.forward(y.transpose(1, 2).reshape(b, t, numHeads * headDim));             // [B,H,T,D] -> [B,T,H,D] -> [B,T,H*D]
+        }
+    }
+
+    /** {@code Qwen2MLP}: SwiGLU without biases, {@code down_proj(act(gate_proj(x)) * up_proj(x))}. */
+    public static final class Qwen2MLP extends Module {
+        public final Linear gateProj;
+        public final Linear upProj;
+        public final Linear downProj;
+        private final UnaryOperator<Tensor> act;
+
+        public Qwen2MLP(Qwen2Config c) {
+            gateProj = register("gate_proj", new Linear(c.hiddenSize(), c.intermediateSize(), false));
+            upProj = register("up_proj", new Linear(c.hiddenSize(), c.intermediateSize(), false));
+            downProj = register("down_proj", new Linear(c.intermediateSize(), c.hiddenSize(), false));
+            act = Activations.get(c.hiddenAct());
+        }
+
+        /** [B,T,C] → [B,T,I] → [B,T,C] */
+        public Tensor forward(Tensor x) {
+            return downProj.forward(act.apply(gateProj.forward(x)).mul(upProj.forward(x)));
+        }
+    }
+
+    /** {@code Qwen2DecoderLayer}: pre-norm attention and pre-norm MLP, each with a residual. */
+    public static final class Qwen2DecoderLayer extends Module {
+        public final Qwen2Attention selfAttn;
+        public final Qwen2MLP mlp;
+        public final RMSNorm inputLayernorm;
+        public final RMSNorm postAttentionLayernorm;
+
+        public Qwen2DecoderLayer(Qwen2Config c) {
+            selfAttn = register("self_attn", new Qwen2Attention(c));
+            mlp = register("mlp", new Qwen2MLP(c));
+            inputLayernorm = register("input_layernorm", new RMSNorm(c.hiddenSize(), c.rmsNormEps()));
+            postAttentionLayernorm = register("post_attention_layernorm", new RMSNorm(c.hiddenSize(), c.rmsNormEps()));
+        }
+
+        /** x [B,T,C] → [B,T,C] */
+        public Tensor forward(Tensor x, CausalMask mask, CosSin rope, LayerCache cache) {
+            Tensor h = x.add(selfAttn.forward(inputLayernorm.forward(x), mask, rope, cache));
+            return h.add(mlp.forward(postAttentionLayernorm.forward(h)));
+        }
+    }
+
+    /** {@code Qwen2Model}: token embeddings, the decoder layers and the final RMSNorm. */
+    public static final class Qwen2Model extends PreTrainedModel<Qwen2Config> {
+        public final Embedding embedTokens;
+        public final ModuleList<Qwen2DecoderLayer> layers;
+        public final RMSNorm norm;
+        public final RotaryEmbedding rotaryEmb;
+
+        public Qwen2Model(Qwen2Config config) {
+            super(config);
+            embedTokens = register("embed_tokens", new Embedding(config.vocabSize(), config.hiddenSize(),
+                    config.padTokenId() == null ? -1 : config.padTokenId()));
+            layers = register("layers", new ModuleList<>(config.numHiddenLayers(), i -> new Qwen2DecoderLayer(config)));
+            norm = register("norm", new RMSNorm(config.hiddenSize(), config.rmsNormEps()));
+            rotaryEmb = register("rotary_emb", new RotaryEmbedding(config));
+            postInit();
+        }
+
+        public static Qwen2Model fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new Qwen2Model(loadConfig(dir)));
+        }
+
+        /**
+         * input_ids [B,T], attention_mask [B,S] or null, position_ids [B,T] or null, cache or null →
+         * last_hidden_state [B,T,C] (after the final norm).
+         */
+        public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor positionIds, DynamicCache cache) {
+            AttentionMasks.checkIds(inputIds, config.vocabSize(), "input_ids", "vocab_size");
+            long past = cache == null ? 0 : cache.seqLength();
+            long t = inputIds.size(1);
+            Tensor pos = positionIds != null ? positionIds : CausalLMInputs.defaultPositionIds(past, t);
+            Tensor h = embedTokens.forward(inputIds);
+            CausalMask mask = CausalMask.of(attentionMask, past, t);
+            CosSin rope = rotaryEmb.forward(h, pos);
+            for (int i = 0; i < layers.size(); i++) {
+                h = layers.get(i).forward(h, mask, rope, cache == null ? null : cache.layer(i));
+            }
+            return norm.forward(h);
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "model";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            DecoderInit.initWeights(m, config.initializerRange());
+        }
+    }
+
+    static Qwen2Config loadConfig(Path dir) {
+        return AutoConfig.fromPretrained(dir, Qwen2Config.class);
+    }
+
+    /** {@code Qwen2ForCausalLM}: Qwen2Model and {@code lm_head} (tied to embed_tokens when tie_word_embeddings). */
+    public static final class Qwen2ForCausalLM extends PreTrainedModel<Qwen2Config> implements CausalLM {
+        public final Qwen2Model model;
+        public final Linear lmHead;
+
+        public Qwen2ForCausalLM(Qwen2Config config) {
+            super(config);
+            model = register("model", new Qwen2Model(config));
+            lmHead = register("lm_head", config.tieWordEmbeddings()
+                    ? Linear.tied(model.embedTokens.weight, null)
+                    : new Linear(config.hiddenSize(), config.vocabSize(), false));
+            postInit();
+        }
+
+        public static Qwen2ForCausalLM fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static Qwen2ForCausalLM fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new Qwen2ForCausalLM(loadConfig(dir)));
+        }
+
+        /** → logits [B,T,V] (or the last logitsToKeep positions), loss when labels are given. */
+        @Override
+        public CausalLMOutput forward(CausalLMInputs in) {
+            Tensor h = model.forward(in.inputIds(), in.attentionMask(), in.positionIds(), in.pastKeyValues());
+            if (in.logitsToKeep() > 0) {
+                h = h.narrow(1, h.size(1) - in.logitsToKeep(), in.logitsToKeep()); // [B,T,C] -> [B,k,C]
+            }
+            Tensor logits = lmHead.forward(h);
+            Tensor loss = in.labels() == null ? null : CausalLMOutput.causalLmLoss(logits, in.labels());
+            return new CausalLMOutput(loss, logits, in.pastKeyValues());
+        }
+
+        @Override
+        public DecoderConfig decoderConfig() {
+            return config;
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "model";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            if (m != lmHead || !config.tieWordEmbeddings()) { // a tied head is the embedding, initialised as one (HF ties after init)
+                DecoderInit.initWeights(m, config.initializerRange());
+            }
+        }
+    }
+}

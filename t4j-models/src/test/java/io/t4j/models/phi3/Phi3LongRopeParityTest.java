@@ -1,0 +1,75 @@
+package io.t4j.models.phi3;
+
+import io.t4j.models.decoder.CausalLMInputs;
+import io.t4j.models.decoder.CausalMask;
+import io.t4j.models.decoder.CosSin;
+import io.t4j.models.phi3.Phi3Modeling.Phi3ForCausalLM;
+import io.t4j.models.testing.DecoderParity;
+import io.t4j.models.testing.Fixture;
+import io.t4j.models.testing.Parity;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Phi3ForCausalLM against HF transformers 4.46.1 (fixtures/phi3-longrope: LongRoPE, original_max_position_embeddings 16, max 64), fp32. */
+class Phi3LongRopeParityTest {
+    private final Fixture fx = Fixture.load("phi3-longrope");
+
+    @Test
+    void hiddenStatesLogitsAndLossMatchHf() {
+        try (PointerScope scope = new PointerScope(); var model = Phi3ForCausalLM.fromPretrained(fx.dir())) {
+            System.out.println("phi3-longrope forward (12 tokens: short factors):");
+            Tensor ids = fx.tensor("inputs.input_ids");
+            Tensor mask = fx.tensor("inputs.attention_mask");
+            Tensor real = fx.realPositions();
+            Tensor h = model.model.embedTokens.forward(ids);
+            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
+            CosSin rope = model.model.rotaryEmb.forward(h, CausalLMInputs.defaultPositionIds(0, ids.size(1)));
+            h = model.model.layers.get(0).forward(h, CausalMask.of(mask, 0, ids.size(1)), rope, null);
+            Parity.assertClose("hidden_states[1] (layer 0)", h, fx.tensor("outputs.hidden_states.1"), 1e-5, real);
+            Tensor last = model.model.forward(ids, mask, null, null);
+            Parity.assertClose("hidden_states[2] (final norm)", last, fx.tensor("outputs.hidden_states.2"), 1e-5, real);
+            Parity.assertClose("last_hidden_state", last, fx.tensor("outputs.last_hidden_state"), 1e-5, real);
+            DecoderParity.logitsAndLoss(fx, model);
+        }
+    }
+
+    @Test
+    void longForwardPastOriginalMaxPositionsUsesLongFactorsAsHf() {
+        try (PointerScope scope = new PointerScope(); var model = Phi3ForCausalLM.fromPretrained(fx.dir())) {
+            System.out.println("phi3-longrope long_forward (24 tokens > original_max_position_embeddings 16):");
+            var rope = (Phi3Modeling.Phi3LongRoPEScaledRotaryEmbedding) model.model.rotaryEmb;
+            Parity.assertRelClose("LongRoPE scaling sqrt(1 + ln 4 / ln 16)", rope.scalingFactor(),
+                    Math.sqrt(1 + Math.log(4) / Math.log(16)), 1e-15);
+            Tensor ids = fx.tensor("long_forward.input_ids");
+            Tensor last = model.model.forward(ids, null, null, null);
+            Parity.assertClose("long_forward last_hidden_state", last, fx.tensor("long_forward.last_hidden_state"), 1e-5, null);
+            Tensor logits = model.forward(CausalLMInputs.of(ids)).logits();
+            Parity.assertClose("long_forward logits", logits, fx.tensor("long_forward.logits"), 1e-5, null);
+        }
+    }
+
+    @Test
+    void leftPaddedForwardMatchesHf() {
+        try (PointerScope scope = new PointerScope(); var model = Phi3ForCausalLM.fromPretrained(fx.dir())) {
+            DecoderParity.leftPadded(fx, model);
+        }
+    }
+
+    @Test
+    void greedyGenerationMatchesHfTokenForTokenWithStepScores() {
+        try (PointerScope scope = new PointerScope(); var model = Phi3ForCausalLM.fromPretrained(fx.dir())) {
+            System.out.println(fx.name() + " generation:");
+            DecoderParity.greedyGeneration(fx, model);
+        }
+    }
+
+    @Test
+    void everyGradientMatchesHf() {
+        try (PointerScope scope = new PointerScope(); var model = Phi3ForCausalLM.fromPretrained(fx.dir())) {
+            model.forward(CausalLMInputs.of(fx.tensor("inputs.input_ids"), fx.tensor("inputs.attention_mask"))
+                    .withLabels(fx.tensor("inputs.labels"))).loss().backward();
+            Parity.assertGradientsMatch(model, fx);
+        }
+    }
+}

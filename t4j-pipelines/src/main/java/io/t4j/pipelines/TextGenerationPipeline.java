@@ -1,0 +1,50 @@
+package io.t4j.pipelines;
+
+import io.t4j.models.decoder.CausalLM;
+import io.t4j.models.generation.GenerateOutput;
+import io.t4j.models.generation.GenerationConfig;
+import io.t4j.models.generation.Generator;
+import io.t4j.models.generation.TokenStreamer;
+import io.t4j.tokenizers.ChatTemplate;
+import io.t4j.tokenizers.ChatTemplate.Message;
+import io.t4j.tokenizers.EncodeOptions;
+import io.t4j.tokenizers.PreTrainedTokenizer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * HF's {@code TextGenerationPipeline} (transformers/pipelines/text_generation.py) for chat messages:
+ * {@code pipe(messages, max_new_tokens=..., return_full_text=False, do_sample=False)}. The messages go through the
+ * chat template with the generation prompt, are tokenized without adding special tokens (the template has them),
+ * and the new tokens are decoded without special tokens; with {@code returnFullText} the prompt text comes first.
+ */
+public final class TextGenerationPipeline {
+    private final CausalLM model;
+    private final PreTrainedTokenizer tokenizer;
+    private final ChatTemplate template;
+
+    public TextGenerationPipeline(CausalLM model, PreTrainedTokenizer tokenizer, ChatTemplate template) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.template = template;
+    }
+
+    /** The generated text for {@code messages}; {@code streamer} (or null) sees each new token. */
+    public String apply(List<Message> messages, GenerationConfig config, boolean returnFullText, TokenStreamer streamer) {
+        String prompt = template.apply(messages, true, tokenizer.bosToken(), tokenizer.eosToken());
+        int[] ids = tokenizer.encode(List.of(prompt), EncodeOptions.noTruncation().withAddSpecialTokens(false)).inputIds()[0];
+        long[] promptIds = Arrays.stream(ids).mapToLong(x -> x).toArray();
+        Generator generator = new Generator(model).withDecoder(this::decode);
+        if (streamer != null) {
+            generator = generator.withStreamer(streamer);
+        }
+        GenerateOutput out = generator.generate(List.of(promptIds), config);
+        String generated = decode(out.newTokens(0));
+        return returnFullText ? prompt + generated : generated;
+    }
+
+    /** Token ids to text, special tokens skipped. */
+    public String decode(long[] ids) {
+        return tokenizer.decode(Arrays.stream(ids).mapToInt(x -> (int) x).toArray(), true);
+    }
+}
