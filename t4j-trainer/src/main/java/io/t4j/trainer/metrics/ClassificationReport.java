@@ -17,10 +17,24 @@ public record ClassificationReport(double accuracy, List<ClassMetrics> perClass,
     /** One row of the report. */
     public record ClassMetrics(String label, double precision, double recall, double f1, long support) {}
 
-    /** The report of {@code logits} [n][numLabels] against {@code gold} labels. */
+    /** The report of {@code logits} [n][numLabels] against {@code gold} labels (predictions are the argmax). */
     public static ClassificationReport of(int[] gold, float[][] logits, List<String> labelNames) {
+        double[] positive = null;
+        if (labelNames.size() == 2) {
+            positive = new double[logits.length];
+            for (int i = 0; i < logits.length; i++) {
+                positive[i] = logits[i][1] - logits[i][0]; // monotone in softmax(logits)[1]
+            }
+        }
+        return of(gold, new EvalPrediction(logits, gold).argmax(), positive, labelNames);
+    }
+
+    /**
+     * The report of predictions {@code pred} against {@code gold}; {@code positiveScores} (a score for class 1, for
+     * ROC-AUC) may be null.
+     */
+    public static ClassificationReport of(int[] gold, int[] pred, double[] positiveScores, List<String> labelNames) {
         int n = labelNames.size();
-        int[] pred = new EvalPrediction(logits, gold).argmax();
         long[][] cm = new long[n][n];
         for (int i = 0; i < gold.length; i++) {
             cm[gold[i]][pred[i]]++;
@@ -46,14 +60,7 @@ public record ClassificationReport(double accuracy, List<ClassMetrics> perClass,
                 weighted[j] += v[j] * support / gold.length;
             }
         }
-        Double auc = null;
-        if (n == 2) {
-            double[] scores = new double[logits.length];
-            for (int i = 0; i < logits.length; i++) {
-                scores[i] = logits[i][1] - logits[i][0]; // monotone in softmax(logits)[1]
-            }
-            auc = Metrics.rocAuc(gold, scores);
-        }
+        Double auc = n == 2 && positiveScores != null ? Metrics.rocAuc(gold, positiveScores) : null;
         return new ClassificationReport(Metrics.accuracy(gold, pred), rows,
                 new ClassMetrics("macro avg", sums[0], sums[1], sums[2], gold.length),
                 new ClassMetrics("weighted avg", weighted[0], weighted[1], weighted[2], gold.length), cm, auc, gold.length);
