@@ -11,6 +11,7 @@ import io.t4j.engine.nn.Linear;
 import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.ModuleList;
 import io.t4j.models.AttentionMasks;
+import io.t4j.models.EncoderAttention;
 import io.t4j.models.BaseModelOutput;
 import io.t4j.models.EncoderModel;
 import io.t4j.models.SequenceClassificationModel;
@@ -19,10 +20,8 @@ import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.tokenizers.ModelInputs;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
-import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -86,8 +85,7 @@ public final class BertModeling {
             Tensor q = splitHeads(query.forward(x), b, t);
             Tensor k = splitHeads(key.forward(x), b, t);
             Tensor v = splitHeads(value.forward(x), b, t);
-            Tensor y = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask),
-                    isTraining() ? dropoutP : 0.0, false, new DoubleOptional(), false); // [B,H,T,D]
+            Tensor y = EncoderAttention.scaledDotProduct(q, k, v, mask, isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return y.transpose(1, 2).reshape(b, t, numHeads * headDim); // [B,H,T,D] -> [B,T,H,D] -> [B,T,C]
         }
 

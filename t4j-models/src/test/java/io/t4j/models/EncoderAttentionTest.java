@@ -1,0 +1,32 @@
+package io.t4j.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.t4j.engine.Engine;
+import io.t4j.engine.Tensors;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Test;
+
+class EncoderAttentionTest {
+    @Test
+    void eagerEqualsSdpaWithPaddingAndBf16Follows() {
+        Engine.init();
+        torch.manual_seed(7);
+        Tensor q = torch.randn(3, 4, 10, 8);
+        Tensor k = torch.randn(3, 4, 10, 8);
+        Tensor v = torch.randn(3, 4, 10, 8);
+        Tensor mask = AttentionMasks.padding(Tensors.fromLongs(new long[] {
+                1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                1, 1, 1, 1, 1, 1, 1, 0, 0, 0,
+                1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, 3, 10), null);
+        Tensor sdpa = EncoderAttention.scaledDotProduct(q, k, v, mask, 0.0);
+        Tensor eager = EncoderAttention.eager(q, k, v, mask, 0.0);
+        assertThat(Tensors.maxAbsDiff(sdpa, eager)).isLessThan(1e-6);
+        Tensor bf16 = EncoderAttention.scaledDotProduct(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16),
+                v.to(ScalarType.BFloat16), mask, 0.0);
+        assertThat(Tensors.scalarType(bf16)).isEqualTo(ScalarType.BFloat16);
+        assertThat(Tensors.maxAbsDiff(bf16, sdpa)).isLessThan(0.05);
+    }
+}
