@@ -185,10 +185,13 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
     }
 
     private void run(List<J> batch) {
-        metrics.batch(name, batch.size(), batch.stream().mapToInt(BatchJob::size).sum());
+        int texts = batch.stream().mapToInt(BatchJob::size).sum();
+        metrics.batch(name, batch.size(), texts);
+        long start = System.nanoTime();
         try {
             runOrIsolate(batch);
         } finally {
+            LOG.debug("{}: {} requests, {} texts in {} ms", name, batch.size(), texts, (System.nanoTime() - start) / 1_000_000);
             lock.lock();
             try {
                 admitted -= batch.size();
