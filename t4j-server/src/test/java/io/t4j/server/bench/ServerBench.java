@@ -23,13 +23,15 @@ import java.util.regex.Pattern;
 /**
  * Load test of {@code t4j serve} (a bench main, not a test): classify requests of one review-like sentence each
  * against a server process on this machine, per batching mode and client concurrency, interleaved over rounds.
- * Prints requests/s and p50/p99 latency, then the server's RSS after 100 and after 10,000 requests.
+ * Prints requests/s and p50/p99 latency, then the server's RSS after 100 requests and each quarter of 10,000 (the
+ * server runs with {@code -Xmx512m}, {@code -Dt4j.bench.serverHeap} to change).
  *
  * <pre>
  * ServerBench [--model default] [--seconds 15] [--rounds 2] [--concurrency 1,8,32] [--modes 1:0,32:0,32:5]
- *             [--memory-requests 10000]
+ *             [--memory-requests 10000] [--memory-mode 32:5]
  * </pre>
- * A mode is {@code max-batch-size:max-wait-ms}; {@code 1:0} is no batching (requests run one by one).
+ * A mode is {@code max-batch-size:max-wait-ms[:threads]}; {@code 1:0} is no batching (requests run one by one);
+ * {@code threads} sets the server's T4J_NUM_THREADS and OPENBLAS_NUM_THREADS (default: unset, all cores).
  */
 public final class ServerBench {
     private static final List<String> TEXTS = List.of(
@@ -45,6 +47,8 @@ public final class ServerBench {
             "Brilliant!",
             "The dialogue feels written by a committee that has never heard people talk.",
             "Fans of the original will find plenty to love here, newcomers maybe less so.");
+    /** The server's heap limit, so that RSS growth is native memory rather than a heap the JVM has not yet sized. */
+    private static final String HEAP = System.getProperty("t4j.bench.serverHeap", "-Xmx512m");
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -61,13 +65,13 @@ public final class ServerBench {
         int[] concurrency = Arrays.stream(option(args, "--concurrency", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray();
         String[] modes = option(args, "--modes", "1:0,32:0,32:5").split(",");
         int memoryRequests = Integer.parseInt(option(args, "--memory-requests", "10000"));
+        String memoryMode = option(args, "--memory-mode", "32:5");
         System.out.printf("model %s, %d s per point, %d rounds, %d cores%n", model, seconds, rounds,
                 Runtime.getRuntime().availableProcessors());
         System.out.println("round | max-batch-size:max-wait-ms | clients | requests/s | p50 ms | p99 ms | errors");
         for (int round = 1; round <= rounds; round++) {
             for (String mode : modes) {
-                String[] bw = mode.split(":");
-                try (Server server = Server.start(model, "--max-batch-size", bw[0], "--max-wait-ms", bw[1])) {
+                try (Server server = Server.start(model, mode)) {
                     load(server.base, 4, 3);  // warm-up
                     for (int c : concurrency) {
                         Result r = load(server.base, c, seconds);
@@ -78,19 +82,25 @@ public final class ServerBench {
             }
         }
         if (memoryRequests > 0) {
-            memory(model, memoryRequests);
+            memory(model, memoryMode, memoryRequests);
         }
     }
 
-    /** RSS of the server after 100 requests and after {@code total}, 8 clients. */
-    private static void memory(String model, int total) throws Exception {
-        try (Server server = Server.start(model)) {
+    /** RSS of the server after 100 requests, then at every further quarter of {@code total}, 8 clients. */
+    private static void memory(String model, String mode, int total) throws Exception {
+        try (Server server = Server.start(model, mode)) {
             count(server.base, 8, 100);
             long after100 = server.rssKb();
-            count(server.base, 8, total - 100);
-            long afterAll = server.rssKb();
-            System.out.printf("RSS after 100 requests: %.1f MiB; after %,d: %.1f MiB (%+.1f MiB)%n", after100 / 1024.0,
-                    total, afterAll / 1024.0, (afterAll - after100) / 1024.0);
+            StringBuilder line = new StringBuilder(String.format("mode %s, heap %s: RSS after 100 requests %.1f MiB", mode,
+                    HEAP, after100 / 1024.0));
+            int done = 100;
+            for (int q = 1; q <= 4; q++) {
+                int target = total * q / 4;
+                count(server.base, 8, target - done);
+                done = target;
+                line.append(String.format("; %,d: %.1f MiB", done, server.rssKb() / 1024.0));
+            }
+            System.out.println(line);
         }
     }
 
@@ -170,13 +180,21 @@ public final class ServerBench {
 
     /** A {@code t4j serve} child process on a free port, with this JVM's classpath. */
     private record Server(Process process, URI base, Path log) implements AutoCloseable {
-        static Server start(String model, String... extra) throws IOException, InterruptedException {
+        /** A server in {@code mode} (max-batch-size:max-wait-ms[:threads]). */
+        static Server start(String model, String mode) throws IOException, InterruptedException {
+            String[] bw = mode.split(":");
+            String threads = bw.length > 2 ? bw[2] : null;
             Path log = Files.createTempFile("t4j-serve", ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-DOPT_OUT_TRACKING=true", "-cp", System.getProperty("java.class.path"),
-                    ServerMain.class.getName(), "--model", model, "--port", "0", "--max-concurrent-requests", "512"));
-            cmd.addAll(List.of(extra));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    "--enable-native-access=ALL-UNNAMED", "-DOPT_OUT_TRACKING=true", HEAP, "-cp", System.getProperty("java.class.path"),
+                    ServerMain.class.getName(), "--model", model, "--port", "0", "--max-concurrent-requests", "512",
+                    "--max-batch-size", bw[0], "--max-wait-ms", bw[1]));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (threads != null) {
+                pb.environment().put("T4J_NUM_THREADS", threads);
+                pb.environment().put("OPENBLAS_NUM_THREADS", threads);
+            }
+            Process p = pb.start();
             Pattern ready = Pattern.compile(" on (http://127\\.0\\.0\\.1:\\d+): ");
             while (p.isAlive()) {
                 Matcher m = ready.matcher(Files.readString(log));
