@@ -85,7 +85,11 @@ public final class ServerMain implements Callable<Integer> {
             served.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "t4j-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.printf("t4j serve: draining %d requests%n", server.queueSize());
+            server.close();
+            System.err.println("t4j serve: stopped");
+        }, "t4j-shutdown"));
         Api.ModelInfo info = served.info();
         System.err.printf("t4j serve: %s (%s, %s) on %s: %s%n", model, info.modelType(), info.dtype(), server.uri(),
                 String.join(", ", info.tasks()));

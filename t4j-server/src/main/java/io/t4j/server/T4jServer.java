@@ -85,6 +85,11 @@ public final class T4jServer implements AutoCloseable {
         return URI.create("http://" + config.host() + ":" + address().getPort());
     }
 
+    /** Requests queued or running. */
+    public int queueSize() {
+        return queue.size();
+    }
+
     public ServedModel model() {
         return model;
     }

@@ -84,7 +84,7 @@ class ServerMainTest {
             assertThat(r.status()).isEqualTo(200);
             p.destroy(); // SIGTERM: the shutdown hook drains and frees the model
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(log)).contains("draining: 0 requests queued or running", "stopped");
+            assertThat(Files.readString(log)).contains("t4j serve: draining 0 requests", "t4j serve: stopped");
         } finally {
             p.destroyForcibly();
         }
