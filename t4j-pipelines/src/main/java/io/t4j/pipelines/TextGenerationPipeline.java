@@ -17,6 +17,8 @@ import java.util.List;
  * {@code pipe(messages, max_new_tokens=..., return_full_text=False, do_sample=False)}. The messages go through the
  * chat template with the generation prompt, are tokenized without adding special tokens (the template has them),
  * and the new tokens are decoded without special tokens; with {@code returnFullText} the prompt text comes first.
+ * A plain-text prompt is tokenized with special tokens and no template. {@code template} may be null when only
+ * plain-text prompts are used.
  */
 public final class TextGenerationPipeline {
     private final CausalLM model;
@@ -31,8 +33,25 @@ public final class TextGenerationPipeline {
 
     /** The generated text for {@code messages}; {@code streamer} (or null) sees each new token. */
     public String apply(List<Message> messages, GenerationConfig config, boolean returnFullText, TokenStreamer streamer) {
+        if (template == null) {
+            throw new IllegalArgumentException("the tokenizer of this model has no chat_template: send a plain-text prompt");
+        }
         String prompt = template.apply(messages, true, tokenizer.bosToken(), tokenizer.eosToken());
-        int[] ids = tokenizer.encode(List.of(prompt), EncodeOptions.noTruncation().withAddSpecialTokens(false)).inputIds()[0];
+        return generate(prompt, false, config, returnFullText, streamer);
+    }
+
+    /**
+     * The generated text for a plain-text prompt (HF: {@code pipe("Once upon a time", ...)}): the prompt is tokenized
+     * with the tokenizer's special tokens (e.g. a bos token), as HF does for text, and no chat template is applied.
+     */
+    public String apply(String prompt, GenerationConfig config, boolean returnFullText, TokenStreamer streamer) {
+        return generate(prompt, true, config, returnFullText, streamer);
+    }
+
+    private String generate(String prompt, boolean addSpecialTokens, GenerationConfig config, boolean returnFullText,
+                            TokenStreamer streamer) {
+        EncodeOptions encode = EncodeOptions.noTruncation().withAddSpecialTokens(addSpecialTokens);
+        int[] ids = tokenizer.encode(List.of(prompt), encode).inputIds()[0];
         long[] promptIds = Arrays.stream(ids).mapToLong(x -> x).toArray();
         Generator generator = new Generator(model).withDecoder(this::decode);
         if (streamer != null) {

@@ -222,4 +222,20 @@ class ZeroShotLlmClassifierTest {
         }
         assertThat(generated).startsWith(pipe.decode(new long[] {argmax}));
     }
+
+    @Test
+    void textGenerationPipelineContinuesAPlainPromptWithoutTheTemplate() {
+        var pipe = new TextGenerationPipeline(model, tokenizer, null);
+        GenerationConfig greedy = GenerationConfig.greedy(3, List.of(4)).withPadTokenId(0);
+        String generated = pipe.apply("the movie was", greedy, false, null);
+        assertThat(pipe.apply("the movie was", greedy, true, null)).isEqualTo("the movie was" + generated);
+        float[] first = nextLogProbs(ids("the movie was"));
+        int argmax = 0;
+        for (int v = 1; v < first.length; v++) {
+            argmax = first[v] > first[argmax] ? v : argmax;
+        }
+        assertThat(generated).startsWith(pipe.decode(new long[] {argmax}));
+        assertThatThrownBy(() -> pipe.apply(List.of(Message.user("hi")), greedy, false, null))
+                .hasMessageContaining("has no chat_template: send a plain-text prompt");
+    }
 }

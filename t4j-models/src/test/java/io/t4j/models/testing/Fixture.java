@@ -7,9 +7,17 @@ import io.t4j.engine.Tensors;
 import io.t4j.tokenizers.ModelInputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -19,6 +27,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 public final class Fixture {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Path> EXTRACTED = new HashMap<>();
     private final String name;
     private final Path dir;
     private final JsonNode reference;
@@ -38,12 +47,53 @@ public final class Fixture {
                     + "(copy it from ../shared/fixtures/" + name + ")");
         }
         try {
-            Path file = Path.of(url.toURI());
-            return new Fixture(name, file.getParent(), JSON.readTree(file.toFile()));
+            Path dir = folder(url.toURI(), name);
+            return new Fixture(name, dir, JSON.readTree(dir.resolve("reference.json").toFile()));
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The fixture's folder on disk: where it is on the class path, or, when it is read from the packaged test-jar
+     * (what {@code mvn verify} gives other modules), a copy extracted once per JVM into a temp folder (weights are
+     * memory-mapped, so they must be real files), deleted when the JVM exits.
+     */
+    private static synchronized Path folder(URI uri, String name) throws IOException {
+        if ("file".equals(uri.getScheme())) {
+            return Path.of(uri).getParent();
+        }
+        Path cached = EXTRACTED.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        FileSystem jar;
+        try {
+            jar = FileSystems.getFileSystem(uri);
+        } catch (FileSystemNotFoundException e) {
+            jar = FileSystems.newFileSystem(uri, Map.of());
+        }
+        Path source = jar.getPath("/fixtures", name);
+        Path target = Files.createTempDirectory("t4j-fixture-" + name);
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path out = target.resolve(source.relativize(f).toString());
+                Files.createDirectories(out.getParent());
+                Files.copy(f, out);
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(target)));
+        EXTRACTED.put(name, target);
+        return target;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at JVM exit
         }
     }
 

@@ -1,0 +1,46 @@
+package io.t4j.server;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Work for a {@link MicroBatcher}: how many texts it adds to a batch, which jobs it may share a forward with, and
+ * the future its result arrives in. The request's thread waits in {@link #await()}.
+ *
+ * @param <R> the result type
+ */
+public abstract class BatchJob<R> {
+    private final CompletableFuture<R> result = new CompletableFuture<>();
+
+    /** Texts this job adds to a batch. */
+    public abstract int size();
+
+    /** Jobs with equal keys may run in one batch (same task and options that change the forward). */
+    public abstract Object batchKey();
+
+    public final void complete(R value) {
+        result.complete(value);
+    }
+
+    public final void fail(Throwable error) {
+        result.completeExceptionally(error);
+    }
+
+    /** Waits for the result; the job's failure is rethrown as it was raised. */
+    public final R await() {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while waiting for the model", 1);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

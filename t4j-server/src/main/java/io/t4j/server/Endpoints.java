@@ -1,0 +1,271 @@
+package io.t4j.server;
+
+import io.t4j.models.generation.GenerationConfig;
+import io.t4j.pipelines.ClassificationResult;
+import io.t4j.pipelines.FunctionToApply;
+import io.t4j.pipelines.Pooling;
+import io.t4j.server.Router.Reply;
+import io.t4j.server.Router.Request;
+import io.t4j.tokenizers.ChatTemplate;
+import io.t4j.tokenizers.PreTrainedTokenizer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * The endpoints: each checks its request against the model and the server's limits (naming the field at fault),
+ * queues one job and answers with the job's result in HF's output shape.
+ */
+final class Endpoints {
+    private static final int DEFAULT_MAX_NEW_TOKENS = 100; // TGI's default
+
+    private final ServedModel model;
+    private final ServerConfig config;
+    private final MicroBatcher<EncoderRunner.Job<?>> encoderQueue;
+    private final MicroBatcher<DecoderRunner.Job<?>> decoderQueue;
+
+    Endpoints(ServedModel model, ServerConfig config, MicroBatcher<EncoderRunner.Job<?>> encoderQueue,
+              MicroBatcher<DecoderRunner.Job<?>> decoderQueue) {
+        this.model = model;
+        this.config = config;
+        this.encoderQueue = encoderQueue;
+        this.decoderQueue = decoderQueue;
+    }
+
+    Reply health(Request r) {
+        return Reply.json(new Api.Health("ok"));
+    }
+
+    Reply models(Request r) {
+        return Reply.json(new Api.ModelList("list", List.of(model.info()), config.limits()));
+    }
+
+    /** {@code POST /v1/classify}: one list of {@code {label, score}} per text (a single list for a single text). */
+    Reply classify(Request r) {
+        EncoderRunner encoder = encoder("/v1/classify");
+        Api.ClassifyRequest req = r.json(Api.ClassifyRequest.class);
+        List<String> texts = texts(req.inputs());
+        int topK = topK(req.topK(), encoder.classificationModel().config().numLabels());
+        FunctionToApply f = req.functionToApply() == null ? FunctionToApply.defaultFor(encoder.classificationModel().config())
+                : parse(() -> FunctionToApply.parse(req.functionToApply()), "function_to_apply");
+        checkTokenCounts(encoder, req.inputs(), req.truncation());
+        var job = new EncoderRunner.ClassifyJob(texts, f, topK);
+        encoderQueue.submit(job);
+        List<List<ClassificationResult>> results = job.await();
+        return Reply.json(req.inputs().single() ? results.getFirst() : results);
+    }
+
+    /** {@code POST /v1/embed}: one vector per text (TEI's {@code /embed}: always a list of vectors). */
+    Reply embed(Request r) {
+        EncoderRunner encoder = encoder("/v1/embed");
+        Api.EmbedRequest req = r.json(Api.EmbedRequest.class);
+        List<String> texts = texts(req.inputs());
+        Pooling pooling = req.pooling() == null ? Pooling.CLS : parse(() -> Pooling.parse(req.pooling()), "pooling");
+        if (pooling == Pooling.POOLER && !encoder.hasPooler()) {
+            throw ApiException.invalid("this model (" + model.info().modelType() + ") has no pooler; use cls or mean",
+                    "pooling");
+        }
+        checkTokenCounts(encoder, req.inputs(), req.truncation());
+        var job = new EncoderRunner.EmbedJob(texts, pooling, req.normalize() == null || req.normalize());
+        encoderQueue.submit(job);
+        return Reply.json(job.await());
+    }
+
+    /** {@code POST /v1/generate}: {@code {"generated_text": ...}}. */
+    Reply generate(Request r) {
+        DecoderRunner decoder = decoder("/v1/generate");
+        Api.GenerateRequest req = r.json(Api.GenerateRequest.class);
+        List<ChatTemplate.Message> messages = messagesOrNull(req, decoder);
+        GenerationConfig generation = generationConfig(req, decoder.defaults());
+        int promptTokens = decoder.promptTokens(messages, req.inputs());
+        Integer context = decoder.model().decoderConfig().maxPositionEmbeddings();
+        if (context != null && promptTokens + generation.maxNewTokens() > context) {
+            throw ApiException.invalid("the prompt has " + promptTokens + " tokens and max_new_tokens is "
+                    + generation.maxNewTokens() + ": more than the model's context of " + context + " tokens",
+                    "max_new_tokens");
+        }
+        var job = new DecoderRunner.GenerateJob(messages, req.inputs(), generation, Boolean.TRUE.equals(req.returnFullText()));
+        decoderQueue.submit(job);
+        return Reply.json(new Api.GenerateResponse(job.await()));
+    }
+
+    /** {@code POST /v1/zero-shot}: HF's {@code {sequence, labels, scores}} per text (one object for one text). */
+    Reply zeroShot(Request r) {
+        DecoderRunner decoder = decoder("/v1/zero-shot");
+        if (!decoder.hasChatTemplate()) {
+            throw new ApiException(404, "zero-shot prompting needs a chat template, and this model's tokenizer has none",
+                    null);
+        }
+        Api.ZeroShotRequest req = r.json(Api.ZeroShotRequest.class);
+        List<String> texts = texts(req.inputs());
+        checkLabels(req.candidateLabels());
+        var job = new DecoderRunner.ZeroShotJob(texts, req.candidateLabels());
+        decoderQueue.submit(job);
+        List<Api.ZeroShotResult> results = job.await();
+        return Reply.json(req.inputs().single() ? results.getFirst() : results);
+    }
+
+    private EncoderRunner encoder(String path) {
+        if (model.encoder() == null) {
+            throw new ApiException(404, path + " needs an encoder model; this server runs a causal LM ("
+                    + model.info().modelType() + ") and serves " + served(), null);
+        }
+        return model.encoder();
+    }
+
+    private DecoderRunner decoder(String path) {
+        if (model.decoder() == null) {
+            throw new ApiException(404, path + " needs a causal LM; this server runs an encoder ("
+                    + model.info().modelType() + ") and serves " + served(), null);
+        }
+        return model.decoder();
+    }
+
+    private String served() {
+        return String.join(", ", model.info().tasks().stream().map(t -> "/v1/" + t).toList());
+    }
+
+    /** The texts of {@code inputs}, within the server's limits. */
+    private List<String> texts(Inputs inputs) {
+        if (inputs == null) {
+            throw ApiException.invalid("inputs is required: a string or an array of strings", "inputs");
+        }
+        List<String> texts = inputs.texts();
+        if (texts.isEmpty()) {
+            throw ApiException.invalid("inputs is an empty array; send at least one text", "inputs");
+        }
+        if (texts.size() > config.maxClientBatchSize()) {
+            throw ApiException.tooLarge("inputs has " + texts.size() + " texts, more than the limit of "
+                    + config.maxClientBatchSize() + " per request (--max-client-batch-size); split the request", "inputs");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i).length() > config.maxInputChars()) {
+                throw ApiException.tooLarge(field(inputs, i) + " has " + texts.get(i).length()
+                        + " characters, more than the limit of " + config.maxInputChars() + " (--max-input-chars)",
+                        field(inputs, i));
+            }
+        }
+        return texts;
+    }
+
+    private static String field(Inputs inputs, int i) {
+        return inputs.single() ? "inputs" : "inputs[" + i + "]";
+    }
+
+    private static int topK(Integer topK, int numLabels) {
+        if (topK == null) {
+            return 1;
+        }
+        if (topK < 1 || topK > numLabels) {
+            throw ApiException.invalid("top_k must be between 1 and the number of labels (" + numLabels + "), got "
+                    + topK, "top_k");
+        }
+        return topK;
+    }
+
+    /** With {@code truncation: false}, a text longer than the model's max length is refused (422) before queueing. */
+    private static void checkTokenCounts(EncoderRunner encoder, Inputs inputs, Boolean truncation) {
+        int max = encoder.tokenizer().modelMaxLength();
+        if (truncation == null || truncation || max == PreTrainedTokenizer.NO_MAX_LENGTH) {
+            return;
+        }
+        int[] counts = encoder.tokenCounts(inputs.texts());
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > max) {
+                throw ApiException.invalid(field(inputs, i) + " has " + counts[i] + " tokens, more than the model's"
+                        + " max length of " + max + "; shorten it or send \"truncation\": true", field(inputs, i));
+            }
+        }
+    }
+
+    private List<ChatTemplate.Message> messagesOrNull(Api.GenerateRequest req, DecoderRunner decoder) {
+        if ((req.messages() == null) == (req.inputs() == null)) {
+            throw ApiException.invalid("send either messages (a chat) or inputs (a plain prompt), not "
+                    + (req.messages() == null ? "neither" : "both"), req.messages() == null ? "messages" : "inputs");
+        }
+        if (req.inputs() != null) {
+            checkChars(req.inputs(), "inputs");
+            return null;
+        }
+        if (!decoder.hasChatTemplate()) {
+            throw ApiException.invalid("this model's tokenizer has no chat template; send a plain prompt as inputs",
+                    "messages");
+        }
+        if (req.messages().isEmpty() || req.messages().size() > config.maxClientBatchSize()) {
+            throw ApiException.invalid("messages must hold 1 to " + config.maxClientBatchSize() + " messages, got "
+                    + req.messages().size(), "messages");
+        }
+        List<ChatTemplate.Message> messages = new ArrayList<>();
+        for (int i = 0; i < req.messages().size(); i++) {
+            Api.Message m = req.messages().get(i);
+            String at = "messages[" + i + "]";
+            if (m == null || m.role() == null || m.role().isBlank()) {
+                throw ApiException.invalid(at + " needs a role (system, user or assistant)", at + ".role");
+            }
+            if (m.content() == null) {
+                throw ApiException.invalid(at + " needs a content", at + ".content");
+            }
+            checkChars(m.content(), at + ".content");
+            messages.add(new ChatTemplate.Message(m.role(), m.content()));
+        }
+        return messages;
+    }
+
+    private void checkChars(String text, String field) {
+        if (text.length() > config.maxInputChars()) {
+            throw ApiException.tooLarge(field + " has " + text.length() + " characters, more than the limit of "
+                    + config.maxInputChars() + " (--max-input-chars)", field);
+        }
+    }
+
+    /** The folder's generation config with the request's parameters, each checked as HF's GenerationConfig does. */
+    private static GenerationConfig generationConfig(Api.GenerateRequest req, GenerationConfig d) {
+        int maxNewTokens = req.maxNewTokens() != null ? req.maxNewTokens()
+                : d.maxNewTokens() != null ? d.maxNewTokens() : DEFAULT_MAX_NEW_TOKENS;
+        require(maxNewTokens >= 1, "max_new_tokens must be at least 1, got " + maxNewTokens, "max_new_tokens");
+        double temperature = req.temperature() != null ? req.temperature() : d.temperature();
+        require(temperature > 0, "temperature must be greater than 0, got " + temperature, "temperature");
+        double topP = req.topP() != null ? req.topP() : d.topP();
+        require(topP > 0 && topP <= 1, "top_p must be in (0, 1], got " + topP, "top_p");
+        int topK = req.topK() != null ? req.topK() : d.topK();
+        require(topK >= 0, "top_k must be >= 0 (0 disables it), got " + topK, "top_k");
+        double penalty = req.repetitionPenalty() != null ? req.repetitionPenalty() : d.repetitionPenalty();
+        require(penalty > 0, "repetition_penalty must be greater than 0, got " + penalty, "repetition_penalty");
+        boolean doSample = req.doSample() != null ? req.doSample() : d.doSample();
+        return new GenerationConfig(maxNewTokens, null, doSample, temperature, topK, topP, penalty, d.eosTokenId(),
+                d.padTokenId(), d.bosTokenId(), req.stopStrings() != null ? req.stopStrings() : d.stopStrings(),
+                req.seed() != null ? req.seed() : d.seed(), false);
+    }
+
+    private void checkLabels(List<String> labels) {
+        if (labels == null) {
+            throw ApiException.invalid("candidate_labels is required: at least two labels", "candidate_labels");
+        }
+        if (labels.size() < 2 || labels.size() > config.maxClientBatchSize()) {
+            throw ApiException.invalid("candidate_labels must hold 2 to " + config.maxClientBatchSize() + " labels, got "
+                    + labels.size(), "candidate_labels");
+        }
+        var seen = new HashSet<String>();
+        for (int i = 0; i < labels.size(); i++) {
+            String l = labels.get(i);
+            String at = "candidate_labels[" + i + "]";
+            require(l != null && !l.isBlank(), at + " is empty", at);
+            require(seen.add(l), at + " '" + l + "' appears twice", at);
+            checkChars(l, at);
+        }
+    }
+
+    private static void require(boolean ok, String message, String field) {
+        if (!ok) {
+            throw ApiException.invalid(message, field);
+        }
+    }
+
+    private static <T> T parse(java.util.function.Supplier<T> parser, String field) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage(), field);
+        }
+    }
+}

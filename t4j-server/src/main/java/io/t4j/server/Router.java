@@ -1,0 +1,152 @@
+package io.t4j.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.t4j.tokenizers.ChatTemplateException;
+import io.t4j.tokenizers.TokenizerException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's one {@link HttpHandler}: exact-path routing (404 for an unknown path, 405 with {@code Allow} for a
+ * known path with another method), the body read under the payload limit, and every failure turned into a JSON
+ * {@link Api.ApiError} with its status: {@link ApiException}s as they say, the pipelines' rejections of a value
+ * (IllegalArgumentException, tokenizer and chat-template errors) as 422, anything else as 500 (logged).
+ */
+final class Router implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    /** What a route answers: a status, a JSON body (a record or list) or plain text, and extra headers. */
+    record Reply(int status, Object body, Map<String, String> headers) {
+        static Reply json(Object body) {
+            return new Reply(200, body, Map.of());
+        }
+
+        static Reply error(ApiException e) {
+            Map<String, String> headers = e.retryAfterSeconds() == null ? Map.of()
+                    : Map.of("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            return new Reply(e.status(), new Api.ApiError(e.getMessage(), e.field()), headers);
+        }
+    }
+
+    /** One request: its exchange and the body limit it is read under. */
+    record Request(HttpExchange exchange, int payloadLimit) {
+        /** The body, at most {@code payloadLimit} bytes (413 beyond, without reading the rest). */
+        byte[] body() {
+            long declared = contentLength();
+            if (declared > payloadLimit) {
+                throw tooLarge(declared + " bytes");
+            }
+            try (InputStream in = exchange.getRequestBody()) {
+                byte[] body = in.readNBytes(payloadLimit + 1);
+                if (body.length > payloadLimit) {
+                    throw tooLarge("more than " + payloadLimit + " bytes");
+                }
+                return body;
+            } catch (IOException e) {
+                throw ApiException.badRequest("could not read the request body: " + e.getMessage(), null);
+            }
+        }
+
+        /** The body as a {@code type} record (400 naming the problem). */
+        <T> T json(Class<T> type) {
+            return Json.read(body(), type);
+        }
+
+        private long contentLength() {
+            String value = exchange.getRequestHeaders().getFirst("Content-Length");
+            try {
+                return value == null ? -1 : Long.parseLong(value.strip());
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid Content-Length header '" + value + "'", null);
+            }
+        }
+
+        private ApiException tooLarge(String size) {
+            return ApiException.tooLarge("the request body has " + size + ", more than the limit of " + payloadLimit
+                    + " bytes (--payload-limit)", null);
+        }
+    }
+
+    private final Map<String, Map<String, Function<Request, Reply>>> routes = new LinkedHashMap<>();
+    private final int payloadLimit;
+    private final Metrics metrics;
+
+    Router(int payloadLimit, Metrics metrics) {
+        this.payloadLimit = payloadLimit;
+        this.metrics = metrics;
+    }
+
+    Router route(String method, String path, Function<Request, Reply> handler) {
+        routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, handler);
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        Reply reply;
+        try {
+            reply = dispatch(exchange, path);
+        } catch (ApiException e) {
+            reply = Reply.error(e);
+        } catch (IllegalArgumentException | TokenizerException | ChatTemplateException e) {
+            reply = Reply.error(ApiException.invalid(e.getMessage(), null));
+        } catch (RuntimeException | Error e) {
+            LOG.error("{} {} failed", exchange.getRequestMethod(), path, e);
+            reply = new Reply(500, new Api.ApiError("internal error: " + e, null), Map.of());
+        }
+        metrics.request(routes.containsKey(path) ? path : "unmatched", reply.status());
+        send(exchange, reply);
+    }
+
+    private Reply dispatch(HttpExchange exchange, String path) {
+        Map<String, Function<Request, Reply>> byMethod = routes.get(path);
+        String method = exchange.getRequestMethod();
+        if (byMethod == null) {
+            throw new ApiException(404, "no endpoint " + method + " " + path + " (endpoints: " + endpoints() + ")", null);
+        }
+        Function<Request, Reply> handler = byMethod.get(method);
+        if (handler == null) {
+            exchange.getResponseHeaders().set("Allow", String.join(", ", byMethod.keySet()));
+            throw new ApiException(405, path + " does not accept " + method + "; use " + String.join(" or ", byMethod.keySet()),
+                    null);
+        }
+        return handler.apply(new Request(exchange, payloadLimit));
+    }
+
+    private String endpoints() {
+        List<String> all = new ArrayList<>();
+        routes.forEach((path, methods) -> methods.keySet().forEach(m -> all.add(m + " " + path)));
+        return String.join(", ", all);
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) {
+        byte[] bytes = reply.body() instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : Json.write(reply.body());
+        exchange.getResponseHeaders().set("Content-Type", reply.body() instanceof String
+                ? "text/plain; version=0.0.4; charset=utf-8" : "application/json");
+        reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        if (reply.status() == 413) {
+            exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body is not read
+        }
+        try {
+            exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            LOG.debug("could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.t4j.server;
+
+import io.t4j.engine.CheckpointException;
+import io.t4j.hub.HubException;
+import io.t4j.hub.Pretrained;
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.onnx.DefaultModels;
+import io.t4j.tokenizers.TokenizerException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code t4j serve}: loads one model and serves it over HTTP until stopped (SIGTERM or Ctrl-C drain it first).
+ * Exit codes are the t4j command line's: 0 stopped, 1 failure, 2 bad option (or the port is taken), 3 bad model
+ * folder or value, 4 hub unavailable.
+ */
+@Command(name = "t4j serve", mixinStandardHelpOptions = true, version = "t4j 0.1.0", sortOptions = false,
+        description = {"Serve a model over HTTP/JSON: POST /v1/classify and /v1/embed for encoders, POST /v1/generate "
+                + "and /v1/zero-shot for causal LMs; GET /health, /v1/models, /metrics."})
+public final class ServerMain implements Callable<Integer> {
+    static final int OK = 0;
+    static final int SOFTWARE = 1;
+    static final int USAGE = 2;
+    static final int DATA = 3;
+    static final int UNAVAILABLE = 4;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+            description = "A model folder, a hub repo id (org/name), or 'default' (bge-small-en-v1.5 from Maven Central).")
+    String model;
+
+    @Option(names = "--revision", defaultValue = "main", description = "Hub branch, tag or commit (default: ${DEFAULT-VALUE}).")
+    String revision;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or bfloat16 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--max-batch-size", defaultValue = "32", description = "Texts per micro-batch; 1 turns batching off (default: ${DEFAULT-VALUE}).")
+    int maxBatchSize;
+
+    @Option(names = "--max-wait-ms", defaultValue = "5", description = "How long a micro-batch waits to fill (default: ${DEFAULT-VALUE}).")
+    long maxWaitMs;
+
+    @Option(names = "--max-concurrent-requests", defaultValue = "128", description = "Requests queued or running before 503 (default: ${DEFAULT-VALUE}).")
+    int maxConcurrentRequests;
+
+    @Option(names = "--max-client-batch-size", defaultValue = "32", description = "Inputs per request (default: ${DEFAULT-VALUE}).")
+    int maxClientBatchSize;
+
+    @Option(names = "--max-input-chars", defaultValue = "10000", description = "Characters per input text (default: ${DEFAULT-VALUE}).")
+    int maxInputChars;
+
+    @Option(names = "--payload-limit", defaultValue = "2000000", description = "Request body bytes (default: ${DEFAULT-VALUE}).")
+    int payloadLimit;
+
+    @Option(names = "--drain-timeout-s", defaultValue = "30", description = "On shutdown, seconds to wait for in-flight requests (default: ${DEFAULT-VALUE}).")
+    long drainSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        ServerConfig config = config();
+        PretrainedOptions options = PretrainedOptions.defaults().withDtype(dtype()).withZeroCopy(true);
+        ServedModel served = ServedModel.load(resolve(), model, options);
+        T4jServer server;
+        try {
+            server = T4jServer.start(served, config);
+        } catch (IOException e) {
+            served.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.printf("t4j serve: draining %d requests%n", server.queueSize());
+            server.close();
+            System.err.println("t4j serve: stopped");
+        }, "t4j-shutdown"));
+        Api.ModelInfo info = served.info();
+        System.err.printf("t4j serve: %s (%s, %s) on %s: %s%n", model, info.modelType(), info.dtype(), server.uri(),
+                String.join(", ", info.tasks()));
+        server.awaitClosed();
+        return OK;
+    }
+
+    private ServerConfig config() {
+        try {
+            return new ServerConfig(host, port, maxBatchSize, Duration.ofMillis(maxWaitMs), maxConcurrentRequests,
+                    maxClientBatchSize, maxInputChars, payloadLimit, Duration.ofSeconds(drainSeconds));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage().replace('_', '-'));
+        }
+    }
+
+    private ScalarType dtype() {
+        return switch (dtype) {
+            case "float32", "fp32" -> ScalarType.Float;
+            case "bfloat16", "bf16" -> ScalarType.BFloat16;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--dtype must be float32 or bfloat16, got '" + dtype + "'");
+        };
+    }
+
+    /** {@code default}, a folder, or a hub id (downloaded into HF's cache), as the CLI's {@code --model}. */
+    private Path resolve() {
+        if (model.equals("default")) {
+            return DefaultModels.bgeSmallEnV15();
+        }
+        return Pretrained.resolve(model, revision, p -> {
+            if (p.totalBytes() > 0 && p.bytesDone() == p.totalBytes()) {
+                System.err.printf("downloaded %s/%s (%,d bytes)%n", model, p.filename(), p.totalBytes());
+            }
+        });
+    }
+
+    /** The configured command line: failures become one-line messages and exit codes. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new ServerMain());
+        cl.setExecutionExceptionHandler(ServerMain::handle);
+        return cl;
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        err.println("t4j serve: " + (e instanceof BindException ? "cannot listen on the --host/--port given: " + m : m));
+        if (Boolean.getBoolean("t4j.debug")) {
+            e.printStackTrace(err);
+        }
+        return switch (e) {
+            case BindException b -> USAGE;
+            case HubException h -> UNAVAILABLE;
+            case CheckpointException c -> DATA;
+            case TokenizerException t -> DATA;
+            case IllegalArgumentException i -> DATA;
+            case UncheckedIOException io -> DATA;
+            case IOException io -> DATA;
+            default -> SOFTWARE;
+        };
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,225 @@
+package io.t4j.server.bench;
+
+import io.t4j.server.ServerMain;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load test of {@code t4j serve} (a bench main, not a test): classify requests of one review-like sentence each
+ * against a server process on this machine, per batching mode and client concurrency, interleaved over rounds.
+ * Prints requests/s and p50/p99 latency, then the server's RSS after 100 requests and each quarter of 10,000 (the
+ * server runs with {@code -Xmx512m}, {@code -Dt4j.bench.serverHeap} to change).
+ *
+ * <pre>
+ * ServerBench [--model default] [--seconds 15] [--rounds 2] [--concurrency 1,8,32] [--modes 1:0,32:0,32:5]
+ *             [--memory-requests 10000] [--memory-mode 32:5]
+ * </pre>
+ * A mode is {@code max-batch-size:max-wait-ms[:threads]}; {@code 1:0} is no batching (requests run one by one);
+ * {@code threads} sets the server's T4J_NUM_THREADS and OPENBLAS_NUM_THREADS (default: unset, all cores).
+ */
+public final class ServerBench {
+    private static final List<String> TEXTS = List.of(
+            "This movie was the worst movie I have ever seen.",
+            "A gorgeous, witty film that never talks down to its audience.",
+            "The plot drags in the middle, but the last act makes up for it with real emotion.",
+            "Terrible acting.",
+            "I laughed, I cried, and then I bought the soundtrack on the way home from the cinema.",
+            "Not bad, not great: a perfectly average evening at the movies with a forgettable script.",
+            "The cinematography is stunning and every frame could hang in a gallery.",
+            "Two hours of my life I will never get back.",
+            "An uneven but often charming story about a family that runs a failing bakery in a small town by the sea.",
+            "Brilliant!",
+            "The dialogue feels written by a committee that has never heard people talk.",
+            "Fans of the original will find plenty to love here, newcomers maybe less so.");
+    /** The server's heap limit, so that RSS growth is native memory rather than a heap the JVM has not yet sized. */
+    private static final String HEAP = System.getProperty("t4j.bench.serverHeap", "-Xmx512m");
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    record Result(int requests, int errors, double seconds, double p50Ms, double p99Ms) {
+        double rps() {
+            return requests / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String model = option(args, "--model", "default");
+        int seconds = Integer.parseInt(option(args, "--seconds", "15"));
+        int rounds = Integer.parseInt(option(args, "--rounds", "2"));
+        int[] concurrency = Arrays.stream(option(args, "--concurrency", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray();
+        String[] modes = option(args, "--modes", "1:0,32:0,32:5").split(",");
+        int memoryRequests = Integer.parseInt(option(args, "--memory-requests", "10000"));
+        String memoryMode = option(args, "--memory-mode", "32:5");
+        System.out.printf("model %s, %d s per point, %d rounds, %d cores%n", model, seconds, rounds,
+                Runtime.getRuntime().availableProcessors());
+        System.out.println("round | max-batch-size:max-wait-ms | clients | requests/s | p50 ms | p99 ms | errors");
+        for (int round = 1; round <= rounds; round++) {
+            for (String mode : modes) {
+                try (Server server = Server.start(model, mode)) {
+                    load(server.base, 4, 3);  // warm-up
+                    for (int c : concurrency) {
+                        Result r = load(server.base, c, seconds);
+                        System.out.printf("%d | %s | %d | %.1f | %.1f | %.1f | %d%n", round, mode, c, r.rps(), r.p50Ms(),
+                                r.p99Ms(), r.errors());
+                    }
+                }
+            }
+        }
+        if (memoryRequests > 0) {
+            memory(model, memoryMode, memoryRequests);
+        }
+    }
+
+    /** RSS of the server after 100 requests, then at every further quarter of {@code total}, 8 clients. */
+    private static void memory(String model, String mode, int total) throws Exception {
+        try (Server server = Server.start(model, mode)) {
+            count(server.base, 8, 100);
+            long after100 = server.rssKb();
+            StringBuilder line = new StringBuilder(String.format("mode %s, heap %s: RSS after 100 requests %.1f MiB", mode,
+                    HEAP, after100 / 1024.0));
+            int done = 100;
+            for (int q = 1; q <= 4; q++) {
+                int target = total * q / 4;
+                count(server.base, 8, target - done);
+                done = target;
+                line.append(String.format("; %,d: %.1f MiB", done, server.rssKb() / 1024.0));
+            }
+            System.out.println(line);
+        }
+    }
+
+    private static Result load(URI base, int clients, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<long[]> perClient = new ArrayList<>();
+        AtomicInteger errors = new AtomicInteger();
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<long[]>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int offset = c;
+                futures.add(pool.submit(() -> client(base, offset, end, Integer.MAX_VALUE, errors)));
+            }
+            for (Future<long[]> f : futures) {
+                perClient.add(f.get());
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] all = perClient.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Result(all.length, errors.get(), elapsed, percentile(all, 0.50), percentile(all, 0.99));
+    }
+
+    private static void count(URI base, int clients, int total) throws Exception {
+        AtomicInteger errors = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<long[]>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int offset = c;
+                int share = total / clients + (c < total % clients ? 1 : 0);
+                futures.add(pool.submit(() -> client(base, offset, Long.MAX_VALUE, share, errors)));
+            }
+            for (Future<long[]> f : futures) {
+                f.get();
+            }
+        }
+        if (errors.get() > 0) {
+            throw new IllegalStateException(errors.get() + " requests failed");
+        }
+    }
+
+    /** One client's loop: latencies in ns of its successful requests. */
+    private static long[] client(URI base, int offset, long endNanos, int maxRequests, AtomicInteger errors) throws Exception {
+        long[] latencies = new long[1024];
+        int n = 0;
+        for (int i = 0; i < maxRequests && System.nanoTime() < endNanos; i++) {
+            String text = TEXTS.get((offset + i) % TEXTS.size());
+            HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/classify"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": \"" + text + "\"}")).build();
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            long dt = System.nanoTime() - t0;
+            if (r.statusCode() != 200) {
+                errors.incrementAndGet();
+                continue;
+            }
+            if (n == latencies.length) {
+                latencies = Arrays.copyOf(latencies, n * 2);
+            }
+            latencies[n++] = dt;
+        }
+        return Arrays.copyOf(latencies, n);
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    /** A {@code t4j serve} child process on a free port, with this JVM's classpath. */
+    private record Server(Process process, URI base, Path log) implements AutoCloseable {
+        /** A server in {@code mode} (max-batch-size:max-wait-ms[:threads]). */
+        static Server start(String model, String mode) throws IOException, InterruptedException {
+            String[] bw = mode.split(":");
+            String threads = bw.length > 2 ? bw[2] : null;
+            Path log = Files.createTempFile("t4j-serve", ".log");
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-DOPT_OUT_TRACKING=true", HEAP, "-cp", System.getProperty("java.class.path"),
+                    ServerMain.class.getName(), "--model", model, "--port", "0", "--max-concurrent-requests", "512",
+                    "--max-batch-size", bw[0], "--max-wait-ms", bw[1]));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (threads != null) {
+                pb.environment().put("T4J_NUM_THREADS", threads);
+                pb.environment().put("OPENBLAS_NUM_THREADS", threads);
+            }
+            Process p = pb.start();
+            Pattern ready = Pattern.compile(" on (http://127\\.0\\.0\\.1:\\d+): ");
+            while (p.isAlive()) {
+                Matcher m = ready.matcher(Files.readString(log));
+                if (m.find()) {
+                    return new Server(p, URI.create(m.group(1)), log);
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("the server did not start:\n" + Files.readString(log));
+        }
+
+        long rssKb() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            throw new IllegalStateException("no VmRSS for pid " + process.pid());
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            process.waitFor(60, TimeUnit.SECONDS);
+            Files.deleteIfExists(log);
+        }
+    }
+}
