@@ -5,6 +5,7 @@ import io.t4j.cli.commands.ClassifyLlmCommand;
 import io.t4j.cli.commands.DemoCommand;
 import io.t4j.cli.commands.EvalLlmCommand;
 import io.t4j.cli.commands.EmbedCommand;
+import io.t4j.cli.commands.ImportOnnxCommand;
 import io.t4j.cli.commands.EvalCommand;
 import io.t4j.cli.commands.InfoCommand;
 import io.t4j.cli.commands.PredictCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 /** {@code t4j}: Hugging Face-style transformer text classification from the command line. */
 @Command(name = "t4j", mixinStandardHelpOptions = true, version = "t4j 0.1.0",
         description = "Fine-tune, evaluate and run Hugging Face transformer text classifiers in Java.",
-        subcommands = {DemoCommand.class, EvalCommand.class, PredictCommand.class, ClassifyLlmCommand.class, EvalLlmCommand.class, EmbedCommand.class, InfoCommand.class, DownloadCommand.class,
+        subcommands = {DemoCommand.class, EvalCommand.class, PredictCommand.class, ClassifyLlmCommand.class, EvalLlmCommand.class, EmbedCommand.class, ImportOnnxCommand.class, InfoCommand.class, DownloadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class T4j implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

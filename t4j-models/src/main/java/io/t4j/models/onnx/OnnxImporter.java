@@ -74,7 +74,8 @@ public final class OnnxImporter {
         return importBert(onnxFile, tokenizerJson, outputDir, onnxFile.toAbsolutePath().toString());
     }
 
-    static ImportedModel importBert(Path onnxFile, Path tokenizerJson, Path outputDir, String origin) {
+    /** As {@link #importBert(Path, Path, Path)}, recording {@code origin} (e.g. Maven coordinates) in t4j_import.json. */
+    public static ImportedModel importBert(Path onnxFile, Path tokenizerJson, Path outputDir, String origin) {
         long start = System.nanoTime();
         Engine.init();
         Path target = outputDir.toAbsolutePath().normalize();
