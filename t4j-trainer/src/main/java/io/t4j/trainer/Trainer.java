@@ -196,6 +196,7 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         state.computeSteps(args, maxSteps);
         state.trainBatchSize(batchSize);
         state.numTrainEpochs(numEpochs);
+        state.epoch(0);
         int epochsTrained = 0;
         int skip = 0;
         if (resume != null) {

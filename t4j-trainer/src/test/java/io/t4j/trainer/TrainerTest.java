@@ -69,6 +69,34 @@ class TrainerTest {
     }
 
     @Test
+    void evalOnStartLoggingFirstStepAndTheStateFile() throws Exception {
+        var a = args().maxSteps(4).loggingSteps(3.0).loggingFirstStep(true).evalOnStart(true)
+                .evalStrategy(IntervalStrategy.STEPS).evalSteps(2.0).saveStrategy(IntervalStrategy.STEPS).saveSteps(4.0)
+                .metricForBestModel("accuracy").build();
+        var t = trainer(model(0.0), a);
+        t.train();
+        var history = t.state().logHistory();
+        assertThat(history.getFirst().step()).isZero(); // eval_on_start
+        assertThat(history.getFirst().values()).containsKey("eval_loss").containsEntry("epoch", 0.0);
+        assertThat(history.stream().filter(e -> e.get("loss") != null)).extracting(LogEntry::step).containsExactly(1, 3);
+        assertThat(history.stream().filter(e -> e.get("eval_loss") != null)).extracting(LogEntry::step).containsExactly(0, 2, 4);
+        String json = Files.readString(Path.of(a.outputDir(), "checkpoint-4", "trainer_state.json"));
+        assertThat(json).contains("\"best_metric\"", "\"best_model_checkpoint\"", "\"global_step\" : 4",
+                "\"log_history\"", "\"eval_accuracy\"", "\"max_steps\" : 4", "\"train_batch_size\" : 8");
+        assertThat(json.indexOf("\"best_metric\"")).isLessThan(json.indexOf("\"epoch\"")); // keys sorted, as HF
+        assertThat(t.state().bestMetric()).isEqualTo(history.stream().filter(e -> e.step() == 4 && e.get("eval_accuracy") != null)
+                .findFirst().orElseThrow().get("eval_accuracy"));
+    }
+
+    @Test
+    void bf16AutocastTrainsCloseToFp32() {
+        var fp32 = trainer(model(0.0), args().maxSteps(3).build()).train();
+        var bf16 = trainer(model(0.0), args().maxSteps(3).bf16(true).build()).train();
+        assertThat(bf16.trainingLoss()).isCloseTo(fp32.trainingLoss(), within(0.05));
+        assertThat(bf16.trainingLoss()).isNotEqualTo(fp32.trainingLoss()); // bf16 matmuls really ran
+    }
+
+    @Test
     void evaluateAndPredictUseHfKeys() {
         var t = trainer(model(0.0), args().build());
         Map<String, Double> m = t.evaluate();
