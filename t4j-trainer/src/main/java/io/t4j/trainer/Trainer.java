@@ -136,6 +136,18 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
     }
 
     /**
+     * HF's {@code train(resume_from_checkpoint=True)}: resumes from the last {@code checkpoint-<step>} in
+     * {@code output_dir}.
+     */
+    public TrainOutput trainFromLastCheckpoint() {
+        Path last = Checkpoints.last(Path.of(args.outputDir()));
+        if (last == null) {
+            throw new CheckpointException("No valid checkpoint found in output directory (" + args.outputDir() + ")");
+        }
+        return train(last.toString());
+    }
+
+    /**
      * Trains, resuming from {@code resumeFromCheckpoint} (a checkpoint folder) when non-null: model, optimizer,
      * scheduler, trainer state and RNG are restored and the batches already trained in the current epoch skipped,
      * so the result equals an uninterrupted run's.

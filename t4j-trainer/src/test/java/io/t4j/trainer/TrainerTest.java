@@ -164,6 +164,7 @@ class TrainerTest {
 
         var resumed = model(0.1); // fresh weights: everything must come from the checkpoint
         var again = trainer(resumed, a).train(ck.toString()); // step 6 is mid-epoch 2: skips one batch
+        assertThat(trainer(model(0.1), a).trainFromLastCheckpoint().globalStep()).isEqualTo(7); // checkpoint-7: done
         assertThat(again.globalStep()).isEqualTo(7);
         try (PointerScope s = new PointerScope()) {
             var expected = StateDict.tensors(straight);
@@ -223,6 +224,7 @@ class TrainerTest {
         assertThatThrownBy(fiveLabels::train).hasMessageContaining("labels in the data include")
                 .hasMessageContaining("num_labels = 2");
         var t = trainer(model(0.0), args().build());
+        assertThatThrownBy(t::trainFromLastCheckpoint).hasMessageContaining("No valid checkpoint found in output directory");
         assertThatThrownBy(() -> t.train(dir.resolve("nope").toString()))
                 .hasMessageContaining("no such checkpoint folder");
         Path partial = Files.createDirectories(dir.resolve("checkpoint-3"));
