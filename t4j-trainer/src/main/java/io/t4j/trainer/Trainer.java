@@ -229,7 +229,8 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         if (args.evalOnStart()) {
             evaluate();
         }
-        for (int epoch = epochsTrained; epoch < numEpochs && !control.shouldTrainingStop(); epoch++) {
+        boolean done = state.globalStep() >= maxSteps; // resuming a finished run trains nothing (HF would do a step)
+        for (int epoch = epochsTrained; epoch < numEpochs && !done && !control.shouldTrainingStop(); epoch++) {
             runEpoch(epoch, batchSize, epoch == epochsTrained ? skip : 0, epoch == epochsTrained ? resume : null);
         }
         return finishTraining(start, numSamples, maxSteps);
