@@ -1,7 +1,9 @@
 package io.t4j.cli;
 
 import io.t4j.cli.commands.DownloadCommand;
+import io.t4j.cli.commands.DemoCommand;
 import io.t4j.cli.commands.EmbedCommand;
+import io.t4j.cli.commands.EvalCommand;
 import io.t4j.cli.commands.InfoCommand;
 import io.t4j.cli.commands.PredictCommand;
 import io.t4j.engine.CheckpointException;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Command;
 /** {@code t4j}: Hugging Face-style transformer text classification from the command line. */
 @Command(name = "t4j", mixinStandardHelpOptions = true, version = "t4j 0.1.0",
         description = "Fine-tune, evaluate and run Hugging Face transformer text classifiers in Java.",
-        subcommands = {PredictCommand.class, EmbedCommand.class, InfoCommand.class, DownloadCommand.class,
+        subcommands = {DemoCommand.class, EvalCommand.class, PredictCommand.class, EmbedCommand.class, InfoCommand.class, DownloadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class T4j implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -26,6 +28,7 @@ public final class T4j implements Runnable {
     /** The configured command line: exceptions become one-line messages and exit codes, never stack traces. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new T4j());
+        cl.addSubcommand("train", io.t4j.cli.commands.TrainCommand.commandLine());
         cl.setExecutionExceptionHandler(T4j::handle);
         return cl;
     }
@@ -43,6 +46,9 @@ public final class T4j implements Runnable {
             case java.io.IOException io -> ExitCode.DATA;
             case java.io.UncheckedIOException io -> ExitCode.DATA;
             case UserException u -> u.exitCode();
+            case io.t4j.trainer.TrainingDivergedException d -> ExitCode.TRAINING_DIVERGED;
+            case io.t4j.data.DataException d -> ExitCode.DATA;
+            case io.t4j.tokenizers.TokenizerException t -> ExitCode.DATA;
             default -> ExitCode.SOFTWARE;
         };
     }

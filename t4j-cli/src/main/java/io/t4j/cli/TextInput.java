@@ -1,9 +1,13 @@
 package io.t4j.cli;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,39 +18,40 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Texts to run, one per line, from a file or stdin, streamed in batches so input of any size never sits in memory.
- * Blank lines are skipped; malformed UTF-8 is an error naming the line.
+ * Texts to run, one per line (LF or CRLF), from a file or stdin, streamed in batches so input of any size never
+ * sits in memory. Blank lines are skipped; malformed UTF-8 is an error naming the line.
  */
 public final class TextInput {
     private TextInput() {}
 
     /** Calls {@code batchConsumer} with consecutive batches of at most {@code batchSize} texts; returns the count. */
     public static long forEachBatch(Path file, int batchSize, Consumer<List<String>> batchConsumer) {
-        String source = file == null || file.toString().equals("-") ? "stdin" : file.toString();
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        boolean stdin = file == null || file.toString().equals("-");
+        String source = stdin ? "stdin" : file.toString();
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader reader = source.equals("stdin")
-                ? new BufferedReader(new InputStreamReader(System.in, decoder))
-                : new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
+        try (InputStream in = new BufferedInputStream(stdin ? System.in : Files.newInputStream(file), 1 << 16)) {
             List<String> batch = new ArrayList<>(batchSize);
             long count = 0;
             long line = 0;
-            String text;
-            try {
-                while ((text = reader.readLine()) != null) {
-                    line++;
-                    if (text.isBlank()) {
-                        continue;
-                    }
-                    batch.add(text);
-                    count++;
-                    if (batch.size() == batchSize) {
-                        batchConsumer.accept(batch);
-                        batch = new ArrayList<>(batchSize);
-                    }
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+            while (readLine(in, buf)) {
+                line++;
+                String text;
+                try {
+                    text = decoder.decode(ByteBuffer.wrap(buf.toByteArray())).toString();
+                } catch (CharacterCodingException e) {
+                    throw new UserException(ExitCode.DATA, source + ": line " + line + " is not valid UTF-8");
                 }
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new UserException(ExitCode.DATA, source + ": line " + (line + 1) + " is not valid UTF-8");
+                if (text.isBlank()) {
+                    continue;
+                }
+                batch.add(text);
+                count++;
+                if (batch.size() == batchSize) {
+                    batchConsumer.accept(batch);
+                    batch = new ArrayList<>(batchSize);
+                }
             }
             if (!batch.isEmpty()) {
                 batchConsumer.accept(batch);
@@ -60,5 +65,24 @@ public final class TextInput {
         } catch (IOException e) {
             throw new UncheckedIOException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads one line's bytes (without LF or CRLF) into {@code buf}; false at end of input. */
+    private static boolean readLine(InputStream in, ByteArrayOutputStream buf) throws IOException {
+        buf.reset();
+        int b = in.read();
+        if (b < 0) {
+            return false;
+        }
+        while (b >= 0 && b != '\n') {
+            buf.write(b);
+            b = in.read();
+        }
+        byte[] bytes = buf.toByteArray();
+        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
+            buf.reset();
+            buf.write(bytes, 0, bytes.length - 1);
+        }
+        return true;
     }
 }

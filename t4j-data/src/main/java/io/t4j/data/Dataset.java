@@ -254,6 +254,23 @@ public final class Dataset {
     }
 
     /**
+     * HF's {@code cast_column(name, ClassLabel(names=...))} for an integer column: the ids stay, the column gains
+     * label names. Every id must be in {@code [0, names.size())}; the error names the first row that is not.
+     */
+    public Dataset castToClassLabel(String name, Feature.ClassLabel label) {
+        long[] ids = longs(name).values();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= label.names().size()) {
+                throw new DataException("column '" + name + "' row " + i + ": label id " + ids[i]
+                        + " is out of range for ClassLabel " + label.names());
+            }
+        }
+        Map<String, Feature> feats = new LinkedHashMap<>(features.byName());
+        feats.put(name, label);
+        return new Dataset(new Features(feats), columns, derived("cast_column", name, label.names().toString()), format);
+    }
+
+    /**
      * HF's {@code train_test_split(test_size=..., seed=..., stratify_by_column=...)}: {@code testSize} is a fraction
      * in (0, 1) (the test split gets {@code ceil(testSize * n)} rows, as HF) or a row count when >= 1. With a
      * stratify column (a ClassLabel or integer column) each class keeps its share in both splits.

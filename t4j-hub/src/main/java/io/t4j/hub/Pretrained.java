@@ -25,8 +25,7 @@ public final class Pretrained {
             return local;
         }
         if (looksLikeLocalPath(nameOrPath)) {
-            throw new HubException(HubException.Reason.LOCAL_ENTRY_NOT_FOUND, nameOrPath
-                    + ": no such model folder (and not a hub repo id like 'org/name')");
+            throw new IllegalArgumentException(nameOrPath + ": no such model folder (and not a hub repo id like 'org/name')");
         }
         try (HfHub hub = new HfHub(HubSettings.fromEnvironment(), listener)) {
             return hub.snapshotDownload(nameOrPath, revision, RepoType.MODEL, MODEL_FILES).folder();

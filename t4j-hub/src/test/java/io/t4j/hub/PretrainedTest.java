@@ -18,7 +18,7 @@ class PretrainedTest {
     @Test
     void aMissingLocalPathIsNotSentToTheHub() {
         assertThatThrownBy(() -> Pretrained.resolve(dir.resolve("no/such/model").toString()))
-                .isInstanceOf(HubException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no such model folder");
     }
 }

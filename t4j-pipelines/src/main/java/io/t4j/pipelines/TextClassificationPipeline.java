@@ -57,17 +57,23 @@ public final class TextClassificationPipeline implements AutoCloseable {
                     + numLabels + ": " + model.config().id2label().values() + ")");
         }
         List<List<ClassificationResult>> out = new ArrayList<>(texts.size());
-        for (int start = 0; start < texts.size(); start += options.batchSize()) {
-            float[][] scores = scores(texts.subList(start, Math.min(texts.size(), start + options.batchSize())), options);
-            for (float[] row : scores) {
-                out.add(topK(row, options.topK()));
-            }
+        for (float[] row : scores(texts, options)) {
+            out.add(topK(row, options.topK()));
         }
         return out;
     }
 
-    /** Scores [texts][labels] after the function to apply (raw logits with NONE). */
+    /** Scores [texts][labels] after the function to apply (raw logits with NONE), {@code batchSize} texts per forward. */
     public float[][] scores(List<String> texts, TextClassificationOptions options) {
+        float[][] out = new float[texts.size()][];
+        for (int start = 0; start < texts.size(); start += options.batchSize()) {
+            float[][] batch = batchScores(texts.subList(start, Math.min(texts.size(), start + options.batchSize())), options);
+            System.arraycopy(batch, 0, out, start, batch.length);
+        }
+        return out;
+    }
+
+    private float[][] batchScores(List<String> texts, TextClassificationOptions options) {
         FunctionToApply f = options.functionToApply() != null ? options.functionToApply()
                 : FunctionToApply.defaultFor(model.config());
         EncodeOptions encode = EncodeOptions.padLongest().withTruncation(options.truncation());

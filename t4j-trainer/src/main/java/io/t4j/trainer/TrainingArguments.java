@@ -254,17 +254,32 @@ public record TrainingArguments(
 
     /** Reads HF training-arguments JSON ({@code output_dir}, {@code eval_strategy}, ...). */
     public static TrainingArguments fromJson(Path file) {
+        com.fasterxml.jackson.databind.JsonNode tree;
         try {
-            return JSON.readValue(file.toFile(), TrainingArguments.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown training argument '" + e.getPropertyName()
-                    + "' (t4j supports: " + String.join(", ", supportedFields()) + ")", e);
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException(file + ": " + cause.getMessage(), cause);
+            tree = JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new IllegalArgumentException(file + (Files.exists(file) ? ": invalid training arguments: "
                     + e.getMessage() : ": no such file"), e);
+        }
+        return fromJson(tree, file.toString());
+    }
+
+    /**
+     * Training arguments from a JSON object ({@code {"output_dir": ..., "learning_rate": 3e-5}}); {@code source}
+     * names where it came from in error messages. Values may be JSON strings ("3e-5", "true"), as a command line gives.
+     */
+    public static TrainingArguments fromJson(com.fasterxml.jackson.databind.JsonNode tree, String source) {
+        try {
+            return JSON.treeToValue(tree, TrainingArguments.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(source + ": unknown training argument '" + e.getPropertyName()
+                    + "' (t4j supports: " + String.join(", ", supportedFields()) + ")", e);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException(source + ": " + cause.getMessage(), cause);
+        } catch (IOException e) {
+            String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new IllegalArgumentException(source + ": invalid training arguments: " + m, e);
         }
     }
 

@@ -1,0 +1,151 @@
+package io.t4j.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.t4j.cli.ClassificationSetup;
+import io.t4j.cli.DataOptions;
+import io.t4j.cli.ExitCode;
+import io.t4j.cli.ModelResolver;
+import io.t4j.cli.UserException;
+import io.t4j.data.Dataset;
+import io.t4j.models.SequenceClassificationModel;
+import io.t4j.tokenizers.AutoTokenizer;
+import io.t4j.tokenizers.PreTrainedTokenizer;
+import io.t4j.trainer.Trainer;
+import io.t4j.trainer.TrainOutput;
+import io.t4j.trainer.TrainingArguments;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code t4j train}: fine-tune a sequence classifier with the Trainer, as HF's run_glue/run_classification do.
+ * Every TrainingArguments field is an option under its HF name ({@code --learning_rate 3e-5}, also
+ * {@code --learning-rate}), and {@code --config args.json} reads them from a file (options win).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tune a model for text classification with the Trainer; writes checkpoints and the final "
+                + "model to output_dir.", "",
+                "Example: t4j train --model default --train-file train.tsv --validation-file dev.tsv "
+                        + "--rename content=sentence --output_dir runs/sst2 --num_train_epochs 3 --learning_rate 3e-5"})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+            description = "A model folder, a hub repo id, or 'default' (bge-small-en-v1.5 from Maven Central).")
+    String model;
+
+    @Option(names = "--revision", defaultValue = "main", description = "Hub branch, tag or commit.")
+    String revision;
+
+    @Option(names = "--train-file", required = true, paramLabel = "FILE", description = "Training data (TSV, CSV, JSONL or Parquet; a glob is fine).")
+    String trainFile;
+
+    @Option(names = "--validation-file", paramLabel = "FILE", description = "Evaluation data, needed for eval_strategy steps/epoch.")
+    String validationFile;
+
+    @Mixin DataOptions data;
+
+    @Option(names = "--config", paramLabel = "ARGS_JSON", description = "TrainingArguments as HF JSON; command-line options win.")
+    Path config;
+
+    private final Map<String, String> trainingArgs = new LinkedHashMap<>();
+
+    /** The command with one option per TrainingArguments field. */
+    public static CommandLine commandLine() {
+        TrainCommand command = new TrainCommand();
+        CommandSpec spec = CommandSpec.forAnnotatedObject(command);
+        for (String field : TrainingArguments.supportedFields()) {
+            String kebab = field.replace('_', '-');
+            String[] names = kebab.equals(field) ? new String[] {"--" + field} : new String[] {"--" + field, "--" + kebab};
+            spec.addOption(OptionSpec.builder(names).type(String.class).paramLabel("VALUE")
+                    .description("TrainingArguments." + field)
+                    .setter(new CommandLine.Model.ISetter() {
+                        @Override
+                        public <T> T set(T value) {
+                            if (value != null) {
+                                command.trainingArgs.put(field, value.toString());
+                            }
+                            return null;
+                        }
+                    }).build());
+        }
+        return new CommandLine(spec);
+    }
+
+    @Override
+    public Integer call() {
+        TrainingArguments args = trainingArguments();
+        Path dir = ModelResolver.resolve(model, revision);
+        try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir)) {
+            Dataset train = data.loadTokenized(trainFile, tokenizer, null);
+            List<String> labels = ClassificationSetup.labelNames(train, data.labelColumn);
+            Dataset eval = validationFile == null ? null : data.loadTokenized(validationFile, tokenizer, labels);
+            System.err.printf("train: %,d examples, labels %s%s%n", train.numRows(), labels,
+                    eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
+            SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(dir, labels);
+            var trainer = new Trainer<>(clf, args, train, eval, tokenizer,
+                    ClassificationSetup.computeMetrics(labels.size()), List.of());
+            TrainOutput out = trainer.train(args.resumeFromCheckpoint());
+            Map<String, Double> metrics = new LinkedHashMap<>(out.metrics());
+            if (eval != null) {
+                metrics.putAll(trainer.evaluate());
+            }
+            Path finalDir = Path.of(args.outputDir());
+            trainer.saveModel(finalDir);
+            System.out.println();
+            metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %s%n", k, format(v)));
+            System.out.println("model saved to " + finalDir.toAbsolutePath());
+        }
+        return ExitCode.OK;
+    }
+
+    private TrainingArguments trainingArguments() {
+        ObjectNode tree;
+        if (config != null) {
+            if (!Files.isRegularFile(config)) {
+                throw new UserException(ExitCode.DATA, config + ": no such file");
+            }
+            tree = (ObjectNode) readJson(config);
+        } else {
+            tree = TrainingArguments.JSON.createObjectNode();
+        }
+        trainingArgs.forEach((field, value) -> {
+            if (field.equals("label_names")) {
+                var array = tree.putArray(field);
+                for (String s : value.split(",")) {
+                    array.add(s.trim());
+                }
+            } else {
+                tree.put(field, value);
+            }
+        });
+        if (!tree.hasNonNull("output_dir")) {
+            throw new UserException(ExitCode.USAGE, "--output_dir is required (where checkpoints and the final model go)");
+        }
+        return TrainingArguments.fromJson(tree, config != null ? config + " and the command line" : "the command line");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(Path file) {
+        try {
+            var node = TrainingArguments.JSON.readTree(file.toFile());
+            if (node == null || !node.isObject()) {
+                throw new UserException(ExitCode.DATA, file + ": expected a JSON object of TrainingArguments");
+            }
+            return node;
+        } catch (java.io.IOException e) {
+            throw new UserException(ExitCode.DATA, file + ": invalid JSON: " + e.getMessage());
+        }
+    }
+
+    static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4f", v);
+    }
+}

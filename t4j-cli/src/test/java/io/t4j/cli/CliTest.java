@@ -1,0 +1,176 @@
+package io.t4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.t4j.models.testing.Fixture;
+import io.t4j.models.testing.TinyTokenizer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user runs it: exit codes, messages, and outputs that are complete or absent. */
+class CliTest {
+    @TempDir static Path tmp;
+    static Path model;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll
+    static void modelFolder() {
+        model = TinyTokenizer.bertFixtureFolder(Fixture.load("bert-seqcls"), tmp.resolve("tiny-bert"));
+    }
+
+    /** Runs t4j in this JVM with {@code stdin} as standard input. */
+    static Run run(String stdin, String... args) {
+        InputStream oldIn = System.in;
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine cl = T4j.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int exit = cl.execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setIn(oldIn);
+            System.setOut(oldOut);
+        }
+    }
+
+    /** Runs t4j in a child JVM with extra environment variables (for HF_* settings). */
+    static Run runProcess(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), T4j.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        File errFile = tmp.resolve("err-" + System.nanoTime()).toFile();
+        pb.redirectError(errFile);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        return new Run(exit, out, Files.readString(errFile.toPath()));
+    }
+
+    @Test
+    void predictWritesJsonLinesForEachText() throws Exception {
+        Path in = Files.writeString(tmp.resolve("texts.txt"), "w7 w9 w11\n\nw100 w5\n");
+        Path outFile = tmp.resolve("pred.jsonl");
+        Run r = run("", "predict", "-m", model.toString(), "-i", in.toString(), "-o", outFile.toString(), "--top-k", "2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = Files.readAllLines(outFile);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("{\"text\":\"w7 w9 w11\",\"label\":\"LABEL_").contains("\"score\":", "\"top_k\":[");
+        Run stdin = run("w7 w9 w11\n", "predict", "-m", model.toString(), "--raw-scores");
+        assertThat(stdin.exit()).isZero();
+        assertThat(stdin.out()).startsWith("{\"text\":\"w7 w9 w11\"").doesNotContain("top_k");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Run r = run("", "predict", "-m", model.toString(), "--frobnicate");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void missingModelFolderIsNamed() {
+        Run r = run("w7\n", "predict", "-m", tmp.resolve("no/such/model").toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.DATA);
+        assertThat(r.err()).contains("no such model folder");
+    }
+
+    @Test
+    void missingInputFileEmptyStdinAndTooLargeTopK() {
+        Run missing = run("", "predict", "-m", model.toString(), "-i", tmp.resolve("nope.txt").toString());
+        assertThat(missing.exit()).isEqualTo(ExitCode.DATA);
+        assertThat(missing.err()).contains("nope.txt: no such file");
+
+        Run empty = run("", "predict", "-m", model.toString());
+        assertThat(empty.exit()).isEqualTo(ExitCode.DATA);
+        assertThat(empty.err()).contains("stdin: no input texts");
+
+        Run topK = run("w7\n", "predict", "-m", model.toString(), "--top-k", "3");
+        assertThat(topK.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(topK.err()).contains("--top-k 3 is larger than the number of labels (2");
+    }
+
+    @Test
+    void outputInAMissingFolderFailsBeforeWritingAnything() throws Exception {
+        Path out = tmp.resolve("missing-dir/pred.jsonl");
+        Run r = run("w7\n", "predict", "-m", model.toString(), "-o", out.toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.DATA);
+        assertThat(r.err()).contains("the output folder").contains("does not exist");
+        assertThat(out.getParent()).doesNotExist();
+    }
+
+    @Test
+    void aFailedRunLeavesNoOutputFile() throws Exception {
+        Path in = Files.write(tmp.resolve("bad-utf8.txt"), new byte[] {'w', '7', '\n', (byte) 0xC3, (byte) 0x28, '\n'});
+        Path out = tmp.resolve("never.jsonl");
+        Run r = run("", "predict", "-m", model.toString(), "-i", in.toString(), "-o", out.toString(), "--batch-size", "1");
+        assertThat(r.exit()).isEqualTo(ExitCode.DATA);
+        assertThat(r.err()).contains("line 2 is not valid UTF-8");
+        assertThat(out).doesNotExist();
+        try (var files = Files.list(tmp)) {
+            assertThat(files.map(Path::getFileName).map(Path::toString)).noneMatch(n -> n.startsWith(".never.jsonl"));
+        }
+    }
+
+    @Test
+    void infoDescribesAModelFolder() {
+        Run r = run("", "info", model.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("model_type     bert").contains("BertForSequenceClassification")
+                .contains("max_length     64");
+    }
+
+    @Test
+    void hubErrorsReachTheUserWithExitCodes() throws Exception {
+        HttpServer hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hub.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            boolean gated = path.contains("gated-org/");
+            ex.getResponseHeaders().add("X-Error-Code", gated ? "GatedRepo" : "RepoNotFound");
+            ex.sendResponseHeaders(gated ? 401 : 404, -1);
+            ex.close();
+        });
+        hub.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + hub.getAddress().getPort();
+            Map<String, String> env = Map.of("HF_ENDPOINT", endpoint, "HF_HOME", tmp.resolve("hf").toString());
+            Run notFound = runProcess(env, "download", "no-org/no-model");
+            assertThat(notFound.exit()).as(notFound.err()).isEqualTo(ExitCode.UNAVAILABLE);
+            assertThat(notFound.err()).contains("no-org/no-model");
+
+            Run gated = runProcess(env, "download", "gated-org/llm");
+            assertThat(gated.exit()).as(gated.err()).isEqualTo(ExitCode.UNAVAILABLE);
+            assertThat(gated.err()).contains("gated-org/llm").contains("HF_TOKEN");
+
+            Run offline = runProcess(Map.of("HF_HUB_OFFLINE", "1", "HF_HOME", tmp.resolve("cold").toString()),
+                    "predict", "-m", "some-org/some-model");
+            assertThat(offline.exit()).as(offline.err()).isEqualTo(ExitCode.UNAVAILABLE);
+            assertThat(offline.err()).contains("some-org/some-model").containsIgnoringCase("offline");
+        } finally {
+            hub.stop(0);
+        }
+    }
+}
