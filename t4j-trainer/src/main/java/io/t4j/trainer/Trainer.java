@@ -2,6 +2,7 @@ package io.t4j.trainer;
 
 import io.t4j.data.DataCollatorWithPadding;
 import io.t4j.data.Dataset;
+import io.t4j.data.Feature;
 import io.t4j.engine.Autocast;
 import io.t4j.engine.CheckpointException;
 import io.t4j.engine.Engine;
@@ -116,6 +117,24 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         this(model, args, adapt(trainDataset, tokenizer), adapt(evalDataset, tokenizer), tokenizer::savePretrained,
                 computeMetrics, callbacks);
         this.datasetAdapter = d -> adapt(d, tokenizer);
+        checkNumLabels(model, trainDataset, "train_dataset");
+        checkNumLabels(model, evalDataset, "eval_dataset");
+    }
+
+    /** A ClassLabel column with another number of classes than the model's head is an error naming both. */
+    private static void checkNumLabels(Module model, Dataset data, String which) {
+        if (data == null || !(model instanceof PreTrainedModel<?> p) || p.config().numLabels() < 2) {
+            return;
+        }
+        for (String column : List.of("labels", "label")) {
+            if (data.hasColumn(column) && data.features().get(column) instanceof Feature.ClassLabel labels
+                    && labels.names().size() != p.config().numLabels()) {
+                throw new IllegalArgumentException(which + " column '" + column + "' has " + labels.names().size()
+                        + " classes " + labels.names() + " but the model has num_labels = " + p.config().numLabels()
+                        + " (id2label " + p.config().id2label() + "): load it with PretrainedOptions.numLabels("
+                        + labels.names().size() + ") or withId2label(...)");
+            }
+        }
     }
 
     private static TrainerDataset adapt(Dataset dataset, PreTrainedTokenizer tokenizer) {
