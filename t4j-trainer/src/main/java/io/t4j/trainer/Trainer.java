@@ -147,7 +147,17 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
     public TrainerControl control() { return control; }
     /** The optimizer of the last {@link #train} call (null before). */
     public AdamW optimizer() { return optimizer; }
-    public List<TrainerCallback> callbacks() { return handler.callbacks(); }
+    public List<TrainerCallback> callbacks() { return java.util.Collections.unmodifiableList(handler.callbacks()); }
+
+    /** HF's {@code add_callback}. */
+    public void addCallback(TrainerCallback callback) {
+        handler.callbacks().add(callback);
+    }
+
+    /** HF's {@code remove_callback}: removes the first callback of {@code type} (e.g. {@code ProgressCallback}). */
+    public void removeCallback(Class<? extends TrainerCallback> type) {
+        handler.callbacks().stream().filter(type::isInstance).findFirst().ifPresent(handler.callbacks()::remove);
+    }
 
     /** Trains from scratch. */
     public TrainOutput train() {

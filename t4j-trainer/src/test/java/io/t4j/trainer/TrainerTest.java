@@ -213,6 +213,11 @@ class TrainerTest {
             }
         };
         assertThat(trainer(model(0.0), args().build(), stopAt3).train().globalStep()).isEqualTo(3);
+        var t = trainer(model(0.0), args().build());
+        t.addCallback(stopAt3);
+        t.removeCallback(ProgressCallback.class);
+        assertThat(t.callbacks()).hasSize(2).noneMatch(c -> c instanceof ProgressCallback);
+        assertThat(t.train().globalStep()).isEqualTo(3);
     }
 
     @Test
