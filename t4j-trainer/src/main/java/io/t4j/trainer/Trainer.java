@@ -2,6 +2,7 @@ package io.t4j.trainer;
 
 import io.t4j.data.DataCollatorWithPadding;
 import io.t4j.data.Dataset;
+import io.t4j.data.Feature;
 import io.t4j.engine.Autocast;
 import io.t4j.engine.CheckpointException;
 import io.t4j.engine.Engine;
@@ -116,6 +117,24 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         this(model, args, adapt(trainDataset, tokenizer), adapt(evalDataset, tokenizer), tokenizer::savePretrained,
                 computeMetrics, callbacks);
         this.datasetAdapter = d -> adapt(d, tokenizer);
+        checkNumLabels(model, trainDataset, "train_dataset");
+        checkNumLabels(model, evalDataset, "eval_dataset");
+    }
+
+    /** A ClassLabel column with another number of classes than the model's head is an error naming both. */
+    private static void checkNumLabels(Module model, Dataset data, String which) {
+        if (data == null || !(model instanceof PreTrainedModel<?> p) || p.config().numLabels() < 2) {
+            return;
+        }
+        for (String column : List.of("labels", "label")) {
+            if (data.hasColumn(column) && data.features().get(column) instanceof Feature.ClassLabel labels
+                    && labels.names().size() != p.config().numLabels()) {
+                throw new IllegalArgumentException(which + " column '" + column + "' has " + labels.names().size()
+                        + " classes " + labels.names() + " but the model has num_labels = " + p.config().numLabels()
+                        + " (id2label " + p.config().id2label() + "): load it with PretrainedOptions.numLabels("
+                        + labels.names().size() + ") or withId2label(...)");
+            }
+        }
     }
 
     private static TrainerDataset adapt(Dataset dataset, PreTrainedTokenizer tokenizer) {
@@ -128,11 +147,33 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
     public TrainerControl control() { return control; }
     /** The optimizer of the last {@link #train} call (null before). */
     public AdamW optimizer() { return optimizer; }
-    public List<TrainerCallback> callbacks() { return handler.callbacks(); }
+    public List<TrainerCallback> callbacks() { return java.util.Collections.unmodifiableList(handler.callbacks()); }
+
+    /** HF's {@code add_callback}. */
+    public void addCallback(TrainerCallback callback) {
+        handler.callbacks().add(callback);
+    }
+
+    /** HF's {@code remove_callback}: removes the first callback of {@code type} (e.g. {@code ProgressCallback}). */
+    public void removeCallback(Class<? extends TrainerCallback> type) {
+        handler.callbacks().stream().filter(type::isInstance).findFirst().ifPresent(handler.callbacks()::remove);
+    }
 
     /** Trains from scratch. */
     public TrainOutput train() {
         return train(null);
+    }
+
+    /**
+     * HF's {@code train(resume_from_checkpoint=True)}: resumes from the last {@code checkpoint-<step>} in
+     * {@code output_dir}.
+     */
+    public TrainOutput trainFromLastCheckpoint() {
+        Path last = Checkpoints.last(Path.of(args.outputDir()));
+        if (last == null) {
+            throw new CheckpointException("No valid checkpoint found in output directory (" + args.outputDir() + ")");
+        }
+        return train(last.toString());
     }
 
     /**
@@ -196,6 +237,7 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         state.computeSteps(args, maxSteps);
         state.trainBatchSize(batchSize);
         state.numTrainEpochs(numEpochs);
+        state.epoch(0);
         int epochsTrained = 0;
         int skip = 0;
         if (resume != null) {
@@ -216,7 +258,8 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         if (args.evalOnStart()) {
             evaluate();
         }
-        for (int epoch = epochsTrained; epoch < numEpochs && !control.shouldTrainingStop(); epoch++) {
+        boolean done = state.globalStep() >= maxSteps; // resuming a finished run trains nothing (HF would do a step)
+        for (int epoch = epochsTrained; epoch < numEpochs && !done && !control.shouldTrainingStop(); epoch++) {
             runEpoch(epoch, batchSize, epoch == epochsTrained ? skip : 0, epoch == epochsTrained ? resume : null);
         }
         return finishTraining(start, numSamples, maxSteps);

@@ -57,12 +57,14 @@ import java.util.List;
  * @param autoFindBatchSize {@code auto_find_batch_size}: Halve the batch size and retry when a step runs out of memory.
  * @param groupByLength {@code group_by_length}: Batch examples of similar length together (HF's LengthGroupedSampler).
  * @param dataloaderNumWorkers {@code dataloader_num_workers}: Threads preparing batches ahead of the training loop (0 = on the loop's thread).
- * @param useCpu {@code use_cpu}: Train on the CPU (t4j always does).
+ * @param useCpu {@code use_cpu}: Train on the CPU; t4j always does, so both values behave alike.
  * @param loadBestModelAtEnd {@code load_best_model_at_end}: Load the best checkpoint (by metric_for_best_model) when training ends.
  * @param metricForBestModel {@code metric_for_best_model}: The metric that picks the best checkpoint; defaults to loss when load_best_model_at_end.
  * @param greaterIsBetter {@code greater_is_better}: Whether a larger metric is better; defaults to false for metrics ending in loss, else true.
- * @param labelNames {@code label_names}: Input keys holding the labels; defaults to [labels].
- * @param removeUnusedColumns {@code remove_unused_columns}: Drop dataset columns the model does not take.
+ * @param labelNames {@code label_names}: Input keys holding the labels; defaults to [labels]. t4j batches carry
+ *                   their labels in {@code ModelInputs.labels}, so this only names them in messages.
+ * @param removeUnusedColumns {@code remove_unused_columns}: Drop dataset columns the model does not take. The
+ *                   collator only ever reads the model's columns, so false behaves as true.
  * @param resumeFromCheckpoint {@code resume_from_checkpoint}: A checkpoint folder to resume from (read by scripts and the CLI, as in HF).
  * @param disableTqdm {@code disable_tqdm}: Turn off the progress bar (periodic log lines are still printed).
  */

@@ -59,6 +59,18 @@ class TrainerDatasetTest {
     }
 
     @Test
+    void aClassLabelCountOtherThanNumLabelsIsNamed() throws Exception {
+        PreTrainedTokenizer tok = tokenizer();
+        torch.manual_seed(5);
+        var threeWay = new RobertaForSequenceClassification(RobertaConfig.of(15, 16, 1, 2, 32)
+                .withLabels(io.t4j.models.Labels.defaultId2label(3), null));
+        var args = TrainingArguments.builder(dir.toString()).disableTqdm(true).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        new Trainer<>(threeWay, args, sentences(8, 1, tok), null, tok, null, List.of()))
+                .hasMessageContaining("train_dataset column 'label' has 2 classes [no_cat, cat] but the model has num_labels = 3");
+    }
+
+    @Test
     void trainsOnATokenizedDatasetAndCheckpointsTheTokenizer() throws Exception {
         PreTrainedTokenizer tok = tokenizer();
         var args = TrainingArguments.builder(dir.toString()).maxSteps(12).perDeviceTrainBatchSize(8).learningRate(5e-3)

@@ -69,6 +69,34 @@ class TrainerTest {
     }
 
     @Test
+    void evalOnStartLoggingFirstStepAndTheStateFile() throws Exception {
+        var a = args().maxSteps(4).loggingSteps(3.0).loggingFirstStep(true).evalOnStart(true)
+                .evalStrategy(IntervalStrategy.STEPS).evalSteps(2.0).saveStrategy(IntervalStrategy.STEPS).saveSteps(4.0)
+                .metricForBestModel("accuracy").build();
+        var t = trainer(model(0.0), a);
+        t.train();
+        var history = t.state().logHistory();
+        assertThat(history.getFirst().step()).isZero(); // eval_on_start
+        assertThat(history.getFirst().values()).containsKey("eval_loss").containsEntry("epoch", 0.0);
+        assertThat(history.stream().filter(e -> e.get("loss") != null)).extracting(LogEntry::step).containsExactly(1, 3);
+        assertThat(history.stream().filter(e -> e.get("eval_loss") != null)).extracting(LogEntry::step).containsExactly(0, 2, 4);
+        String json = Files.readString(Path.of(a.outputDir(), "checkpoint-4", "trainer_state.json"));
+        assertThat(json).contains("\"best_metric\"", "\"best_model_checkpoint\"", "\"global_step\" : 4",
+                "\"log_history\"", "\"eval_accuracy\"", "\"max_steps\" : 4", "\"train_batch_size\" : 8");
+        assertThat(json.indexOf("\"best_metric\"")).isLessThan(json.indexOf("\"epoch\"")); // keys sorted, as HF
+        assertThat(t.state().bestMetric()).isEqualTo(history.stream().filter(e -> e.step() == 4 && e.get("eval_accuracy") != null)
+                .findFirst().orElseThrow().get("eval_accuracy"));
+    }
+
+    @Test
+    void bf16AutocastTrainsCloseToFp32() {
+        var fp32 = trainer(model(0.0), args().maxSteps(3).build()).train();
+        var bf16 = trainer(model(0.0), args().maxSteps(3).bf16(true).build()).train();
+        assertThat(bf16.trainingLoss()).isCloseTo(fp32.trainingLoss(), within(0.05));
+        assertThat(bf16.trainingLoss()).isNotEqualTo(fp32.trainingLoss()); // bf16 matmuls really ran
+    }
+
+    @Test
     void evaluateAndPredictUseHfKeys() {
         var t = trainer(model(0.0), args().build());
         Map<String, Double> m = t.evaluate();
@@ -136,6 +164,7 @@ class TrainerTest {
 
         var resumed = model(0.1); // fresh weights: everything must come from the checkpoint
         var again = trainer(resumed, a).train(ck.toString()); // step 6 is mid-epoch 2: skips one batch
+        assertThat(trainer(model(0.1), a).trainFromLastCheckpoint().globalStep()).isEqualTo(7); // checkpoint-7: done
         assertThat(again.globalStep()).isEqualTo(7);
         try (PointerScope s = new PointerScope()) {
             var expected = StateDict.tensors(straight);
@@ -184,6 +213,11 @@ class TrainerTest {
             }
         };
         assertThat(trainer(model(0.0), args().build(), stopAt3).train().globalStep()).isEqualTo(3);
+        var t = trainer(model(0.0), args().build());
+        t.addCallback(stopAt3);
+        t.removeCallback(ProgressCallback.class);
+        assertThat(t.callbacks()).hasSize(2).noneMatch(c -> c instanceof ProgressCallback);
+        assertThat(t.train().globalStep()).isEqualTo(3);
     }
 
     @Test
@@ -195,6 +229,7 @@ class TrainerTest {
         assertThatThrownBy(fiveLabels::train).hasMessageContaining("labels in the data include")
                 .hasMessageContaining("num_labels = 2");
         var t = trainer(model(0.0), args().build());
+        assertThatThrownBy(t::trainFromLastCheckpoint).hasMessageContaining("No valid checkpoint found in output directory");
         assertThatThrownBy(() -> t.train(dir.resolve("nope").toString()))
                 .hasMessageContaining("no such checkpoint folder");
         Path partial = Files.createDirectories(dir.resolve("checkpoint-3"));

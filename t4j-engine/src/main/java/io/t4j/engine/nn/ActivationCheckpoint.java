@@ -49,10 +49,7 @@ public final class ActivationCheckpoint {
         Tensor input = x.detach();
         Tensor rng = torch.getDefaultCPUGenerator().get_state();
         boolean autocast = torch.is_autocast_enabled(DeviceType.CPU);
-        Tensor y;
-        try (NoGradGuard g = new NoGradGuard()) {
-            y = fn.apply(input);
-        }
+        Tensor y = forwardFreeingIntermediates(fn, input);
         Tensor source = x.requires_grad() ? x : x.detach().requires_grad_(true); // the recompute must be reached
         Tensor out = y.add(source.sub(source.detach()));
         input.retainReference();
@@ -60,6 +57,25 @@ public final class ActivationCheckpoint {
         PENDING.get().push(new Segment(fn, input, rng, autocast));
         out.register_hook(HOOK.get());
         return out;
+    }
+
+    /**
+     * {@code fn(input)} under no-grad in a scope of its own, so the segment's intermediate tensors are freed at once
+     * rather than with the caller's per-step scope (which would keep every activation alive and save nothing).
+     * The output is handed to the caller's scope.
+     */
+    private static Tensor forwardFreeingIntermediates(UnaryOperator<Tensor> fn, Tensor input) {
+        PointerScope outer = PointerScope.getInnerScope();
+        Tensor y;
+        try (PointerScope inner = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            y = fn.apply(input);
+            y.retainReference();
+        }
+        if (outer != null) {
+            outer.attach(y);
+            y.releaseReference();
+        }
+        return y;
     }
 
     /** Forgets recomputations whose backward never ran (e.g. after an exception between forward and backward). */

@@ -22,13 +22,14 @@ public final class CrossEntropyLoss {
         this.labelSmoothing = labelSmoothing;
     }
 
-    /** logits [N, C], targets [N] (int64) → scalar loss */
+    /** logits [N, C] (any float dtype; computed in float32), targets [N] (int64) → scalar loss */
     public Tensor forward(Tensor logits, Tensor targets) {
+        Tensor x = logits.to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
         if (labelSmoothing == 0) {
-            return torch.cross_entropy(logits, targets);
+            return torch.cross_entropy(x, targets);
         }
         CrossEntropyLossOptions options = new CrossEntropyLossOptions();
         options.label_smoothing().put(labelSmoothing);
-        return torch.cross_entropy(logits, targets, options);
+        return torch.cross_entropy(x, targets, options);
     }
 }
