@@ -30,8 +30,15 @@ public final class DataOptions {
             description = "Truncate texts to this many tokens (default: ${DEFAULT-VALUE}).")
     public int maxLength;
 
+    /** The label column's name once loaded: HF's collators read {@code label}/{@code labels}. */
+    public static final String LABEL = "label";
+
+    /** Reads {@code --text-column} and {@code --label-column} (renamed to {@code label}), plus the renames. */
     public LoadOptions loadOptions() {
-        LoadOptions o = LoadOptions.textClassification(textColumn, labelColumn);
+        LoadOptions o = LoadOptions.textClassification(textColumn, LABEL);
+        if (!labelColumn.equals(LABEL)) {
+            o = o.withRename(labelColumn, LABEL);
+        }
         for (var e : renames.entrySet()) {
             o = o.withRename(e.getKey(), e.getValue());
         }
@@ -49,14 +56,14 @@ public final class DataOptions {
             options = options.withLabelNames(names.toArray(String[]::new));
         }
         Dataset ds = LoadDataset.fromFiles(file, options);
-        if (!(ds.features().get(labelColumn) instanceof Feature.ClassLabel)) {
-            ds = ds.castToClassLabel(labelColumn, integerLabels(ds, file));
+        if (!(ds.features().get(LABEL) instanceof Feature.ClassLabel)) {
+            ds = ds.castToClassLabel(LABEL, integerLabels(ds, file));
         }
         return ds.tokenize(tokenizer, textColumn, EncodeOptions.defaults().withMaxLength(maxLength));
     }
 
     private Feature.ClassLabel integerLabels(Dataset ds, String file) {
-        long max = java.util.Arrays.stream(ds.longs(labelColumn).values()).max().orElse(-1);
+        long max = java.util.Arrays.stream(ds.longs(LABEL).values()).max().orElse(-1);
         List<String> numbers = java.util.stream.LongStream.rangeClosed(0, max).mapToObj(Long::toString).toList();
         if (numbers.isEmpty()) {
             throw new io.t4j.data.DataException(file + ": no labels in column '" + labelColumn + "'");

@@ -43,13 +43,13 @@ public final class EvalCommand implements Callable<Integer> {
             PretrainedConfig config = pipe.model().config();
             List<String> modelLabels = new ArrayList<>(config.id2label().values());
             Dataset ds = data.loadTokenized(file, pipe.tokenizer(), data.labelNames == null ? modelLabels : null);
-            List<String> dataLabels = ClassificationSetup.labelNames(ds, data.labelColumn);
+            List<String> dataLabels = ClassificationSetup.labelNames(ds, DataOptions.LABEL);
             if (!dataLabels.equals(modelLabels)) {
                 throw new UserException(ExitCode.DATA, file + ": the data's labels " + dataLabels
                         + " are not the model's " + modelLabels + " (give --class-names in the model's order)");
             }
             String[] texts = ds.strings(data.textColumn).values();
-            int[] gold = Arrays.stream(ds.longs(data.labelColumn).values()).mapToInt(Math::toIntExact).toArray();
+            int[] gold = Arrays.stream(ds.longs(DataOptions.LABEL).values()).mapToInt(Math::toIntExact).toArray();
             float[][] logits = pipe.scores(Arrays.asList(texts), TextClassificationOptions.defaults()
                     .withBatchSize(batchSize).withFunctionToApply(FunctionToApply.NONE).withTruncation(true));
             ClassificationReport report = ClassificationReport.of(gold, logits, modelLabels);

@@ -86,7 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = ModelResolver.resolve(model, revision);
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir)) {
             Dataset train = data.loadTokenized(trainFile, tokenizer, null);
-            List<String> labels = ClassificationSetup.labelNames(train, data.labelColumn);
+            List<String> labels = ClassificationSetup.labelNames(train, DataOptions.LABEL);
             Dataset eval = validationFile == null ? null : data.loadTokenized(validationFile, tokenizer, labels);
             System.err.printf("train: %,d examples, labels %s%s%n", train.numRows(), labels,
                     eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
