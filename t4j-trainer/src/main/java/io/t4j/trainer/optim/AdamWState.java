@@ -17,27 +17,36 @@ public final class AdamWState implements AutoCloseable {
     public static final class Entry {
         private final Tensor expAvg;
         private final Tensor expAvgSq;
+        private final Tensor stepTensor;
         private long step;
 
         Entry(Tensor expAvg, Tensor expAvgSq, long step) {
             this.expAvg = expAvg;
             this.expAvgSq = expAvgSq;
             this.step = step;
+            this.stepTensor = torch.full(new long[] {}, new org.bytedeco.pytorch.Scalar((double) step),
+                    new org.bytedeco.pytorch.TensorOptions(org.bytedeco.pytorch.global.torch.ScalarType.Float));
             expAvg.retainReference();
             expAvgSq.retainReference();
+            stepTensor.retainReference();
         }
 
         public Tensor expAvg() { return expAvg; }
         public Tensor expAvgSq() { return expAvgSq; }
         public long step() { return step; }
 
+        /** The step as the float scalar tensor torch keeps ({@code state["step"]}), which the fused kernel reads. */
+        Tensor stepTensor() { return stepTensor; }
+
         long increment() {
+            stepTensor.fill_(new org.bytedeco.pytorch.Scalar((double) (step + 1)));
             return ++step;
         }
 
         void release() {
             expAvg.releaseReference();
             expAvgSq.releaseReference();
+            stepTensor.releaseReference();
         }
     }
 

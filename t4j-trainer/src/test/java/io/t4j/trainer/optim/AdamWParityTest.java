@@ -12,6 +12,7 @@ import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.Parity;
 import io.t4j.tokenizers.ModelInputs;
+import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import io.t4j.engine.Tensors;
@@ -19,6 +20,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -34,17 +36,19 @@ class AdamWParityTest {
      */
     private static final double LOSS_AFTER_STEPS_REL = 5e-6;
 
+    /** The fixture with the fused kernel (the default) and with torch's single-tensor loop. */
     @ParameterizedTest
-    @ValueSource(strings = {"bert-seqcls", "roberta-seqcls", "distilbert-seqcls"})
-    void threeStepsMatchTorch(String name) {
+    @CsvSource({"bert-seqcls,true", "roberta-seqcls,true", "distilbert-seqcls,true",
+            "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false"})
+    void threeStepsMatchTorch(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         try (PointerScope scope = new PointerScope()) {
             Module model = load(fx);
             var classifier = (ModelForSequenceClassification) model;
             ModelInputs batch = fx.inputs(true);
-            System.out.println(name + " adamw3:");
+            System.out.println(name + " adamw3 (" + (fused ? "fused kernel" : "single-tensor loop") + "):");
             double[] losses = new double[3];
-            try (AdamW opt = new AdamW(model.parameters(), 1e-3, 0.01)) {
+            try (AdamW opt = new AdamW(List.of(new ParamGroup(model.parameters(), 1e-3, 0.01)), 0.9, 0.999, 1e-8, fused)) {
                 for (int step = 0; step < 3; step++) {
                     opt.zeroGrad();
                     Tensor loss = classifier.forward(batch).loss();
