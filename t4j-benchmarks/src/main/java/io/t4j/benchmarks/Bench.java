@@ -173,12 +173,24 @@ public final class Bench implements Callable<Integer> {
         return new Runner(options).run().isEmpty() ? 1 : 0;
     }
 
-    public static void main(String[] args) {
+    /**
+     * Runs the command on a thread with a 64 MiB stack: ONNX Runtime's environment creation overflows the JVM's
+     * default 1 MiB thread stack and kills the process with SIGSEGV (no hs_err file), as measured here.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int[] exitCode = {1};
+        Thread t = new Thread(null, () -> exitCode[0] = commandLine().execute(args), "t4j-bench", 64L << 20);
+        t.start();
+        t.join();
+        System.exit(exitCode[0]);
+    }
+
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Bench());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("t4j bench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
 }

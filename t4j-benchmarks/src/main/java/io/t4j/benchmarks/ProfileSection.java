@@ -92,8 +92,8 @@ public final class ProfileSection {
                     rows.add(List.of(t.thread(), p.phase(), String.valueOf(p.java()), String.valueOf(p.nativ())));
                 }
                 rows.add(List.of(t.thread(), "**all**", String.valueOf(t.javaSamples()), String.valueOf(t.nativeSamples())));
-                notes.add(String.format(Locale.ROOT, "%s: %.1f%% of samples in Java; top Java frames %s", t.thread(),
-                        100 * t.javaShare(), t.topJavaFrames()));
+                notes.add(t.thread() + ": " + Table.pct(t.javaShare()) + " of samples in Java; top Java frames "
+                        + t.topJavaFrames());
             }
             notes.add("batches not padded when their step began: " + batchesNotReady + " of " + trainerSteps
                     + " (one prefetch worker, 2 batches ahead)");
