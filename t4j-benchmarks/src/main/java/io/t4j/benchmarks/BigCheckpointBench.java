@@ -1,4 +1,4 @@
-package io.t4j.models.bench;
+package io.t4j.benchmarks;
 
 import io.t4j.engine.Engine;
 import io.t4j.models.AutoConfig;

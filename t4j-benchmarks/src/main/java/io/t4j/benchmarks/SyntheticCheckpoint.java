@@ -1,4 +1,4 @@
-package io.t4j.models.bench;
+package io.t4j.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.t4j.engine.nn.Init;
@@ -120,29 +120,5 @@ final class SyntheticCheckpoint {
             // fall through
         }
         return -1;
-    }
-
-    /**
-     * Returns freed heap memory to the OS ({@code malloc_trim(0)}): glibc keeps the pages of freed prefill
-     * temporaries in its arenas, which RSS then counts although nothing holds them.
-     */
-    static void mallocTrim() {
-        try {
-            var linker = java.lang.foreign.Linker.nativeLinker();
-            var trim = linker.downcallHandle(linker.defaultLookup().find("malloc_trim").orElseThrow(),
-                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG));
-            int ignored = (int) trim.invokeExact(0L);
-        } catch (Throwable e) {
-            System.out.println("(malloc_trim unavailable: " + e + ")");
-        }
-    }
-
-    /** Resets VmHWM to the current RSS (Linux: write 5 to /proc/self/clear_refs), to measure one phase's peak. */
-    static void resetPeak() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException e) {
-            System.out.println("(cannot reset VmHWM: " + e.getMessage() + ")");
-        }
     }
 }

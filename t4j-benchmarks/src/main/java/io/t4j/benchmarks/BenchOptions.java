@@ -1,0 +1,74 @@
+package io.t4j.benchmarks;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The options of {@code t4j bench} (see {@link Bench} for their descriptions and defaults).
+ *
+ * @param sections       sections to run, in order
+ * @param sst2           folder with SST-2's train.tsv and dev.tsv
+ * @param json           where to write the JSON report, or null
+ * @param steps          timed Trainer steps per configuration and round
+ * @param warmupSteps    untimed steps before them
+ * @param rounds         rounds over the train configurations (interleaving)
+ * @param batchSize      training batch
+ * @param maxLength      tokenization truncation
+ * @param trainConfigs   train configurations
+ * @param noPeak         skip the peak matmul (no MFU)
+ * @param peakRuns       timed matmuls per dtype
+ * @param peakSize       N of the N^3 matmul
+ * @param classifier     fine-tuned classifier for the bf16 accuracy change, or null
+ * @param inferReps      interleaved passes over dev per runtime
+ * @param latencySentences sentences timed at batch 1
+ * @param memorySteps    steps of the memory run
+ * @param memoryModel    "tiny" or "default"
+ * @param profileSteps   timed steps of the step profile
+ * @param leverSteps     timed steps per lever setting
+ */
+public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
+                           int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
+                           int peakRuns, int peakSize, Path classifier, int inferReps, int latencySentences,
+                           int memorySteps, String memoryModel, int profileSteps, int leverSteps) {
+    /** The sections in run order. */
+    public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
+            "profile", "levers");
+
+    public BenchOptions {
+        for (String s : sections) {
+            if (!ALL_SECTIONS.contains(s)) {
+                throw new IllegalArgumentException("--sections: unknown section '" + s + "' (known: "
+                        + String.join(", ", ALL_SECTIONS) + ")");
+            }
+        }
+        positive("--steps", steps);
+        positive("--rounds", rounds);
+        positive("--batch-size", batchSize);
+        positive("--max-length", maxLength);
+        positive("--infer-reps", inferReps);
+        positive("--latency-sentences", latencySentences);
+        positive("--profile-steps", profileSteps);
+        positive("--lever-steps", leverSteps);
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("--warmup-steps must be 0 or more, got " + warmupSteps);
+        }
+        if (peakRuns < 5) {
+            throw new IllegalArgumentException("--peak-runs must be at least 5 (the peak is a median), got " + peakRuns);
+        }
+        if (!memoryModel.equals("tiny") && !memoryModel.equals("default")) {
+            throw new IllegalArgumentException("--memory-model must be tiny or default, got '" + memoryModel + "'");
+        }
+        sections = ALL_SECTIONS.stream().filter(sections::contains).toList();
+    }
+
+    /** Whether the peak runs first: asked for, or needed for MFU by train, unless --no-peak. */
+    public boolean runPeak() {
+        return !noPeak && (sections.contains("peak") || sections.contains("train"));
+    }
+
+    private static void positive(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.t4j.benchmarks;
+
+import io.t4j.engine.Engine;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where and when a run happened: every report carries it, because on a shared machine a number without its load
+ * average and thread settings cannot be compared with anything.
+ *
+ * @param commit        {@code git rev-parse HEAD} of the working directory, or "unknown"
+ * @param dirty         whether {@code git status --porcelain} listed changes (null when git is unavailable)
+ * @param jdk           {@code java.vm.name} and {@code java.runtime.version}
+ * @param libtorch      {@link Engine#torchVersion()}
+ * @param threads       {@link Engine#threadSettings()}
+ * @param env           the thread-related environment variables as the process sees them (unset ones omitted)
+ * @param cpu           CPU model, GEMM-relevant flags and core count
+ * @param loadAvgStart  1/5/15-minute load averages when the run started
+ * @param loadAvgEnd    the same when it ended (set by {@link #finished()})
+ * @param date          start time, ISO-8601
+ */
+public record RunEnvironment(String commit, Boolean dirty, String jdk, String libtorch, String threads,
+                             Map<String, String> env, String cpu, List<Double> loadAvgStart, List<Double> loadAvgEnd,
+                             String date) {
+    /** The thread-related variables recorded in {@link #env}. */
+    public static final List<String> THREAD_ENV = List.of("T4J_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+            "OPENBLAS_THREAD_TIMEOUT", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MKL_NUM_THREADS");
+
+    /** The environment now (load average at start; the end is filled in by {@link #finished()}). */
+    public static RunEnvironment capture() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : THREAD_ENV) {
+            String v = System.getenv(name);
+            if (v != null) {
+                env.put(name, v);
+            }
+        }
+        String status = git("status", "--porcelain");
+        return new RunEnvironment(orUnknown(git("rev-parse", "HEAD")), status == null ? null : !status.isBlank(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                Engine.torchVersion(), Engine.threadSettings(), env, Proc.cpuModel(), Proc.loadAverage(), null,
+                OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /** This environment with the load average at the end of the run. */
+    public RunEnvironment finished() {
+        return new RunEnvironment(commit, dirty, jdk, libtorch, threads, env, cpu, loadAvgStart, Proc.loadAverage(), date);
+    }
+
+    /** One line for the table's header. */
+    public String line() {
+        String shortCommit = commit.length() > 10 ? commit.substring(0, 10) : commit;
+        return "commit " + shortCommit + (Boolean.TRUE.equals(dirty) ? " (dirty)" : "") + " | " + jdk + " | libtorch "
+                + libtorch + " | " + threads + " | env " + env + " | " + cpu + " | load " + loadAvgStart
+                + (loadAvgEnd == null ? "" : " -> " + loadAvgEnd) + " | " + date;
+    }
+
+    private static String orUnknown(String s) {
+        return s == null || s.isBlank() ? "unknown" : s.trim();
+    }
+
+    /** Output of {@code git args...} in the working directory, or null when git fails. */
+    static String git(String... args) {
+        try {
+            var cmd = new java.util.ArrayList<>(List.of("git"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return out;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
