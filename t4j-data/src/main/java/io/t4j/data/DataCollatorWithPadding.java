@@ -1,6 +1,5 @@
 package io.t4j.data;
 
-import io.t4j.tokenizers.ModelInputs;
 import io.t4j.tokenizers.Padding;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.tokenizers.Side;
@@ -14,7 +13,7 @@ import java.util.Arrays;
  * <p>Like HF's {@code tokenizer.pad}, it does not truncate: with {@link Padding#MAX_LENGTH} a row longer than
  * {@code maxLength} is an error (tokenize with truncation first).
  */
-public final class DataCollatorWithPadding {
+public final class DataCollatorWithPadding implements DataCollator {
     private final PreTrainedTokenizer tokenizer;
     private final Padding padding;
     private final Integer maxLength;
@@ -43,6 +42,7 @@ public final class DataCollatorWithPadding {
     }
 
     /** Checks that {@code dataset} has what this collator reads; the DataLoader calls it before the first batch. */
+    @Override
     public void check(Dataset dataset) {
         if (!dataset.formatColumns().contains("input_ids") || !(dataset.column("input_ids") instanceof TokenColumn)) {
             throw new DataException("the dataset has no tokenized input_ids column to collate (columns: "
@@ -51,6 +51,7 @@ public final class DataCollatorWithPadding {
     }
 
     /** The padded rows of {@code dataset} at {@code rows}, as arrays. Safe to call on any thread. */
+    @Override
     public PaddedBatch pad(Dataset dataset, int[] rows) {
         TokenColumn ids = dataset.tokens("input_ids");
         int length = targetLength(ids, rows);
@@ -71,12 +72,13 @@ public final class DataCollatorWithPadding {
             }
             real += n;
         }
-        return new PaddedBatch(b, length, inputIds, mask, typeIds, longLabels(dataset, rows), floatLabels(dataset, rows), real);
+        return new PaddedBatch(b, length, inputIds, mask, typeIds, longLabels(dataset, rows), floatLabels(dataset, rows), real,
+                null, nextSentenceLabels(dataset, rows));
     }
 
-    /** {@link #pad} then the tensors, on this thread. */
-    public ModelInputs collate(Dataset dataset, int[] rows) {
-        return pad(dataset, rows).toModelInputs();
+    /** The tokenizer whose pad id and padding side this collator uses. */
+    public PreTrainedTokenizer tokenizer() {
+        return tokenizer;
     }
 
     private int targetLength(TokenColumn ids, int[] rows) {
@@ -117,6 +119,18 @@ public final class DataCollatorWithPadding {
         if (name == null || !(dataset.column(name) instanceof LongColumn column)) {
             return null;
         }
+        long[] out = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = column.get(rows[i]);
+        }
+        return out;
+    }
+
+    private static long[] nextSentenceLabels(Dataset dataset, int[] rows) {
+        if (!dataset.formatColumns().contains("next_sentence_label")) {
+            return null;
+        }
+        LongColumn column = dataset.longs("next_sentence_label");
         long[] out = new long[rows.length];
         for (int i = 0; i < rows.length; i++) {
             out[i] = column.get(rows[i]);

@@ -9,8 +9,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * PyTorch's {@code DataLoader} over a tokenized {@link Dataset}: batches in {@link Sampler} order, padded by a
- * {@link DataCollatorWithPadding}, with {@code drop_last}. A background thread pads the next batches into Java
+ * PyTorch's {@code DataLoader} over a tokenized {@link Dataset}: batches in {@link Sampler} order, collated by a
+ * {@link DataCollator} ({@link DataCollatorWithPadding}, {@link DataCollatorForLanguageModeling}), with
+ * {@code drop_last}. A background thread pads the next batches into Java
  * arrays while the current step runs ({@code prefetch} of them); the tensors are created on the consumer's thread
  * in {@link Batches#next()}, so they belong to the consumer's {@code PointerScope} (JavaCPP scopes are
  * thread-local).
@@ -26,17 +27,17 @@ public final class DataLoader implements Iterable<ModelInputs> {
     private final int batchSize;
     private final Sampler sampler;
     private final boolean dropLast;
-    private final DataCollatorWithPadding collator;
+    private final DataCollator collator;
     private final AtomicInteger nextEpoch = new AtomicInteger();
 
     /** {@code DataLoader(dataset, batch_size, shuffle, generator=seeded, drop_last, collate_fn)}. */
-    public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, DataCollatorWithPadding collator) {
+    public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, DataCollator collator) {
         this(dataset, batchSize, shuffle ? Sampler.random(dataset.numRows(), seed) : Sampler.sequential(dataset.numRows()),
                 dropLast, collator);
     }
 
     /** A loader with any sampler (e.g. {@link LengthGroupedSampler}). */
-    public DataLoader(Dataset dataset, int batchSize, Sampler sampler, boolean dropLast, DataCollatorWithPadding collator) {
+    public DataLoader(Dataset dataset, int batchSize, Sampler sampler, boolean dropLast, DataCollator collator) {
         if (batchSize <= 0) {
             throw new DataException("batch_size must be positive, got " + batchSize);
         }
@@ -49,7 +50,7 @@ public final class DataLoader implements Iterable<ModelInputs> {
     }
 
     /** HF Trainer's {@code group_by_length=True}: a shuffling loader over a {@link LengthGroupedSampler}. */
-    public static DataLoader groupedByLength(Dataset dataset, int batchSize, long seed, boolean dropLast, DataCollatorWithPadding collator) {
+    public static DataLoader groupedByLength(Dataset dataset, int batchSize, long seed, boolean dropLast, DataCollator collator) {
         return new DataLoader(dataset, batchSize, LengthGroupedSampler.of(dataset, batchSize, seed), dropLast, collator);
     }
 

@@ -42,6 +42,27 @@ public final class LoadDataset {
         return TableConverter.convert(raw, options);
     }
 
+    /**
+     * HF's {@code load_dataset("text", data_files=pathOrGlob)}: one row per line in column {@code text}, read as
+     * strict UTF-8 (LF, CRLF or CR endings). Unlike HF, blank lines are dropped (HF's run_mlm drops them too);
+     * a file without a single non-blank line is an error naming it.
+     */
+    public static Dataset fromTextFiles(String pathOrGlob) {
+        List<String> lines = new ArrayList<>();
+        for (Path file : expand(pathOrGlob)) {
+            int before = lines.size();
+            for (String line : TextFiles.readUtf8(file).split("\r\n|\r|\n")) {
+                if (!line.isBlank()) {
+                    lines.add(line.strip());
+                }
+            }
+            if (lines.size() == before) {
+                throw new DataException(file + ": no text lines (only blank lines)");
+            }
+        }
+        return Dataset.fromColumns(Map.of("text", new StringColumn(lines.toArray(String[]::new))), Map.of());
+    }
+
     /** {@code load_dataset(repoId)} from the HF hub cache (config {@code default}), as the hub client caches it. */
     public static DatasetDict fromHub(String repoId, LoadOptions options) {
         return fromHub(repoId, "default", options, HfCache.fromEnvironment());

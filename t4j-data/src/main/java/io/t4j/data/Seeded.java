@@ -4,7 +4,8 @@ package io.t4j.data;
  * The PRNG behind every seeded operation ({@code shuffle}, {@code trainTestSplit}, samplers), written out so
  * results are identical across runs, JDKs and machines: SplitMix64 (Steele, Lea and Flood, "Fast splittable
  * pseudorandom number generators", OOPSLA 2014; golden gamma 0x9E3779B97F4A7C15 and the MurmurHash3 finalizer
- * variant 13), bounded draws by rejection (no modulo bias), and a Fisher-Yates shuffle from the last element.
+ * variant 13), bounded draws by rejection (no modulo bias), doubles from the top 53 bits, and a Fisher-Yates shuffle
+ * from the last element.
  *
  * <p>It does not reproduce numpy's or torch's streams: the same seed gives a different (but fixed) permutation
  * than HF datasets does.
@@ -22,6 +23,23 @@ public final class Seeded {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /** Uniform in {@code [0, 1)}: the top 53 bits of the next draw, as a double's mantissa. */
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    /**
+     * A seed for one batch: {@code seed} mixed with the batch's row indices in order, so a collator that draws from
+     * it gives the same batch the same randomness on any thread, in any order of calls.
+     */
+    public static long forRows(long seed, int[] rows) {
+        long h = new Seeded(seed).nextLong();
+        for (int r : rows) {
+            h = new Seeded(h + r).nextLong();
+        }
+        return h;
     }
 
     /** Uniform in {@code [0, bound)}: 63-bit draws, rejecting the top partial range. */

@@ -1,6 +1,7 @@
 package io.t4j.models;
 
 import io.t4j.models.bert.BertConfig;
+import io.t4j.models.bert.BertModeling.BertForMaskedLM;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
 import io.t4j.models.bert.BertModeling.BertModel;
 import io.t4j.models.distilbert.DistilBertConfig;
@@ -14,6 +15,7 @@ import io.t4j.models.phi3.Phi3Modeling.Phi3ForCausalLM;
 import io.t4j.models.qwen2.Qwen2Config;
 import io.t4j.models.qwen2.Qwen2Modeling.Qwen2ForCausalLM;
 import io.t4j.models.roberta.RobertaConfig;
+import io.t4j.models.roberta.RobertaModeling.RobertaForMaskedLM;
 import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
 import io.t4j.models.roberta.RobertaModeling.RobertaModel;
 import java.nio.file.Path;
@@ -32,19 +34,21 @@ public final class ModelTypes {
             Class<? extends PretrainedConfig> configClass,
             BiFunction<Path, PretrainedOptions, ? extends EncoderModel<?>> encoder,
             BiFunction<Path, PretrainedOptions, ? extends SequenceClassificationModel<?>> sequenceClassification,
+            BiFunction<Path, PretrainedOptions, ? extends MaskedLMModel<?>> maskedLm,
             BiFunction<Path, PretrainedOptions, ? extends CausalLM> causalLm) {}
 
     private static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
 
     static {
-        add(new Family("bert", BertConfig.class, BertModel::fromPretrained, BertForSequenceClassification::fromPretrained, null));
+        add(new Family("bert", BertConfig.class, BertModel::fromPretrained, BertForSequenceClassification::fromPretrained,
+                BertForMaskedLM::fromPretrained, null));
         add(new Family("roberta", RobertaConfig.class, RobertaModel::fromPretrained,
-                RobertaForSequenceClassification::fromPretrained, null));
+                RobertaForSequenceClassification::fromPretrained, RobertaForMaskedLM::fromPretrained, null));
         add(new Family("distilbert", DistilBertConfig.class, DistilBertModel::fromPretrained,
-                DistilBertForSequenceClassification::fromPretrained, null));
-        add(new Family("llama", LlamaConfig.class, null, null, LlamaForCausalLM::fromPretrained));
-        add(new Family("qwen2", Qwen2Config.class, null, null, Qwen2ForCausalLM::fromPretrained));
-        add(new Family("phi3", Phi3Config.class, null, null, Phi3ForCausalLM::fromPretrained));
+                DistilBertForSequenceClassification::fromPretrained, null, null));
+        add(new Family("llama", LlamaConfig.class, null, null, null, LlamaForCausalLM::fromPretrained));
+        add(new Family("qwen2", Qwen2Config.class, null, null, null, Qwen2ForCausalLM::fromPretrained));
+        add(new Family("phi3", Phi3Config.class, null, null, null, Phi3ForCausalLM::fromPretrained));
     }
 
     private ModelTypes() {}

@@ -13,11 +13,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +43,13 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
 
     protected final C config;
     private Checkpoint mapped;
+    private LoadingInfo loadingInfo = new LoadingInfo(List.of(), List.of());
+
+    /**
+     * HF's {@code output_loading_info}: the parameters the checkpoint lacked (newly initialised, {@code missing_keys})
+     * and the checkpoint keys this class did not use ({@code unexpected_keys}), both as logged.
+     */
+    public record LoadingInfo(List<String> missingKeys, List<String> unexpectedKeys) {}
 
     protected PreTrainedModel(C config) {
         this.config = config;
@@ -45,6 +57,11 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
 
     public C config() {
         return config;
+    }
+
+    /** What the last {@code from_pretrained} newly initialised and left unused (both empty for a model built in code). */
+    public LoadingInfo loadingInfo() {
+        return loadingInfo;
     }
 
     /** HF's {@code base_model_prefix}, e.g. "bert". */
@@ -55,6 +72,15 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
 
     /** Parameters a checkpoint may lack because this class adds them (a classification head, a pooler). */
     protected boolean isNewHead(String parameterName) {
+        return false;
+    }
+
+    /**
+     * Checkpoint keys (after prefix mapping) inside the base model that this class does not have and drops, listed
+     * as unused the way HF lists them: e.g. the pooler of a pre-training checkpoint loaded into a masked-LM model
+     * built without one ({@code add_pooling_layer=False}).
+     */
+    protected boolean isUnusedKey(String key) {
         return false;
     }
 
@@ -120,7 +146,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             var report = StateDict.load(this, checkpoint, StateDict.Options.strict()
                     .withKeyMapper(mapper)
                     .withAllowMissing(this::isNewHead)
-                    .withIgnoreUnexpected(k -> isIgnoredKey(k) || (modelHasPrefix && !k.startsWith(prefix)))
+                    .withIgnoreUnexpected(k -> isIgnoredKey(k) || isUnusedKey(k) || (modelHasPrefix && !k.startsWith(prefix)))
                     .withZeroCopy(zeroCopy)
                     .withDtype(dtype));
             List<String> unused = report.ignored().stream()
@@ -136,6 +162,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
                         + "initialized: {}\nYou should probably TRAIN this model on a down-stream task to be able to use "
                         + "it for predictions and inference.", getClass().getSimpleName(), dir, report.newlyInitialized());
             }
+            loadingInfo = new LoadingInfo(report.newlyInitialized(), unused);
             if (zeroCopy) {
                 mapped = checkpoint;
                 checkpoint = null;
@@ -158,12 +185,34 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         return config.torchDtype() == null ? null : DType.fromTorchName(config.torchDtype()).scalarType();
     }
 
+    /**
+     * Runs {@code _init_weights} over the modules that own new parameters. HF initialises before it loads, so a
+     * loaded parameter that such a module shares (an LM decoder tied to the word embeddings) keeps its checkpoint
+     * value: while the initialiser runs, loaded parameters under those modules hold a scratch tensor (a loaded one
+     * may be a read-only view of the mapped file), and get their own tensor back after.
+     */
     private void initNewParameters(List<String> names, PretrainedOptions options,
                                    ScalarType dtype) {
         Set<String> owners = names.stream().map(n -> n.substring(0, Math.max(0, n.lastIndexOf('.'))))
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        Set<Parameter> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+        names.forEach(n -> fresh.add(namedParameters().get(n)));
         for (String owner : owners) {
-            module(owner).apply(this::initWeights);
+            Module m = module(owner);
+            Map<Parameter, Tensor> loaded = new IdentityHashMap<>();
+            for (Parameter p : m.namedParameters().values()) {
+                if (!fresh.contains(p)) {
+                    Tensor own = p.data();
+                    own.retainReference();
+                    loaded.put(p, own);
+                    p.set(torch.empty_like(own));
+                }
+            }
+            m.apply(this::initWeights);
+            loaded.forEach((p, own) -> {
+                p.set(own);
+                own.releaseReference();
+            });
         }
         for (String name : names) {
             Parameter p = namedParameters().get(name);

@@ -1,8 +1,10 @@
 package io.t4j.pipelines;
 
 import io.t4j.models.AutoModel;
+import io.t4j.models.AutoModelForMaskedLM;
 import io.t4j.models.AutoModelForSequenceClassification;
 import io.t4j.models.EncoderModel;
+import io.t4j.models.MaskedLMModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.tokenizers.AutoTokenizer;
@@ -40,5 +42,25 @@ public final class Pipeline {
 
     public static FeatureExtractionPipeline featureExtraction(EncoderModel<?> model, PreTrainedTokenizer tokenizer) {
         return new FeatureExtractionPipeline(model, tokenizer, false);
+    }
+
+    /** {@code pipeline("fill-mask", model=dir)}: the folder's masked-LM model ({@code AutoModelForMaskedLM}) and tokenizer. */
+    public static FillMaskPipeline fillMask(Path modelDir) {
+        return fillMask(modelDir, PretrainedOptions.defaults().withZeroCopy(true));
+    }
+
+    public static FillMaskPipeline fillMask(Path modelDir, PretrainedOptions options) {
+        PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(modelDir);
+        try {
+            return new FillMaskPipeline(AutoModelForMaskedLM.fromPretrained(modelDir, options), tokenizer, true);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /** A fill-mask pipeline over a model and tokenizer the caller owns (e.g. straight after pre-training). */
+    public static FillMaskPipeline fillMask(MaskedLMModel<?> model, PreTrainedTokenizer tokenizer) {
+        return new FillMaskPipeline(model, tokenizer, false);
     }
 }

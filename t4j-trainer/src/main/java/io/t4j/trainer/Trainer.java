@@ -1,5 +1,6 @@
 package io.t4j.trainer;
 
+import io.t4j.data.DataCollator;
 import io.t4j.data.DataCollatorWithPadding;
 import io.t4j.data.Dataset;
 import io.t4j.data.Feature;
@@ -14,6 +15,8 @@ import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.StateDict;
 import io.t4j.engine.safetensors.Checkpoint;
 import io.t4j.models.ModelForSequenceClassification;
+import io.t4j.models.ModelOutput;
+import io.t4j.models.ModelWithLoss;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.tokenizers.ModelInputs;
 import io.t4j.tokenizers.PreTrainedTokenizer;
@@ -39,9 +42,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HF's {@code Trainer} (trainer.py) for sequence classification on the CPU: {@link #train}, {@link #evaluate},
- * {@link #predict}, with HF's TrainingArguments semantics, metric names, callbacks, {@code trainer_state.json} and
- * checkpoint layout.
+ * HF's {@code Trainer} (trainer.py) on the CPU: {@link #train}, {@link #evaluate}, {@link #predict}, with HF's
+ * TrainingArguments semantics, metric names, callbacks, {@code trainer_state.json} and checkpoint layout. It trains
+ * any {@link ModelWithLoss} (HF's contract: {@code loss = model(**inputs)["loss"]}): sequence classifiers, and masked-LM
+ * and pre-training models with their data collator ({@code DataCollatorForLanguageModeling}). Classification models
+ * get their labels checked against num_labels; evaluation of the others needs only the loss (HF's
+ * {@code prediction_loss_only}), so [B,T,V] logits are never gathered unless metrics ask for them.
  *
  * <p>Where it follows current HF rather than 4.46: gradient accumulation steps at the end of each epoch even when
  * the last window is short (its loss is divided by the window's real size), so an epoch is
@@ -55,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * <p>Native memory: each training batch and each evaluation batch runs in its own {@link PointerScope}, owned
  * here; parameters and optimizer state are created outside and retained.
  */
-public final class Trainer<M extends Module & ModelForSequenceClassification> {
+public final class Trainer<M extends Module & ModelWithLoss> {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private final M model;
@@ -114,16 +120,29 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
      */
     public Trainer(M model, TrainingArguments args, Dataset trainDataset, Dataset evalDataset, PreTrainedTokenizer tokenizer,
                    Function<EvalPrediction, Map<String, Double>> computeMetrics, List<TrainerCallback> callbacks) {
-        this(model, args, adapt(trainDataset, tokenizer), adapt(evalDataset, tokenizer), tokenizer::savePretrained,
+        this(model, args, new DataCollatorWithPadding(tokenizer), trainDataset, evalDataset, tokenizer, computeMetrics, callbacks);
+    }
+
+    /**
+     * HF's {@code Trainer(model, args, data_collator=..., train_dataset=..., eval_dataset=..., processing_class=tokenizer)}:
+     * tokenized {@link Dataset}s batched by {@code dataCollator} (e.g. a {@code DataCollatorForLanguageModeling} for
+     * masked-LM pre-training). The tokenizer's files are saved into every checkpoint. {@code evalDataset} and
+     * {@code computeMetrics} may be null.
+     */
+    public Trainer(M model, TrainingArguments args, DataCollator dataCollator, Dataset trainDataset, Dataset evalDataset,
+                   PreTrainedTokenizer tokenizer, Function<EvalPrediction, Map<String, Double>> computeMetrics,
+                   List<TrainerCallback> callbacks) {
+        this(model, args, adapt(trainDataset, dataCollator), adapt(evalDataset, dataCollator), tokenizer::savePretrained,
                 computeMetrics, callbacks);
-        this.datasetAdapter = d -> adapt(d, tokenizer);
+        this.datasetAdapter = d -> adapt(d, dataCollator);
         checkNumLabels(model, trainDataset, "train_dataset");
         checkNumLabels(model, evalDataset, "eval_dataset");
     }
 
-    /** A ClassLabel column with another number of classes than the model's head is an error naming both. */
+    /** A ClassLabel column with another number of classes than the classifier's head is an error naming both. */
     private static void checkNumLabels(Module model, Dataset data, String which) {
-        if (data == null || !(model instanceof PreTrainedModel<?> p) || p.config().numLabels() < 2) {
+        if (data == null || !(model instanceof ModelForSequenceClassification) || !(model instanceof PreTrainedModel<?> p)
+                || p.config().numLabels() < 2) {
             return;
         }
         for (String column : List.of("labels", "label")) {
@@ -137,8 +156,8 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         }
     }
 
-    private static TrainerDataset adapt(Dataset dataset, PreTrainedTokenizer tokenizer) {
-        return dataset == null ? null : TrainerDataset.of(dataset, new DataCollatorWithPadding(tokenizer));
+    private static TrainerDataset adapt(Dataset dataset, DataCollator collator) {
+        return dataset == null ? null : TrainerDataset.of(dataset, collator);
     }
 
     public M model() { return model; }
@@ -335,8 +354,10 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
             loss = model.forward(batch).loss();
         }
         if (loss == null) {
-            throw new IllegalArgumentException("The model did not return a loss: the batch has no labels (label_names "
-                    + args.labelNames() + ")");
+            throw new IllegalArgumentException("The model did not return a loss: the batch has no labels, or lacks "
+                    + "one the model needs (label_names " + args.labelNames() + "; " + model.getClass().getSimpleName()
+                    + (batch.labels() == null ? " got no labels" : " got labels")
+                    + (batch.nextSentenceLabel() == null ? "" : " and next_sentence_label") + ")");
         }
         double value = loss.item_double();
         if (!Double.isFinite(value)) {
@@ -368,10 +389,10 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
                 + ". Lower learning_rate, set max_grad_norm, or check the inputs of that step.");
     }
 
-    /** Labels outside {@code [0, num_labels)} fail with the config's labels named, not libtorch's index error. */
+    /** A classifier's labels outside {@code [0, num_labels)} fail with the config's labels named, not libtorch's index error. */
     private void checkLabels(ModelInputs batch) {
-        if (!(model instanceof PreTrainedModel<?> p) || batch.labels() == null || batch.labels().is_floating_point()
-                || p.config().numLabels() < 2) {
+        if (!(model instanceof ModelForSequenceClassification) || !(model instanceof PreTrainedModel<?> p)
+                || batch.labels() == null || batch.labels().is_floating_point() || p.config().numLabels() < 2) {
             return;
         }
         long min = batch.labels().min().item_long();
@@ -449,7 +470,7 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
             throw new IllegalStateException("Trainer: evaluation requires an eval_dataset.");
         }
         long start = System.nanoTime();
-        EvalLoopOutput out = evaluationLoop(evalDataset, "eval", computeMetrics == null);
+        EvalLoopOutput out = evaluationLoop(evalDataset, "eval", computeMetrics == null || args.predictionLossOnly());
         Map<String, Double> metrics = out.metrics();
         metrics.putAll(SpeedMetrics.of("eval", start, out.numSamples(), Math.ceilDiv(out.numSamples(), args.evalBatchSize())));
         log(metrics);
@@ -465,10 +486,13 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         return predict(datasetAdapter.apply(testDataset));
     }
 
-    /** Predicts on {@code testDataset}: logits, labels (if the data has them) and test_* metrics. */
+    /**
+     * Predicts on {@code testDataset}: logits (one row per example, flattened), labels (if the data has one per
+     * example) and test_* metrics; with {@code prediction_loss_only} only the metrics.
+     */
     public PredictionOutput predict(TrainerDataset testDataset) {
         long start = System.nanoTime();
-        EvalLoopOutput out = evaluationLoop(testDataset, "test", false);
+        EvalLoopOutput out = evaluationLoop(testDataset, "test", args.predictionLossOnly());
         Map<String, Double> metrics = out.metrics();
         metrics.putAll(SpeedMetrics.of("test", start, out.numSamples(), Math.ceilDiv(out.numSamples(), args.evalBatchSize())));
         handler.onPredict(state, metrics);
@@ -490,7 +514,7 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
                 try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard();
                      Autocast ac = args.bf16() ? Autocast.bf16() : null) {
                     ModelInputs batch = loader.next();
-                    var out = model.forward(batch);
+                    ModelOutput out = model.forward(batch);
                     if (out.loss() != null) {
                         lossSum += out.loss().item_double();
                         lossCount++;
@@ -521,7 +545,7 @@ public final class Trainer<M extends Module & ModelForSequenceClassification> {
         for (int r = 0; r < rows; r++) {
             preds.add(java.util.Arrays.copyOfRange(flat, r * cols, (r + 1) * cols));
         }
-        if (labels != null && !labels.is_floating_point()) {
+        if (labels != null && !labels.is_floating_point() && labels.dim() == 1) { // token labels [B,T] are not gathered
             for (long v : Tensors.toLongs(labels)) {
                 labelIds.add((int) v);
             }

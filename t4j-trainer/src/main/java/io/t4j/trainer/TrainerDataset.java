@@ -1,6 +1,6 @@
 package io.t4j.trainer;
 
-import io.t4j.data.DataCollatorWithPadding;
+import io.t4j.data.DataCollator;
 import io.t4j.data.Dataset;
 import io.t4j.data.PaddedBatch;
 
@@ -20,7 +20,7 @@ public interface TrainerDataset {
     PaddedBatch pad(int[] rows);
 
     /** A tokenized {@link Dataset} collated by {@code collator} (HF's {@code train_dataset} + {@code data_collator}). */
-    static TrainerDataset of(Dataset dataset, DataCollatorWithPadding collator) {
+    static TrainerDataset of(Dataset dataset, DataCollator collator) {
         collator.check(dataset);
         return new TrainerDataset() {
             @Override

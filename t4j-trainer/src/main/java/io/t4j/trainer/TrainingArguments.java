@@ -67,6 +67,7 @@ import java.util.List;
  *                   collator only ever reads the model's columns, so false behaves as true.
  * @param resumeFromCheckpoint {@code resume_from_checkpoint}: A checkpoint folder to resume from (read by scripts and the CLI, as in HF).
  * @param disableTqdm {@code disable_tqdm}: Turn off the progress bar (periodic log lines are still printed).
+ * @param predictionLossOnly {@code prediction_loss_only}: Evaluation and prediction return only the loss (no logits gathered).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TrainingArguments(
@@ -109,7 +110,8 @@ public record TrainingArguments(
         List<String> labelNames,
         Boolean removeUnusedColumns,
         String resumeFromCheckpoint,
-        Boolean disableTqdm) {
+        Boolean disableTqdm,
+        Boolean predictionLossOnly) {
 
     /** snake_case, strict: unknown fields fail. */
     public static final ObjectMapper JSON = new ObjectMapper()
@@ -150,6 +152,7 @@ public record TrainingArguments(
         loadBestModelAtEnd = loadBestModelAtEnd != null ? loadBestModelAtEnd : false;
         removeUnusedColumns = removeUnusedColumns != null ? removeUnusedColumns : true;
         disableTqdm = disableTqdm != null ? disableTqdm : false;
+        predictionLossOnly = predictionLossOnly != null ? predictionLossOnly : false;
         if (outputDir == null || outputDir.isBlank()) {
             throw new IllegalArgumentException("output_dir is required (the folder for checkpoints and the final model)");
         }
@@ -346,6 +349,7 @@ public record TrainingArguments(
             b.removeUnusedColumns = removeUnusedColumns;
             b.resumeFromCheckpoint = resumeFromCheckpoint;
             b.disableTqdm = disableTqdm;
+            b.predictionLossOnly = predictionLossOnly;
         return b;
     }
 
@@ -391,6 +395,7 @@ public record TrainingArguments(
         private Boolean removeUnusedColumns;
         private String resumeFromCheckpoint;
         private Boolean disableTqdm;
+        private Boolean predictionLossOnly;
 
         private Builder() {}
 
@@ -594,13 +599,18 @@ public record TrainingArguments(
             return this;
         }
 
+        public Builder predictionLossOnly(Boolean value) {
+            this.predictionLossOnly = value;
+            return this;
+        }
+
         public Builder disableTqdm(Boolean value) {
             this.disableTqdm = value;
             return this;
         }
 
         public TrainingArguments build() {
-            return new TrainingArguments(outputDir, evalStrategy, evalSteps, evalOnStart, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, optim, lrSchedulerType, warmupRatio, warmupSteps, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, maxGradNorm, seed, dataSeed, bf16, gradientCheckpointing, autoFindBatchSize, groupByLength, dataloaderNumWorkers, useCpu, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, labelNames, removeUnusedColumns, resumeFromCheckpoint, disableTqdm);
+            return new TrainingArguments(outputDir, evalStrategy, evalSteps, evalOnStart, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, optim, lrSchedulerType, warmupRatio, warmupSteps, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, maxGradNorm, seed, dataSeed, bf16, gradientCheckpointing, autoFindBatchSize, groupByLength, dataloaderNumWorkers, useCpu, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, labelNames, removeUnusedColumns, resumeFromCheckpoint, disableTqdm, predictionLossOnly);
         }
     }
 }

@@ -1,11 +1,10 @@
 package io.t4j.cli.commands;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.t4j.cli.ClassificationSetup;
 import io.t4j.cli.DataOptions;
 import io.t4j.cli.ExitCode;
 import io.t4j.cli.ModelResolver;
-import io.t4j.cli.UserException;
+import io.t4j.cli.TrainingArgsOptions;
 import io.t4j.data.Dataset;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.tokenizers.AutoTokenizer;
@@ -13,7 +12,6 @@ import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.Trainer;
 import io.t4j.trainer.TrainOutput;
 import io.t4j.trainer.TrainingArguments;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +22,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,27 +53,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "ARGS_JSON", description = "TrainingArguments as HF JSON; command-line options win.")
     Path config;
 
-    private final Map<String, String> trainingArgs = new LinkedHashMap<>();
+    private final TrainingArgsOptions trainingArgs = new TrainingArgsOptions();
 
     /** The command with one option per TrainingArguments field. */
     public static CommandLine commandLine() {
         TrainCommand command = new TrainCommand();
         CommandSpec spec = CommandSpec.forAnnotatedObject(command);
-        for (String field : TrainingArguments.supportedFields()) {
-            String kebab = field.replace('_', '-');
-            String[] names = kebab.equals(field) ? new String[] {"--" + field} : new String[] {"--" + field, "--" + kebab};
-            spec.addOption(OptionSpec.builder(names).type(String.class).paramLabel("VALUE")
-                    .description("TrainingArguments." + field)
-                    .setter(new CommandLine.Model.ISetter() {
-                        @Override
-                        public <T> T set(T value) {
-                            if (value != null) {
-                                command.trainingArgs.put(field, value.toString());
-                            }
-                            return null;
-                        }
-                    }).build());
-        }
+        command.trainingArgs.addTo(spec);
         return new CommandLine(spec);
     }
 
@@ -108,41 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingArguments trainingArguments() {
-        ObjectNode tree;
-        if (config != null) {
-            if (!Files.isRegularFile(config)) {
-                throw new UserException(ExitCode.DATA, config + ": no such file");
-            }
-            tree = (ObjectNode) readJson(config);
-        } else {
-            tree = TrainingArguments.JSON.createObjectNode();
-        }
-        trainingArgs.forEach((field, value) -> {
-            if (field.equals("label_names")) {
-                var array = tree.putArray(field);
-                for (String s : value.split(",")) {
-                    array.add(s.trim());
-                }
-            } else {
-                tree.put(field, value);
-            }
-        });
-        if (!tree.hasNonNull("output_dir")) {
-            throw new UserException(ExitCode.USAGE, "--output_dir is required (where checkpoints and the final model go)");
-        }
-        return TrainingArguments.fromJson(tree, config != null ? config + " and the command line" : "the command line");
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode readJson(Path file) {
-        try {
-            var node = TrainingArguments.JSON.readTree(file.toFile());
-            if (node == null || !node.isObject()) {
-                throw new UserException(ExitCode.DATA, file + ": expected a JSON object of TrainingArguments");
-            }
-            return node;
-        } catch (java.io.IOException e) {
-            throw new UserException(ExitCode.DATA, file + ": invalid JSON: " + e.getMessage());
-        }
+        return trainingArgs.build(config);
     }
 
     static String format(double v) {

@@ -10,10 +10,17 @@ import io.t4j.engine.nn.LayerNorm;
 import io.t4j.engine.nn.Linear;
 import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.ModuleList;
+import io.t4j.engine.nn.Parameter;
 import io.t4j.models.AttentionMasks;
 import io.t4j.models.EncoderAttention;
 import io.t4j.models.BaseModelOutput;
 import io.t4j.models.EncoderModel;
+import io.t4j.models.MaskedLMModel;
+import io.t4j.models.MaskedLMOutput;
+import io.t4j.models.ModelOutput;
+import io.t4j.models.ModelWithLoss;
+import io.t4j.models.NextSentencePredictorOutput;
+import io.t4j.models.PreTrainedModel;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassifierOutput;
@@ -27,8 +34,10 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * The BERT forward path, ported from transformers/models/bert/modeling_bert.py (v4.46.1). Attribute names are
- * the checkpoint keys. Shapes: B batch, T tokens, C hidden, H heads, D head dim, I intermediate.
+ * The BERT forward path, ported from transformers/models/bert/modeling_bert.py (v4.46.1): the encoder, the
+ * sequence-classification head and the pre-training heads ({@code cls.predictions}, {@code cls.seq_relationship}).
+ * Attribute names are the checkpoint keys. Shapes: B batch, T tokens, C hidden, H heads, D head dim, I intermediate,
+ * V vocab.
  * Attention is {@code scaled_dot_product_attention} with a boolean padding mask (HF's "sdpa" implementation).
  */
 public final class BertModeling {
@@ -352,6 +361,259 @@ public final class BertModeling {
         @Override
         protected boolean isNewHead(String name) {
             return name.startsWith("classifier.") || name.startsWith("bert.pooler.");
+        }
+    }
+
+    /** {@code BertPredictionHeadTransform}: dense C → C, the config's activation, LayerNorm. */
+    public static final class BertPredictionHeadTransform extends Module {
+        public final Linear dense;
+        public final LayerNorm layerNorm;
+        private final UnaryOperator<Tensor> transformActFn;
+
+        public BertPredictionHeadTransform(BertConfig c) {
+            dense = register("dense", new Linear(c.hiddenSize(), c.hiddenSize()));
+            transformActFn = Activations.get(c.hiddenAct());
+            layerNorm = register("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+        }
+
+        /** [B,T,C] → [B,T,C] */
+        public Tensor forward(Tensor hidden) {
+            return layerNorm.forward(transformActFn.apply(dense.forward(hidden)));
+        }
+    }
+
+    /**
+     * {@code BertLMPredictionHead}: the transform, then the {@code decoder} C → V whose weight is the word
+     * embeddings (HF's {@code tie_weights}) and whose bias is this head's own {@code bias} ({@code self.decoder.bias
+     * = self.bias}). Both are shared Parameters, so the checkpoint stores them once, as
+     * {@code bert.embeddings.word_embeddings.weight} and {@code cls.predictions.bias}.
+     */
+    public static final class BertLMPredictionHead extends Module {
+        public final BertPredictionHeadTransform transform;
+        public final Linear decoder;
+        public final Parameter bias;
+
+        public BertLMPredictionHead(BertConfig c, Parameter wordEmbeddings) {
+            transform = register("transform", new BertPredictionHeadTransform(c));
+            bias = register("bias", Parameter.empty(c.vocabSize())); // nn.Parameter(torch.zeros(vocab_size))
+            if (!Init.skipping()) {
+                Init.zeros(bias);
+            }
+            decoder = register("decoder", Linear.tied(wordEmbeddings, bias));
+        }
+
+        /** [B,T,C] → prediction scores [B,T,V] */
+        public Tensor forward(Tensor hidden) {
+            return decoder.forward(transform.forward(hidden));
+        }
+    }
+
+    /** {@code BertOnlyMLMHead}: {@code cls.predictions}. */
+    public static final class BertOnlyMLMHead extends Module {
+        public final BertLMPredictionHead predictions;
+
+        public BertOnlyMLMHead(BertConfig c, Parameter wordEmbeddings) {
+            predictions = register("predictions", new BertLMPredictionHead(c, wordEmbeddings));
+        }
+
+        public Tensor forward(Tensor sequenceOutput) {
+            return predictions.forward(sequenceOutput);
+        }
+    }
+
+    /** {@code BertOnlyNSPHead}: {@code cls.seq_relationship}, pooled output [B,C] → [B,2]. */
+    public static final class BertOnlyNSPHead extends Module {
+        public final Linear seqRelationship;
+
+        public BertOnlyNSPHead(BertConfig c) {
+            seqRelationship = register("seq_relationship", new Linear(c.hiddenSize(), 2));
+        }
+
+        public Tensor forward(Tensor pooledOutput) {
+            return seqRelationship.forward(pooledOutput);
+        }
+    }
+
+    /** {@code BertPreTrainingHeads}: {@code cls.predictions} and {@code cls.seq_relationship}. */
+    public static final class BertPreTrainingHeads extends Module {
+        public final BertLMPredictionHead predictions;
+        public final Linear seqRelationship;
+
+        public BertPreTrainingHeads(BertConfig c, Parameter wordEmbeddings) {
+            predictions = register("predictions", new BertLMPredictionHead(c, wordEmbeddings));
+            seqRelationship = register("seq_relationship", new Linear(c.hiddenSize(), 2));
+        }
+    }
+
+    /**
+     * HF's {@code BertForPreTrainingOutput}: {@code predictionLogits} [B,T,V], {@code seqRelationshipLogits} [B,2]
+     * and {@code loss} = masked-LM loss + next-sentence loss (null unless both labels are given). Its
+     * {@link #logits()} are the prediction logits.
+     */
+    public record BertForPreTrainingOutput(Tensor loss, Tensor predictionLogits, Tensor seqRelationshipLogits)
+            implements ModelOutput {
+        @Override
+        public Tensor logits() {
+            return predictionLogits;
+        }
+    }
+
+    /** {@code BertForMaskedLM}: BERT without pooler, then {@code cls.predictions} over every position. */
+    public static final class BertForMaskedLM extends MaskedLMModel<BertConfig> {
+        public final BertModel bert;
+        public final BertOnlyMLMHead cls;
+
+        public BertForMaskedLM(BertConfig config) {
+            super(config);
+            bert = register("bert", new BertModel(config, false));
+            cls = register("cls", new BertOnlyMLMHead(config, bert.embeddings.wordEmbeddings.weight));
+            postInit();
+        }
+
+        public static BertForMaskedLM fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static BertForMaskedLM fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new BertForMaskedLM(options.applyTo(loadConfig(dir))));
+        }
+
+        /** → logits [B,T,V], and the masked-LM loss when labels [B,T] are given. */
+        @Override
+        public MaskedLMOutput forward(ModelInputs in) {
+            Tensor sequenceOutput = bert.forward(in).lastHiddenState();
+            return MaskedLMOutput.of(cls.forward(sequenceOutput), in.labels());
+        }
+
+        @Override
+        public Embedding inputEmbeddings() {
+            return bert.embeddings.wordEmbeddings;
+        }
+
+        @Override
+        public Linear outputEmbeddings() {
+            return cls.predictions.decoder;
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "bert";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            initBertWeights(m, config.initializerRange());
+        }
+
+        @Override
+        protected boolean isNewHead(String name) {
+            return name.startsWith("cls.predictions."); // a base checkpoint (BertModel, an ONNX import) has no MLM head
+        }
+
+        @Override
+        protected boolean isUnusedKey(String key) {
+            return key.startsWith("bert.pooler."); // built with add_pooling_layer=False
+        }
+    }
+
+    /**
+     * {@code BertForPreTraining}: BERT with its pooler, {@code cls.predictions} over every position and
+     * {@code cls.seq_relationship} over the pooled output; the loss is their sum when both labels are given.
+     */
+    public static final class BertForPreTraining extends PreTrainedModel<BertConfig> implements ModelWithLoss {
+        public final BertModel bert;
+        public final BertPreTrainingHeads cls;
+
+        public BertForPreTraining(BertConfig config) {
+            super(config);
+            bert = register("bert", new BertModel(config));
+            cls = register("cls", new BertPreTrainingHeads(config, bert.embeddings.wordEmbeddings.weight));
+            postInit();
+        }
+
+        public static BertForPreTraining fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static BertForPreTraining fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new BertForPreTraining(options.applyTo(loadConfig(dir))));
+        }
+
+        /** → prediction logits [B,T,V], seq-relationship logits [B,2]; loss with labels [B,T] and next_sentence_label [B]. */
+        @Override
+        public BertForPreTrainingOutput forward(ModelInputs in) {
+            BaseModelOutput out = bert.forward(in);
+            Tensor predictionScores = cls.predictions.forward(out.lastHiddenState());
+            Tensor seqRelationshipScore = cls.seqRelationship.forward(out.poolerOutput());
+            Tensor loss = null;
+            if (in.labels() != null && in.nextSentenceLabel() != null) {
+                loss = MaskedLMOutput.maskedLmLoss(predictionScores, in.labels())
+                        .add(NextSentencePredictorOutput.nextSentenceLoss(seqRelationshipScore, in.nextSentenceLabel()));
+            }
+            return new BertForPreTrainingOutput(loss, predictionScores, seqRelationshipScore);
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "bert";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            initBertWeights(m, config.initializerRange());
+        }
+
+        @Override
+        protected boolean isNewHead(String name) {
+            return name.startsWith("cls.") || name.startsWith("bert.pooler.");
+        }
+    }
+
+    /**
+     * {@code BertForNextSentencePrediction}: BERT with its pooler and {@code cls.seq_relationship}. The label is
+     * {@code labels} [B], or (HF's deprecated keyword) {@code next_sentence_label} when labels are absent.
+     */
+    public static final class BertForNextSentencePrediction extends PreTrainedModel<BertConfig> implements ModelWithLoss {
+        public final BertModel bert;
+        public final BertOnlyNSPHead cls;
+
+        public BertForNextSentencePrediction(BertConfig config) {
+            super(config);
+            bert = register("bert", new BertModel(config));
+            cls = register("cls", new BertOnlyNSPHead(config));
+            postInit();
+        }
+
+        public static BertForNextSentencePrediction fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static BertForNextSentencePrediction fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new BertForNextSentencePrediction(options.applyTo(loadConfig(dir))));
+        }
+
+        /** → logits [B,2] (0: B follows A, 1: B is random), and the loss when a label is given. */
+        @Override
+        public NextSentencePredictorOutput forward(ModelInputs in) {
+            Tensor logits = cls.forward(bert.forward(in).poolerOutput());
+            Tensor label = in.labels() != null ? in.labels() : in.nextSentenceLabel();
+            return new NextSentencePredictorOutput(
+                    label == null ? null : NextSentencePredictorOutput.nextSentenceLoss(logits, label), logits);
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "bert";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            initBertWeights(m, config.initializerRange());
+        }
+
+        @Override
+        protected boolean isNewHead(String name) {
+            return name.startsWith("cls.seq_relationship.") || name.startsWith("bert.pooler.");
         }
     }
 }

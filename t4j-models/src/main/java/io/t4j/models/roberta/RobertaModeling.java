@@ -2,13 +2,17 @@ package io.t4j.models.roberta;
 
 import io.t4j.engine.nn.Dropout;
 import io.t4j.engine.nn.Embedding;
+import io.t4j.engine.nn.Init;
 import io.t4j.engine.nn.LayerNorm;
 import io.t4j.engine.nn.Linear;
 import io.t4j.engine.nn.Module;
+import io.t4j.engine.nn.Parameter;
 import io.t4j.models.AttentionMasks;
 import io.t4j.models.AutoConfig;
 import io.t4j.models.BaseModelOutput;
 import io.t4j.models.EncoderModel;
+import io.t4j.models.MaskedLMModel;
+import io.t4j.models.MaskedLMOutput;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassifierOutput;
@@ -24,7 +28,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The RoBERTa forward path, ported from transformers/models/roberta/modeling_roberta.py (v4.46.1). What differs
- * from BERT is here: position ids counted from {@code padding_idx} and the classification head on {@code <s>}.
+ * from BERT is here: position ids counted from {@code padding_idx}, the classification head on {@code <s>} and the
+ * masked-LM head {@code lm_head}.
  * The encoder and pooler are HF's "Copied from BERT" classes, so they are BERT's. Shapes: B, T, C as in BERT.
  */
 public final class RobertaModeling {
@@ -178,6 +183,92 @@ public final class RobertaModeling {
         @Override
         protected boolean isNewHead(String name) {
             return name.startsWith("classifier.");
+        }
+    }
+
+    /**
+     * {@code RobertaLMHead}: dense C → C, gelu (always, whatever hidden_act says), {@code layer_norm}, then the
+     * {@code decoder} C → V whose weight is the word embeddings and whose bias is the head's own {@code bias}
+     * (shared Parameters, stored once as {@code roberta.embeddings.word_embeddings.weight} and {@code lm_head.bias}).
+     */
+    public static final class RobertaLMHead extends Module {
+        public final Linear dense;
+        public final LayerNorm layerNorm;
+        public final Linear decoder;
+        public final Parameter bias;
+
+        public RobertaLMHead(RobertaConfig c, Parameter wordEmbeddings) {
+            dense = register("dense", new Linear(c.hiddenSize(), c.hiddenSize()));
+            layerNorm = register("layer_norm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+            bias = register("bias", Parameter.empty(c.vocabSize())); // nn.Parameter(torch.zeros(vocab_size))
+            if (!Init.skipping()) {
+                Init.zeros(bias);
+            }
+            decoder = register("decoder", Linear.tied(wordEmbeddings, bias));
+        }
+
+        /** features [B,T,C] → prediction scores [B,T,V] */
+        public Tensor forward(Tensor features) {
+            Tensor x = torch.gelu(dense.forward(features));
+            return decoder.forward(layerNorm.forward(x));
+        }
+    }
+
+    /** {@code RobertaForMaskedLM}: RoBERTa without pooler, then {@code lm_head} over every position. */
+    public static final class RobertaForMaskedLM extends MaskedLMModel<RobertaConfig> {
+        public final RobertaModel roberta;
+        public final RobertaLMHead lmHead;
+
+        public RobertaForMaskedLM(RobertaConfig config) {
+            super(config);
+            roberta = register("roberta", new RobertaModel(config, false));
+            lmHead = register("lm_head", new RobertaLMHead(config, roberta.embeddings.wordEmbeddings.weight));
+            postInit();
+        }
+
+        public static RobertaForMaskedLM fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static RobertaForMaskedLM fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, () -> new RobertaForMaskedLM(options.applyTo(loadConfig(dir))));
+        }
+
+        /** → logits [B,T,V], and the masked-LM loss when labels [B,T] are given. */
+        @Override
+        public MaskedLMOutput forward(ModelInputs in) {
+            Tensor sequenceOutput = roberta.forward(in).lastHiddenState();
+            return MaskedLMOutput.of(lmHead.forward(sequenceOutput), in.labels());
+        }
+
+        @Override
+        public Embedding inputEmbeddings() {
+            return roberta.embeddings.wordEmbeddings;
+        }
+
+        @Override
+        public Linear outputEmbeddings() {
+            return lmHead.decoder;
+        }
+
+        @Override
+        protected String baseModelPrefix() {
+            return "roberta";
+        }
+
+        @Override
+        protected void initWeights(Module m) {
+            BertModeling.initBertWeights(m, config.initializerRange());
+        }
+
+        @Override
+        protected boolean isNewHead(String name) {
+            return name.startsWith("lm_head.");
+        }
+
+        @Override
+        protected boolean isUnusedKey(String key) {
+            return key.startsWith("roberta.pooler."); // built with add_pooling_layer=False
         }
     }
 

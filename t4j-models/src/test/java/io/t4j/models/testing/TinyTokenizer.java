@@ -52,6 +52,61 @@ public final class TinyTokenizer {
         }
     }
 
+    /**
+     * Writes a word-level RoBERTa-style tokenizer for the roberta fixture (vocab 128: {@code <s>}=0, {@code <pad>}=1,
+     * {@code </s>}=2, {@code <mask>}=3, then {@code w4 .. w127}; {@code <s> A </s>}, no token_type_ids).
+     */
+    public static void writeRoberta(Path dir, int vocabSize, int modelMaxLength) {
+        String[] special = {"<s>", "<pad>", "</s>", "<mask>"};
+        StringBuilder vocab = new StringBuilder();
+        StringBuilder added = new StringBuilder();
+        for (int i = 0; i < special.length; i++) {
+            vocab.append(i == 0 ? "" : ", ").append('"').append(special[i]).append("\": ").append(i);
+            added.append(i == 0 ? "" : ", ").append("{\"id\": ").append(i).append(", \"content\": \"").append(special[i])
+                    .append("\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}");
+        }
+        for (int i = special.length; i < vocabSize; i++) {
+            vocab.append(", \"w").append(i).append("\": ").append(i);
+        }
+        String json = """
+                {
+                  "version": "1.0", "truncation": null, "padding": null,
+                  "added_tokens": [%s],
+                  "normalizer": null,
+                  "pre_tokenizer": {"type": "WhitespaceSplit"},
+                  "post_processor": {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0],
+                                     "trim_offsets": true, "add_prefix_space": false},
+                  "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": true},
+                  "model": {"type": "WordLevel", "vocab": {%s}, "unk_token": "<pad>"}
+                }
+                """.formatted(added, vocab);
+        String config = """
+                {"tokenizer_class": "RobertaTokenizer", "model_max_length": %d, "bos_token": "<s>", "eos_token": "</s>",
+                 "cls_token": "<s>", "sep_token": "</s>", "pad_token": "<pad>", "mask_token": "<mask>"}
+                """.formatted(modelMaxLength);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("tokenizer.json"), json);
+            Files.writeString(dir.resolve("tokenizer_config.json"), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy of the roberta fixture's model folder plus {@link #writeRoberta}'s tokenizer. */
+    public static Path robertaFixtureFolder(Fixture fx, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            for (String f : new String[] {"config.json", "model.safetensors"}) {
+                Files.copy(fx.dir().resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeRoberta(dir, 128, 64);
+        return dir;
+    }
+
     private static String addedTokens() {
         String[] names = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
         StringBuilder sb = new StringBuilder();

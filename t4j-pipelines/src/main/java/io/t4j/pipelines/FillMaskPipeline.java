@@ -1,0 +1,140 @@
+package io.t4j.pipelines;
+
+import io.t4j.engine.Tensors;
+import io.t4j.models.MaskedLMModel;
+import io.t4j.tokenizers.EncodeOptions;
+import io.t4j.tokenizers.ModelInputs;
+import io.t4j.tokenizers.PreTrainedTokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.T_TensorTensor_T;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * HF's {@code FillMaskPipeline} (transformers/pipelines/fill_mask.py): for each mask token in a text, the
+ * {@code top_k} most probable tokens (softmax over the vocabulary at that position), each with the input re-decoded
+ * with the mask replaced. The mask is the tokenizer's own ({@code [MASK]} for BERT, {@code <mask>} for RoBERTa).
+ * With one mask the sequence is decoded without special tokens; with several, each candidate fills only its own
+ * mask and special tokens are kept, as HF does. Each call runs in its own {@link PointerScope} under inference mode.
+ */
+public final class FillMaskPipeline implements AutoCloseable {
+    /** HF's default {@code top_k}. */
+    public static final int DEFAULT_TOP_K = 5;
+
+    private final MaskedLMModel<?> model;
+    private final PreTrainedTokenizer tokenizer;
+    private final boolean owned;
+    private final int maskTokenId;
+
+    FillMaskPipeline(MaskedLMModel<?> model, PreTrainedTokenizer tokenizer, boolean owned) {
+        if (tokenizer.maskToken() == null || tokenizer.maskTokenId() == null) {
+            throw new IllegalArgumentException("the tokenizer in " + tokenizer.source() + " has no mask_token, which the "
+                    + "fill-mask pipeline needs");
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.owned = owned;
+        this.maskTokenId = tokenizer.maskTokenId();
+        model.eval();
+    }
+
+    public MaskedLMModel<?> model() {
+        return model;
+    }
+
+    public PreTrainedTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The mask token to write in inputs: {@code [MASK]}, {@code <mask>}, ... */
+    public String maskToken() {
+        return tokenizer.maskToken();
+    }
+
+    /** The 5 best tokens for the one mask in {@code text} (HF: {@code fill_mask("the movie was [MASK] .")}). */
+    public List<FillMaskResult> apply(String text) {
+        return apply(text, DEFAULT_TOP_K);
+    }
+
+    /** The {@code topK} best tokens for the one mask in {@code text}; a text with none or several masks is an error. */
+    public List<FillMaskResult> apply(String text, int topK) {
+        List<List<FillMaskResult>> perMask = applyToEachMask(text, topK);
+        if (perMask.size() != 1) {
+            throw new IllegalArgumentException("expected exactly one " + maskToken() + " in \"" + text + "\" but found "
+                    + perMask.size() + "; use applyToEachMask for several");
+        }
+        return perMask.getFirst();
+    }
+
+    /** The {@code topK} best tokens for each mask of {@code text}, masks in order. */
+    public List<List<FillMaskResult>> applyToEachMask(String text, int topK) {
+        return apply(List.of(text), topK).getFirst();
+    }
+
+    /** For each text, for each of its masks, the {@code topK} best tokens. Texts are run as one padded batch. */
+    public List<List<List<FillMaskResult>>> apply(List<String> texts, int topK) {
+        if (topK < 1) {
+            throw new IllegalArgumentException("top_k must be at least 1, got " + topK);
+        }
+        try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
+            ModelInputs in = tokenizer.encode(texts, EncodeOptions.padLongest()).toTensors();
+            int t = (int) in.sequenceLength();
+            int[] ids = Tensors.toInts(in.inputIds());
+            int[] mask = Tensors.toInts(in.attentionMask());
+            int k = (int) Math.min(topK, model.vocabSize());
+            Tensor logits = model.forward(in).logits(); // [B,T,V]
+            List<List<List<FillMaskResult>>> out = new ArrayList<>();
+            for (int b = 0; b < texts.size(); b++) {
+                int[] row = Arrays.copyOfRange(ids, b * t, (b + 1) * t);
+                int[] real = Arrays.copyOfRange(mask, b * t, (b + 1) * t);
+                List<Integer> positions = new ArrayList<>();
+                for (int j = 0; j < t; j++) {
+                    if (row[j] == maskTokenId && real[j] == 1) {
+                        positions.add(j);
+                    }
+                }
+                if (positions.isEmpty()) {
+                    throw new IllegalArgumentException("No mask_token (" + maskToken() + ") found on the input \""
+                            + texts.get(b) + "\"");
+                }
+                List<List<FillMaskResult>> perMask = new ArrayList<>();
+                for (int position : positions) {
+                    Tensor probs = torch.softmax(logits.select(0, b).select(0, position).to(ScalarType.Float), -1); // [B,T,V] -> [V]
+                    perMask.add(candidates(probs, k, row, real, position, positions.size() == 1));
+                }
+                out.add(perMask);
+            }
+            return out;
+        }
+    }
+
+    private List<FillMaskResult> candidates(Tensor probs, int k, int[] row, int[] real, int position, boolean singleMask) {
+        T_TensorTensor_T top = probs.topk(k); // values [k], indices [k], best first
+        float[] values = Tensors.toFloats(top.get0());
+        long[] tokens = Tensors.toLongs(top.get1());
+        List<FillMaskResult> results = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            int token = (int) tokens[i];
+            int[] filled = IntStream.range(0, row.length).filter(j -> real[j] == 1)
+                    .map(j -> j == position ? token : row[j]).toArray(); // the input without padding, this mask filled
+            results.add(new FillMaskResult(values[i], token, tokenizer.decode(new int[] {token}, false),
+                    tokenizer.decode(filled, singleMask)));
+        }
+        return results;
+    }
+
+    /** Closes the model and tokenizer if this pipeline loaded them. */
+    @Override
+    public void close() {
+        if (owned) {
+            model.close();
+            tokenizer.close();
+        }
+    }
+}
