@@ -39,7 +39,8 @@ public final class TrainSection {
         /** Parses {@link #name()}: the error names the option and the accepted values. */
         public static Config parse(String name) {
             String[] p = name.trim().split("-");
-            if (p.length != 2 || !(p[1].equals("random") || p[1].equals("grouped"))) {
+            if (p.length != 2 || !(p[0].equals("fp32") || p[0].equals("bf16"))
+                    || !(p[1].equals("random") || p[1].equals("grouped"))) {
                 throw new IllegalArgumentException("--train-configs: '" + name + "' is not one of fp32-random, "
                         + "fp32-grouped, bf16-random, bf16-grouped");
             }
