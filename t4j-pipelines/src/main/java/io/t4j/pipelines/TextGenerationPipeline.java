@@ -20,15 +20,34 @@ import java.util.List;
  * A plain-text prompt is tokenized with special tokens and no template. {@code template} may be null when only
  * plain-text prompts are used.
  */
-public final class TextGenerationPipeline {
+public final class TextGenerationPipeline implements AutoCloseable {
     private final CausalLM model;
     private final PreTrainedTokenizer tokenizer;
     private final ChatTemplate template;
+    private final GenerationConfig defaults;
+    private final boolean owned;
 
+    /** A pipeline over a model and tokenizer the caller owns and closes. */
     public TextGenerationPipeline(CausalLM model, PreTrainedTokenizer tokenizer, ChatTemplate template) {
+        this(model, tokenizer, template, null, false);
+    }
+
+    TextGenerationPipeline(CausalLM model, PreTrainedTokenizer tokenizer, ChatTemplate template,
+                           GenerationConfig defaults, boolean owned) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.template = template;
+        this.defaults = defaults;
+        this.owned = owned;
+    }
+
+    /**
+     * The model folder's generation defaults (generation_config.json, else the config's special tokens), to derive a
+     * request's config from: {@code pipe.generationConfig().withMaxNewTokens(3)}. Null for a pipeline built over a
+     * caller's model.
+     */
+    public GenerationConfig generationConfig() {
+        return defaults;
     }
 
     /** The generated text for {@code messages}; {@code streamer} (or null) sees each new token. */
@@ -65,5 +84,14 @@ public final class TextGenerationPipeline {
     /** Token ids to text, special tokens skipped. */
     public String decode(long[] ids) {
         return tokenizer.decode(Arrays.stream(ids).mapToInt(x -> (int) x).toArray(), true);
+    }
+
+    /** Frees the model and tokenizer when this pipeline loaded them ({@link Pipeline#textGeneration(java.nio.file.Path)}). */
+    @Override
+    public void close() {
+        if (owned) {
+            model.close();
+            tokenizer.close();
+        }
     }
 }

@@ -224,6 +224,23 @@ class ZeroShotLlmClassifierTest {
     }
 
     @Test
+    void pipelineTextGenerationLoadsModelTokenizerTemplateAndDefaultsFromOneFolder() throws Exception {
+        Path dir = tmp.resolve("llm");
+        TinyTokenizer.writeChat(dir);
+        for (String f : List.of("config.json", "model.safetensors", "generation_config.json")) {
+            java.nio.file.Files.copy(Fixture.load("llama").dir().resolve(f), dir.resolve(f));
+        }
+        List<Message> messages = List.of(Message.system("classify it"), Message.user("the movie was awful"));
+        GenerationConfig greedy = GenerationConfig.greedy(3, List.of(4)).withPadTokenId(0);
+        String expected = new TextGenerationPipeline(model, tokenizer, template).apply(messages, greedy, false, null);
+        try (var pipe = Pipeline.textGeneration(dir, io.t4j.models.PretrainedOptions.defaults())) {
+            assertThat(pipe.apply(messages, greedy, false, null)).isEqualTo(expected);
+            assertThat(pipe.generationConfig()).isNotNull();
+            assertThat(pipe.generationConfig().withMaxNewTokens(3).maxNewTokens()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void textGenerationPipelineContinuesAPlainPromptWithoutTheTemplate() {
         var pipe = new TextGenerationPipeline(model, tokenizer, null);
         GenerationConfig greedy = GenerationConfig.greedy(3, List.of(4)).withPadTokenId(0);

@@ -5,6 +5,7 @@ import io.t4j.cli.DataOptions;
 import io.t4j.cli.ExitCode;
 import io.t4j.cli.ModelResolver;
 import io.t4j.cli.TrainingArgsOptions;
+import io.t4j.cli.UserException;
 import io.t4j.data.Dataset;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.tokenizers.AutoTokenizer;
@@ -50,6 +51,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin DataOptions data;
 
+    @Option(names = {"--max-train-samples", "--max_train_samples"}, paramLabel = "N",
+            description = "Train on the first N examples only (HF run_glue's max_train_samples).")
+    Integer maxTrainSamples;
+
+    @Option(names = {"--max-eval-samples", "--max_eval_samples"}, paramLabel = "N",
+            description = "Evaluate on the first N validation examples only (HF run_glue's max_eval_samples).")
+    Integer maxEvalSamples;
+
     @Option(names = "--config", paramLabel = "ARGS_JSON", description = "TrainingArguments as HF JSON; command-line options win.")
     Path config;
 
@@ -71,6 +80,8 @@ public final class TrainCommand implements Callable<Integer> {
             Dataset train = data.loadTokenized(trainFile, tokenizer, null);
             List<String> labels = ClassificationSetup.labelNames(train, DataOptions.LABEL);
             Dataset eval = validationFile == null ? null : data.loadTokenized(validationFile, tokenizer, labels);
+            train = firstRows(train, maxTrainSamples, "--max-train-samples");
+            eval = eval == null ? null : firstRows(eval, maxEvalSamples, "--max-eval-samples");
             System.err.printf("train: %,d examples, labels %s%s%n", train.numRows(), labels,
                     eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(dir, labels);
@@ -88,6 +99,16 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("model saved to " + finalDir.toAbsolutePath());
         }
         return ExitCode.OK;
+    }
+
+    private static Dataset firstRows(Dataset ds, Integer n, String option) {
+        if (n == null) {
+            return ds;
+        }
+        if (n <= 0) {
+            throw new UserException(ExitCode.USAGE, option + " must be positive, got " + n);
+        }
+        return ds.take(n);
     }
 
     private TrainingArguments trainingArguments() {

@@ -1,0 +1,61 @@
+package io.t4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.t4j.cli.CliTest.Run;
+import io.t4j.models.AutoConfig;
+import io.t4j.models.testing.Fixture;
+import io.t4j.models.testing.TinyTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code t4j train} as a user runs it, on a tiny BERT and a TSV in SST-2's layout. */
+class TrainCliTest {
+    @TempDir static Path tmp;
+    static Path model;
+    static Path train;
+    static Path dev;
+
+    @BeforeAll
+    static void files() throws Exception {
+        model = TinyTokenizer.bertFixtureFolder(Fixture.load("bert-seqcls"), tmp.resolve("tiny-bert"));
+        StringBuilder rows = new StringBuilder("sentence\tlabel\n");
+        for (int i = 0; i < 40; i++) {
+            int start = i % 2 == 0 ? 5 : 40; // the two classes use disjoint words
+            rows.append("w").append(start + i % 7).append(" w").append(start + 1 + i % 5).append('\t')
+                    .append(i % 2 == 0 ? "negative" : "positive").append('\n');
+        }
+        train = Files.writeString(tmp.resolve("train.tsv"), rows.toString());
+        dev = Files.writeString(tmp.resolve("dev.tsv"), rows.toString().replace("sentence\t", "content\t"));
+    }
+
+    @Test
+    void trainsEvaluatesAndSavesAFolderThatLoadsBack() throws Exception {
+        Path out = tmp.resolve("run");
+        Run r = CliTest.run("", "train", "--model", model.toString(), "--train-file", train.toString(),
+                "--validation-file", dev.toString(), "--rename", "content=sentence", "--output_dir", out.toString(),
+                "--max-train-samples", "24", "--max_eval_samples", "10", "--max_steps", "6",
+                "--per_device_train_batch_size", "8", "--learning_rate", "1e-3", "--save_strategy", "no",
+                "--disable_tqdm", "true");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("train_runtime", "eval_loss", "eval_accuracy", "model saved to");
+        // 24 train rows in batches of 8 = 3 steps per epoch: max_steps 6 is exactly 2 epochs
+        assertThat(r.out()).containsPattern("epoch +2\\b");
+        assertThat(r.out()).containsPattern("eval_samples_per_second");
+        assertThat(AutoConfig.fromPretrained(out).id2label()).containsValues("negative", "positive");
+        assertThat(out.resolve("model.safetensors")).exists();
+        assertThat(out.resolve("tokenizer.json")).exists();
+    }
+
+    @Test
+    void aNonPositiveSampleLimitIsAUsageErrorNamingTheOption() {
+        Run r = CliTest.run("", "train", "--model", model.toString(), "--train-file", train.toString(),
+                "--output_dir", tmp.resolve("bad").toString(), "--max-train-samples", "0");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("--max-train-samples must be positive, got 0");
+        assertThat(tmp.resolve("bad")).doesNotExist();
+    }
+}
