@@ -32,7 +32,7 @@ public final class ProgressCallback implements TrainerCallback {
     @Override
     public void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> logs) {
         String line = logs.entrySet().stream().filter(e -> !e.getKey().equals("total_flos"))
-                .map(e -> "'" + e.getKey() + "': " + e.getValue()).collect(Collectors.joining(", ", "{", "}"));
+                .map(e -> "'" + e.getKey() + "': " + pythonRepr(e.getValue())).collect(Collectors.joining(", ", "{", "}"));
         if (bar == null) {
             System.err.println(line);
             return;
@@ -54,5 +54,25 @@ public final class ProgressCallback implements TrainerCallback {
             bar.close();
             bar = null;
         }
+    }
+
+    /** A double as Python's {@code repr} prints it (HF's log lines): {@code 1.5e-05}, {@code 121000000000000.0}. */
+    static String pythonRepr(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0.0" : "0.0";
+        }
+        var bd = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros(); // shortest round-trip digits
+        String digits = bd.unscaledValue().abs().toString();
+        int exp = digits.length() - 1 - bd.scale();
+        String sign = v < 0 ? "-" : "";
+        if (exp < -4 || exp >= 16) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+        }
+        String plain = bd.abs().toPlainString();
+        return sign + (plain.contains(".") ? plain : plain + ".0");
     }
 }
