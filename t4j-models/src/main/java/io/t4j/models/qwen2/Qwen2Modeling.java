@@ -78,7 +78,10 @@ public final class Qwen2Modeling {
         }
     }
 
-    /** {@code Qwen2MLP}: SwiGLU without biases, {@code down_proj(act(gate_proj(x)) * up_proj(x))}. */
+    /**
+     * {@code Qwen2MLP}: SwiGLU without biases, {@code down_proj(act(gate_proj(x)) * up_proj(x))}.
+     * HF: "Copied from LlamaMLP with Llama->Qwen2"; keep the two in step.
+     */
     public static final class Qwen2MLP extends Module {
         public final Linear gateProj;
         public final Linear upProj;
@@ -98,7 +101,10 @@ public final class Qwen2Modeling {
         }
     }
 
-    /** {@code Qwen2DecoderLayer}: pre-norm attention and pre-norm MLP, each with a residual. */
+    /**
+     * {@code Qwen2DecoderLayer}: pre-norm attention and pre-norm MLP, each with a residual.
+     * HF: "Copied from LlamaDecoderLayer with Llama->Qwen2"; keep the two in step.
+     */
     public static final class Qwen2DecoderLayer extends Module {
         public final Qwen2Attention selfAttn;
         public final Qwen2MLP mlp;
@@ -119,7 +125,10 @@ public final class Qwen2Modeling {
         }
     }
 
-    /** {@code Qwen2Model}: token embeddings, the decoder layers and the final RMSNorm. */
+    /**
+     * {@code Qwen2Model}: token embeddings, the decoder layers and the final RMSNorm.
+     * HF: "Copied from LlamaModel with Llama->Qwen2"; keep the two in step.
+     */
     public static final class Qwen2Model extends PreTrainedModel<Qwen2Config> {
         public final Embedding embedTokens;
         public final ModuleList<Qwen2DecoderLayer> layers;
@@ -173,7 +182,10 @@ public final class Qwen2Modeling {
         return AutoConfig.fromPretrained(dir, Qwen2Config.class);
     }
 
-    /** {@code Qwen2ForCausalLM}: Qwen2Model and {@code lm_head} (tied to embed_tokens when tie_word_embeddings). */
+    /**
+     * {@code Qwen2ForCausalLM}: Qwen2Model and {@code lm_head} (tied to embed_tokens when tie_word_embeddings).
+     * HF: "Copied from LlamaForCausalLM with Llama->Qwen2"; keep the two in step.
+     */
     public static final class Qwen2ForCausalLM extends PreTrainedModel<Qwen2Config> implements CausalLM {
         public final Qwen2Model model;
         public final Linear lmHead;
