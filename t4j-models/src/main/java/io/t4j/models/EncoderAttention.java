@@ -37,7 +37,7 @@ public final class EncoderAttention {
 
     /** HF's eager attention: softmax(q k^T / sqrt(D) + mask) v, the softmax in float32. */
     static Tensor eager(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
-        Tensor scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float)
+        Tensor scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float)               // k^T [B,H,D,T]
                 .mul(new Scalar(1.0 / Math.sqrt(q.size(-1))));                              // [B,H,T,T]
         scores = scores.masked_fill(mask.logical_not(), new Scalar(-Float.MAX_VALUE));    // HF's finfo.min on padding keys
         Tensor probs = scores.softmax(-1).to(q.scalar_type().intern());

@@ -69,7 +69,7 @@ public final class Attention {
         long hkv = k.size(1);
         long s = k.size(2);
         Tensor qg = q.reshape(b, hkv, nRep * t, d);                                               // [B,H,T,D] -> [B,Hkv,nRep*T,D]
-        Tensor scores = torch.matmul(qg, k.transpose(2, 3)).to(ScalarType.Float)
+        Tensor scores = torch.matmul(qg, k.transpose(2, 3)).to(ScalarType.Float)                  // k^T [B,Hkv,D,S]
                 .mul(new Scalar(1.0 / Math.sqrt(d)));                                              // [B,Hkv,nRep*T,S]
         Tensor allowed = mask.mask();
         if (allowed == null && mask.isCausal()) {

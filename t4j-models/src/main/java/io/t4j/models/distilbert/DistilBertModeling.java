@@ -107,7 +107,7 @@ public final class DistilBertModeling {
 
         /** HF's {@code shape()}: [B,T,C] -> [B,T,H,D] -> [B,H,T,D] */
         private Tensor shape(Tensor x, long b, long t) {
-            return x.view(b, t, numHeads, headDim).transpose(1, 2);
+            return x.view(b, t, numHeads, headDim).transpose(1, 2); // [B,T,C] -> [B,T,H,D] -> [B,H,T,D]
         }
     }
 

@@ -116,7 +116,8 @@ public final class Phi3Modeling {
             long kvSize = numKeyValueHeads * headDim;
             Tensor q = qkv.narrow(-1, 0, qPos).view(b, t, numHeads, headDim).transpose(1, 2);              // [B,T,H*D] -> [B,H,T,D]
             Tensor k = qkv.narrow(-1, qPos, kvSize).view(b, t, numKeyValueHeads, headDim).transpose(1, 2); // [B,T,Hkv*D] -> [B,Hkv,T,D]
-            Tensor v = qkv.narrow(-1, qPos + kvSize, kvSize).view(b, t, numKeyValueHeads, headDim).transpose(1, 2);
+            Tensor v = qkv.narrow(-1, qPos + kvSize, kvSize)
+                    .view(b, t, numKeyValueHeads, headDim).transpose(1, 2);                           // [B,T,Hkv*D] -> [B,Hkv,T,D]
             Rope.QueryKey qk = Rope.applyRotaryPosEmb(q, k, rope);
             k = qk.key();
             if (cache != null) {
