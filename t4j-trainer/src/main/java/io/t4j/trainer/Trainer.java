@@ -501,13 +501,16 @@ public final class Trainer<M extends Module & ModelWithLoss> {
 
     private record EvalLoopOutput(float[][] predictions, int[] labelIds, Map<String, Double> metrics, int numSamples) {}
 
-    /** HF's {@code evaluation_loop}: eval mode, no grad, one scope per batch; eval_loss is the mean of batch losses. */
+    /**
+     * HF's {@code evaluation_loop}: eval mode, no grad, one scope per batch; eval_loss is the mean over samples of
+     * their batch's loss (HF repeats each batch loss batch_size times), so a short last batch weighs what it holds.
+     */
     private EvalLoopOutput evaluationLoop(TrainerDataset data, String prefix, boolean lossOnly) {
         model.eval();
         List<float[]> preds = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         double lossSum = 0;
-        int lossCount = 0;
+        long lossCount = 0;
         try (BatchLoader loader = new BatchLoader(data, BatchPlan.sequential(data.size(), args.evalBatchSize()),
                 args.dataloaderNumWorkers(), 0)) {
             while (loader.hasNext()) {
@@ -516,8 +519,9 @@ public final class Trainer<M extends Module & ModelWithLoss> {
                     ModelInputs batch = loader.next();
                     ModelOutput out = model.forward(batch);
                     if (out.loss() != null) {
-                        lossSum += out.loss().item_double();
-                        lossCount++;
+                        long batchSize = batch.inputIds().size(0);
+                        lossSum += out.loss().item_double() * batchSize;
+                        lossCount += batchSize;
                     }
                     if (!lossOnly) {
                         collect(out.logits(), batch.labels(), preds, labels);

@@ -112,6 +112,22 @@ class TrainerTest {
     }
 
     @Test
+    void evalLossIsTheMeanOverSamplesNotOverBatches() {
+        // 20 examples in eval batches of 16 and 4: HF weighs each batch's loss by its size
+        var t = trainer(model(0.0), args().build());
+        double evalLoss = t.evaluate().get("eval_loss");
+        PredictionOutput p = t.predict(new ToyData(20, 2));
+        double sum = 0;
+        for (int i = 0; i < p.labelIds().length; i++) {
+            float[] z = p.predictions()[i];
+            double max = Math.max(z[0], z[1]);
+            double logSumExp = max + Math.log(Math.exp(z[0] - max) + Math.exp(z[1] - max));
+            sum += logSumExp - z[p.labelIds()[i]];
+        }
+        assertThat(evalLoss).isCloseTo(sum / p.labelIds().length, within(1e-5));
+    }
+
+    @Test
     void accumulationMatchesOneBigBatch() {
         var big = model(0.0);
         var small = model(0.0);
