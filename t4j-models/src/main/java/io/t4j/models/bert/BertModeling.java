@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -92,10 +91,9 @@ public final class BertModeling {
         public Tensor forward(Tensor x, Tensor mask) {
             long b = x.size(0);
             long t = x.size(1);
-            TensorVector qkv = Linear.fusedForward(x, query, key, value).chunk(3, -1); // [B,T,3C] -> 3 x [B,T,C]
-            Tensor q = splitHeads(qkv.get(0), b, t);
-            Tensor k = splitHeads(qkv.get(1), b, t);
-            Tensor v = splitHeads(qkv.get(2), b, t);
+            Tensor q = splitHeads(query.forward(x), b, t);
+            Tensor k = splitHeads(key.forward(x), b, t);
+            Tensor v = splitHeads(value.forward(x), b, t);
             Tensor y = EncoderAttention.scaledDotProduct(q, k, v, mask, isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return y.transpose(1, 2).reshape(b, t, numHeads * headDim); // [B,H,T,D] -> [B,T,H,D] -> [B,T,C]
         }

@@ -25,7 +25,6 @@ import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -97,10 +96,9 @@ public final class DistilBertModeling {
         public Tensor forward(Tensor x, Tensor mask) {
             long b = x.size(0);
             long t = x.size(1);
-            TensorVector qkv = Linear.fusedForward(x, qLin, kLin, vLin).chunk(3, -1); // [B,T,3C] -> 3 x [B,T,C]
-            Tensor q = shape(qkv.get(0), b, t);
-            Tensor k = shape(qkv.get(1), b, t);
-            Tensor v = shape(qkv.get(2), b, t);
+            Tensor q = shape(qLin.forward(x), b, t);
+            Tensor k = shape(kLin.forward(x), b, t);
+            Tensor v = shape(vLin.forward(x), b, t);
             Tensor y = EncoderAttention.scaledDotProduct(q, k, v, mask, isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return outLin.forward(y.transpose(1, 2).reshape(b, t, numHeads * headDim)); // [B,H,T,D] -> [B,T,H,D] -> [B,T,C]
         }
