@@ -41,6 +41,19 @@ public final class TextGenerationPipeline implements AutoCloseable {
         this.owned = owned;
     }
 
+    public CausalLM model() {
+        return model;
+    }
+
+    public PreTrainedTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The chat template, or null when the tokenizer has none (plain-text prompts only). */
+    public ChatTemplate chatTemplate() {
+        return template;
+    }
+
     /**
      * The model folder's generation defaults (generation_config.json, else the config's special tokens), to derive a
      * request's config from: {@code pipe.generationConfig().withMaxNewTokens(3)}. Null for a pipeline built over a

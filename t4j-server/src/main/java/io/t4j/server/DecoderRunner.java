@@ -1,14 +1,12 @@
 package io.t4j.server;
 
-import io.t4j.models.AutoModelForCausalLM;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.decoder.CausalLM;
 import io.t4j.models.generation.GenerationConfig;
 import io.t4j.pipelines.LlmPrediction;
+import io.t4j.pipelines.Pipeline;
 import io.t4j.pipelines.TextGenerationPipeline;
 import io.t4j.pipelines.ZeroShotLlmClassifier;
-import io.t4j.tokenizers.AutoTokenizer;
-import io.t4j.tokenizers.ChatTemplate;
 import io.t4j.tokenizers.ChatTemplate.Message;
 import io.t4j.tokenizers.EncodeOptions;
 import io.t4j.tokenizers.PreTrainedTokenizer;
@@ -24,11 +22,7 @@ import java.util.Map;
  * bounded FIFO queue in front of one generating thread.
  */
 public final class DecoderRunner implements AutoCloseable {
-    private final CausalLM model;
-    private final PreTrainedTokenizer tokenizer;
-    private final ChatTemplate template;
     private final TextGenerationPipeline pipeline;
-    private final GenerationConfig defaults;
 
     /** A job of either task. */
     public abstract static sealed class Job<R> extends BatchJob<R> permits GenerateJob, ZeroShotJob {
@@ -74,42 +68,34 @@ public final class DecoderRunner implements AutoCloseable {
         }
     }
 
-    private DecoderRunner(CausalLM model, PreTrainedTokenizer tokenizer, Path dir) {
-        this.model = model;
-        this.tokenizer = tokenizer;
-        this.template = tokenizer.chatTemplate().isPresent() ? ChatTemplate.fromTokenizer(tokenizer) : null;
-        this.pipeline = new TextGenerationPipeline(model, tokenizer, template);
-        this.defaults = GenerationConfig.fromPretrained(dir, model.decoderConfig());
+    private DecoderRunner(TextGenerationPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
-    /** Loads the folder's causal LM (HF's AutoModelForCausalLM) and tokenizer. */
+    /** Loads the folder's causal LM (HF's AutoModelForCausalLM), tokenizer, chat template and generation defaults. */
     public static DecoderRunner load(Path dir, PretrainedOptions options) {
-        PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
-        try {
-            return new DecoderRunner(AutoModelForCausalLM.fromPretrained(dir, options), tokenizer, dir);
-        } catch (RuntimeException e) {
-            tokenizer.close();
-            throw e;
-        }
+        return new DecoderRunner(Pipeline.textGeneration(dir, options));
     }
 
     public CausalLM model() {
-        return model;
+        return pipeline.model();
     }
 
     /** Whether chat messages (and so zero-shot prompts) can be rendered: the tokenizer has a chat template. */
     public boolean hasChatTemplate() {
-        return template != null;
+        return pipeline.chatTemplate() != null;
     }
 
     /** The folder's generation_config.json (or the model config's special tokens), before a request's parameters. */
     public GenerationConfig defaults() {
-        return defaults;
+        return pipeline.generationConfig();
     }
 
     /** Tokens of the prompt a request produces: the rendered chat, or the plain prompt with special tokens. */
     public int promptTokens(List<Message> messages, String prompt) {
-        String text = messages != null ? template.apply(messages, true, tokenizer.bosToken(), tokenizer.eosToken()) : prompt;
+        PreTrainedTokenizer tokenizer = pipeline.tokenizer();
+        String text = messages != null
+                ? pipeline.chatTemplate().apply(messages, true, tokenizer.bosToken(), tokenizer.eosToken()) : prompt;
         EncodeOptions encode = EncodeOptions.noTruncation().withAddSpecialTokens(messages == null);
         return tokenizer.encode(List.of(text), encode).inputIds()[0].length;
     }
@@ -130,7 +116,8 @@ public final class DecoderRunner implements AutoCloseable {
     }
 
     private List<Api.ZeroShotResult> zeroShot(ZeroShotJob job) {
-        ZeroShotLlmClassifier classifier = ZeroShotLlmClassifier.create(model, tokenizer, template, job.labels)
+        ZeroShotLlmClassifier classifier = ZeroShotLlmClassifier.create(pipeline.model(), pipeline.tokenizer(),
+                        pipeline.chatTemplate(), job.labels)
                 .withMode(ZeroShotLlmClassifier.Mode.SCORING); // the label is the best-scored one, as HF ranks them
         List<LlmPrediction> predictions = classifier.classify(job.texts);
         return java.util.stream.IntStream.range(0, job.texts.size())
@@ -147,7 +134,6 @@ public final class DecoderRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
-        tokenizer.close();
+        pipeline.close();
     }
 }
