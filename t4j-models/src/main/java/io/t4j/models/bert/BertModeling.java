@@ -24,6 +24,7 @@ import io.t4j.models.PreTrainedModel;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassifierOutput;
+import io.t4j.models.Unpadding;
 import io.t4j.tokenizers.ModelInputs;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
@@ -36,9 +37,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The BERT forward path, ported from transformers/models/bert/modeling_bert.py (v4.46.1): the encoder, the
  * sequence-classification head and the pre-training heads ({@code cls.predictions}, {@code cls.seq_relationship}).
- * Attribute names are the checkpoint keys. Shapes: B batch, T tokens, C hidden, H heads, D head dim, I intermediate,
+ * Attribute names are the checkpoint keys. Shapes: B batch, T tokens, N real (unpadded) tokens, C hidden, H heads, D head dim, I intermediate,
  * V vocab.
- * Attention is {@code scaled_dot_product_attention} with a boolean padding mask (HF's "sdpa" implementation).
+ * Attention is {@code scaled_dot_product_attention} with a boolean padding mask (HF's "sdpa" implementation). The
+ * layers run on the batch's real tokens only, [N,C], and attention re-pads q/k/v to [B,T] ({@link Unpadding}, as HF's
+ * ModernBERT does), so padding costs no projection or feed-forward work; padding positions of last_hidden_state are 0.
  */
 public final class BertModeling {
     private BertModeling() {}
@@ -87,20 +90,18 @@ public final class BertModeling {
             dropoutP = c.attentionProbsDropoutProb();
         }
 
-        /** x [B,T,C], mask [B,1,1,T] (true = attend) → context [B,T,C] */
-        public Tensor forward(Tensor x, Tensor mask) {
-            long b = x.size(0);
-            long t = x.size(1);
-            Tensor q = splitHeads(query.forward(x), b, t);
-            Tensor k = splitHeads(key.forward(x), b, t);
-            Tensor v = splitHeads(value.forward(x), b, t);
-            Tensor y = EncoderAttention.scaledDotProduct(q, k, v, mask, isTraining() ? dropoutP : 0.0); // [B,H,T,D]
-            return y.transpose(1, 2).reshape(b, t, numHeads * headDim); // [B,H,T,D] -> [B,T,H,D] -> [B,T,C]
+        /** x [N,C] (the batch's real tokens), u its padding → context [N,C] */
+        public Tensor forward(Tensor x, Unpadding u) {
+            Tensor q = splitHeads(u.padInput(query.forward(x)));
+            Tensor k = splitHeads(u.padInput(key.forward(x)));
+            Tensor v = splitHeads(u.padInput(value.forward(x)));
+            Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.mask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
+            return u.unpadInput(y.transpose(1, 2)); // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }
 
         /** HF's {@code transpose_for_scores}. */
-        private Tensor splitHeads(Tensor x, long b, long t) {
-            return x.view(b, t, numHeads, headDim).transpose(1, 2); // [B,T,C] -> [B,T,H,D] -> [B,H,T,D]
+        private Tensor splitHeads(Tensor x) {
+            return x.view(x.size(0), x.size(1), numHeads, headDim).transpose(1, 2); // [B,T,C] -> [B,T,H,D] -> [B,H,T,D]
         }
     }
 
@@ -131,8 +132,9 @@ public final class BertModeling {
             output = register("output", new BertSelfOutput(c));
         }
 
-        public Tensor forward(Tensor x, Tensor mask) {
-            return output.forward(self.forward(x, mask), x);
+        /** x [N,C], u the batch's padding → [N,C] */
+        public Tensor forward(Tensor x, Unpadding u) {
+            return output.forward(self.forward(x, u), x);
         }
     }
 
@@ -180,9 +182,9 @@ public final class BertModeling {
             output = register("output", new BertOutput(c));
         }
 
-        /** x [B,T,C], mask [B,1,1,T] → [B,T,C] */
-        public Tensor forward(Tensor x, Tensor mask) {
-            Tensor a = attention.forward(x, mask);
+        /** x [N,C] (the batch's real tokens), u its padding → [N,C] */
+        public Tensor forward(Tensor x, Unpadding u) {
+            Tensor a = attention.forward(x, u);
             return output.forward(intermediate.forward(a), a);
         }
     }
@@ -206,13 +208,15 @@ public final class BertModeling {
             return gradientCheckpointing;
         }
 
-        public Tensor forward(Tensor x, Tensor mask) {
+        /** x [B,T,C] → [B,T,C]; the layers see the real tokens only, [N,C] (zeros at padding come back out). */
+        public Tensor forward(Tensor x, Unpadding u) {
+            Tensor h = u.unpadInput(x);
             for (BertLayer l : layer) {
-                x = gradientCheckpointing && isTraining()
-                        ? ActivationCheckpoint.checkpoint(h -> l.forward(h, mask), x) // recomputed in backward
-                        : l.forward(x, mask);
+                h = gradientCheckpointing && isTraining()
+                        ? ActivationCheckpoint.checkpoint(y -> l.forward(y, u), h) // recomputed in backward
+                        : l.forward(h, u);
             }
-            return x;
+            return u.padInput(h);
         }
     }
 
@@ -283,8 +287,8 @@ public final class BertModeling {
         @Override
         public BaseModelOutput forward(ModelInputs in) {
             checkInputs(in, config);
-            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
-            Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), mask);
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
+            Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), u);
             return new BaseModelOutput(h, pooler == null ? null : pooler.forward(h));
         }
 

@@ -17,6 +17,7 @@ import io.t4j.models.BaseModelOutput;
 import io.t4j.models.EncoderModel;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.Unpadding;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.bert.BertModeling;
 import io.t4j.tokenizers.ModelInputs;
@@ -31,7 +32,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The DistilBERT forward path, ported from transformers/models/distilbert/modeling_distilbert.py (v4.46.1).
- * Shapes: B batch, T tokens, C dim, H heads, D head dim.
+ * Shapes: B batch, T tokens, N real (unpadded) tokens, C dim, H heads, D head dim. The blocks run on real tokens
+ * only and attention re-pads q/k/v to [B,T] ({@link Unpadding}, as BERT here).
  */
 public final class DistilBertModeling {
     private DistilBertModeling() {}
@@ -92,20 +94,18 @@ public final class DistilBertModeling {
             dropoutP = c.attentionDropout();
         }
 
-        /** x [B,T,C], mask [B,1,1,T] → [B,T,C] */
-        public Tensor forward(Tensor x, Tensor mask) {
-            long b = x.size(0);
-            long t = x.size(1);
-            Tensor q = shape(qLin.forward(x), b, t);
-            Tensor k = shape(kLin.forward(x), b, t);
-            Tensor v = shape(vLin.forward(x), b, t);
-            Tensor y = EncoderAttention.scaledDotProduct(q, k, v, mask, isTraining() ? dropoutP : 0.0); // [B,H,T,D]
-            return outLin.forward(y.transpose(1, 2).reshape(b, t, numHeads * headDim)); // [B,H,T,D] -> [B,T,H,D] -> [B,T,C]
+        /** x [N,C] (the batch's real tokens), u its padding → [N,C] */
+        public Tensor forward(Tensor x, Unpadding u) {
+            Tensor q = shape(u.padInput(qLin.forward(x)));
+            Tensor k = shape(u.padInput(kLin.forward(x)));
+            Tensor v = shape(u.padInput(vLin.forward(x)));
+            Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.mask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
+            return outLin.forward(u.unpadInput(y.transpose(1, 2))); // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }
 
-        /** HF's {@code shape()}: [B,T,C] -> [B,T,H,D] -> [B,H,T,D] */
-        private Tensor shape(Tensor x, long b, long t) {
-            return x.view(b, t, numHeads, headDim).transpose(1, 2); // [B,T,C] -> [B,T,H,D] -> [B,H,T,D]
+        /** HF's {@code shape()}. */
+        private Tensor shape(Tensor x) {
+            return x.view(x.size(0), x.size(1), numHeads, headDim).transpose(1, 2); // [B,T,C] -> [B,T,H,D] -> [B,H,T,D]
         }
     }
 
@@ -144,9 +144,9 @@ public final class DistilBertModeling {
             dropout = register("dropout", new Dropout(c.dropout()));
         }
 
-        /** x [B,T,C], mask [B,1,1,T] → [B,T,C] */
-        public Tensor forward(Tensor x, Tensor mask) {
-            Tensor sa = saLayerNorm.forward(attention.forward(x, mask).add(x));
+        /** x [N,C] (the batch's real tokens), u its padding → [N,C] */
+        public Tensor forward(Tensor x, Unpadding u) {
+            Tensor sa = saLayerNorm.forward(attention.forward(x, u).add(x));
             return outputLayerNorm.forward(ffn.forward(sa).add(sa));
         }
     }
@@ -170,13 +170,15 @@ public final class DistilBertModeling {
             return gradientCheckpointing;
         }
 
-        public Tensor forward(Tensor x, Tensor mask) {
+        /** x [B,T,C] → [B,T,C]; the blocks see the real tokens only, [N,C] (zeros at padding come back out). */
+        public Tensor forward(Tensor x, Unpadding u) {
+            Tensor h = u.unpadInput(x);
             for (TransformerBlock block : layer) {
-                x = gradientCheckpointing && isTraining()
-                        ? ActivationCheckpoint.checkpoint(h -> block.forward(h, mask), x) // recomputed in backward
-                        : block.forward(x, mask);
+                h = gradientCheckpointing && isTraining()
+                        ? ActivationCheckpoint.checkpoint(y -> block.forward(y, u), h) // recomputed in backward
+                        : block.forward(h, u);
             }
-            return x;
+            return u.padInput(h);
         }
     }
 
@@ -205,8 +207,8 @@ public final class DistilBertModeling {
         public BaseModelOutput forward(ModelInputs in) {
             AttentionMasks.checkLength(in.inputIds().size(1), config.maxPositionEmbeddings());
             AttentionMasks.checkIds(in.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
-            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
-            return new BaseModelOutput(transformer.forward(embeddings.forward(in.inputIds()), mask), null);
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
+            return new BaseModelOutput(transformer.forward(embeddings.forward(in.inputIds()), u), null);
         }
 
         @Override

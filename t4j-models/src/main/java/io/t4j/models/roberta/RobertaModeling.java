@@ -16,6 +16,7 @@ import io.t4j.models.MaskedLMOutput;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassifierOutput;
+import io.t4j.models.Unpadding;
 import io.t4j.models.bert.BertConfig;
 import io.t4j.models.bert.BertModeling;
 import io.t4j.models.bert.BertModeling.BertEncoder;
@@ -102,8 +103,8 @@ public final class RobertaModeling {
             // positions run from padding_idx + 1, so the longest usable sequence is max_position_embeddings - padding_idx - 1
             AttentionMasks.checkLength(in.inputIds().size(1), config.maxPositionEmbeddings() - config.padTokenId() - 1);
             AttentionMasks.checkIds(in.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
-            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
-            Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), mask);
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
+            Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), u);
             return new BaseModelOutput(h, pooler == null ? null : pooler.forward(h));
         }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.t4j.engine.Tensors;
 import io.t4j.engine.safetensors.Checkpoint;
 import io.t4j.engine.safetensors.SafeTensors;
-import io.t4j.models.AttentionMasks;
+import io.t4j.models.Unpadding;
 import io.t4j.models.MaskedLMOutput;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.bert.BertModeling.BertForMaskedLM;
@@ -40,10 +40,10 @@ class BertMaskedLMParityTest {
             System.out.println("bert-mlm forward:");
             Tensor h = model.bert.embeddings.forward(in.inputIds(), in.tokenTypeIds());
             Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
-            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
             int i = 1;
             for (BertLayer layer : model.bert.encoder.layer) {
-                h = layer.forward(h, mask);
+                h = u.padInput(layer.forward(u.unpadInput(h), u));
                 Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
             }
             MaskedLMOutput out = model.forward(in);

@@ -1,6 +1,6 @@
 package io.t4j.models.bert;
 
-import io.t4j.models.AttentionMasks;
+import io.t4j.models.Unpadding;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
@@ -26,10 +26,10 @@ class BertParityTest {
 
             Tensor h = model.bert.embeddings.forward(in.inputIds(), in.tokenTypeIds());
             Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
-            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
             int i = 1;
             for (BertLayer layer : model.bert.encoder.layer) {
-                h = layer.forward(h, mask);
+                h = u.padInput(layer.forward(u.unpadInput(h), u));
                 Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
             }
             var base = model.bert.forward(in);

@@ -1,6 +1,6 @@
 package io.t4j.models.distilbert;
 
-import io.t4j.models.AttentionMasks;
+import io.t4j.models.Unpadding;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.distilbert.DistilBertModeling.DistilBertForSequenceClassification;
 import io.t4j.models.distilbert.DistilBertModeling.TransformerBlock;
@@ -24,10 +24,10 @@ class DistilBertParityTest {
             System.out.println("distilbert-seqcls forward:");
             Tensor h = model.distilbert.embeddings.forward(in.inputIds());
             Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
-            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
             int i = 1;
             for (TransformerBlock block : model.distilbert.transformer.layer) {
-                h = block.forward(h, mask);
+                h = u.padInput(block.forward(u.unpadInput(h), u));
                 Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
             }
             var out = model.forward(in);

@@ -1,7 +1,7 @@
 package io.t4j.models.roberta;
 
 import io.t4j.engine.Tensors;
-import io.t4j.models.AttentionMasks;
+import io.t4j.models.Unpadding;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.bert.BertModeling.BertLayer;
 import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
@@ -30,10 +30,10 @@ class RobertaParityTest {
 
             Tensor h = model.roberta.embeddings.forward(in.inputIds(), null);
             Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
-            Tensor mask = AttentionMasks.padding(in.attentionMask(), in.inputIds());
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
             int i = 1;
             for (BertLayer layer : model.roberta.encoder.layer) {
-                h = layer.forward(h, mask);
+                h = u.padInput(layer.forward(u.unpadInput(h), u));
                 Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
             }
             Parity.assertClose("last_hidden_state", model.roberta.forward(in).lastHiddenState(),

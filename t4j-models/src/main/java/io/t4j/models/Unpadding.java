@@ -1,0 +1,50 @@
+package io.t4j.models;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The real tokens of a padded encoder batch, so the token-wise parts of a layer (the q/k/v and output projections,
+ * the feed-forward block, LayerNorm) run on real tokens only and only attention sees the padded [B,T] grid. This is
+ * HF's unpadded encoder path (modeling_modernbert.py {@code _unpad_modernbert_input} / {@code _pad_modernbert_output},
+ * after flash-attn's {@code bert_padding.unpad_input} / {@code pad_input}), applied to the BERT family.
+ *
+ * <p>Real positions get the same values as the padded computation (up to float rounding: a GEMM over fewer rows);
+ * padding positions of the re-padded output are zero, where HF's dense BERT computes values that nothing reads (its
+ * attention masks padding keys, its losses ignore padding labels). Batches without padding, and left-padded batches
+ * (whose position 0, the one BERT's pooler and RoBERTa's head read, is a pad), keep the dense path: {@link #indices}
+ * is null and pad/unpad are views.
+ *
+ * @param mask    the SDPA mask [B,1,1,T], true where a query may attend
+ * @param indices flat indices of the real tokens in [B*T], or null when every token is kept
+ */
+public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
+
+    /** attention_mask [B,T] (1 = token, 0 = pad; null = no padding), input_ids [B,T]. */
+    public static Unpadding of(Tensor attentionMask, Tensor inputIds) {
+        long b = inputIds.size(0);
+        long t = inputIds.size(1);
+        Tensor mask = AttentionMasks.padding(attentionMask, inputIds);
+        if (attentionMask == null || attentionMask.numel() == 0 || attentionMask.all().item_bool()
+                || !attentionMask.select(1, 0).all().item_bool()) {
+            return new Unpadding(b, t, mask, null);
+        }
+        Tensor indices = torch.nonzero(attentionMask.flatten()).flatten(); // [N], N real tokens
+        return new Unpadding(b, t, mask, indices);
+    }
+
+    /** x [B,T,C] (or [B,T,H,D]) → [N,C], the rows of real tokens ({@code unpad_input}). */
+    public Tensor unpadInput(Tensor x) {
+        Tensor flat = x.reshape(batch * seqLen, -1); // [B,T,C] or [B,T,H,D] -> [B*T,C]
+        return indices == null ? flat : flat.index_select(0, indices);
+    }
+
+    /** x [N,C] → [B,T,C] with zeros at padding ({@code pad_input}). */
+    public Tensor padInput(Tensor x) {
+        if (indices == null) {
+            return x.view(batch, seqLen, x.size(-1)); // [B*T,C] -> [B,T,C]
+        }
+        Tensor grid = torch.zeros(new long[] {batch * seqLen, x.size(-1)}, x.options()).index_copy(0, indices, x); // [B*T,C]
+        return grid.view(batch, seqLen, x.size(-1)); // [B*T,C] -> [B,T,C]
+    }
+}

@@ -1,0 +1,63 @@
+package io.t4j.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.t4j.engine.Engine;
+import io.t4j.engine.Tensors;
+import io.t4j.models.bert.BertConfig;
+import io.t4j.models.bert.BertModeling.BertModel;
+import io.t4j.tokenizers.ModelInputs;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+/** The encoder's unpadded path: real tokens of a padded batch equal each sentence run alone; padding comes out 0. */
+class UnpaddingTest {
+    private static final long[][] IDS = {{2, 11, 12, 13, 14, 3}, {2, 21, 22, 3, 0, 0}, {2, 3, 0, 0, 0, 0}};
+    private static final int[] LENGTHS = {6, 4, 2};
+
+    @Test
+    void realTokensOfAPaddedBatchEqualEachSentenceAloneAndPaddingIsZero() {
+        Engine.init();
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(3);
+            BertModel model = new BertModel(BertConfig.of(100, 32, 2, 4, 64));
+            model.eval();
+            Tensor mask = Tensors.fromLongs(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0}, 3, 6);
+            Unpadding u = Unpadding.of(mask, Tensors.fromLongMatrix(IDS));
+            assertThat(u.indices()).isNotNull();
+            assertThat(Tensors.toLongs(u.indices())).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13);
+
+            Tensor batch = model.forward(new ModelInputs(Tensors.fromLongMatrix(IDS), mask, null, null)).lastHiddenState();
+            double worst = 0;
+            for (int row = 0; row < IDS.length; row++) {
+                int n = LENGTHS[row];
+                Tensor ids = Tensors.fromLongMatrix(new long[][] {java.util.Arrays.copyOf(IDS[row], n)});
+                Tensor alone = model.forward(new ModelInputs(ids, torch.ones(1, n), null, null)).lastHiddenState(); // [1,n,C]
+                Tensor real = batch.select(0, row).narrow(0, 0, n).unsqueeze(0);                             // [1,n,C]
+                worst = Math.max(worst, Tensors.maxAbsDiff(real, alone));
+                if (n < 6) {
+                    assertThat(batch.select(0, row).narrow(0, n, 6 - n).abs().max().item_double()).isZero();
+                }
+            }
+            System.out.printf("unpadded batch vs each sentence alone: max |diff| %.3g%n", worst);
+            assertThat(worst).isLessThan(1e-5);
+        }
+    }
+
+    @Test
+    void batchesWithoutPaddingOrWithLeftPaddingKeepTheDensePath() {
+        Engine.init();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor ids = Tensors.fromLongMatrix(new long[][] {{2, 5, 3}, {0, 2, 3}});
+            assertThat(Unpadding.of(null, ids).indices()).isNull();
+            assertThat(Unpadding.of(torch.ones(2, 3), ids).indices()).isNull();
+            Tensor leftPadded = Tensors.fromLongs(new long[] {1, 1, 1, 0, 1, 1}, 2, 3);
+            Unpadding left = Unpadding.of(leftPadded, ids);
+            assertThat(left.indices()).isNull(); // position 0 (the pooler's [CLS]) is a pad in row 1: HF computes it
+            Tensor x = torch.randn(2, 3, 8);
+            assertThat(Tensors.maxAbsDiff(left.padInput(left.unpadInput(x)), x)).isZero();
+        }
+    }
+}
