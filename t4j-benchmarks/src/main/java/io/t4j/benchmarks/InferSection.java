@@ -45,6 +45,7 @@ public final class InferSection {
      * @param model            embedded model name
      * @param sentences        dev sentences per pass
      * @param meanPaddedLength mean padded length of the batches of 32
+     * @param meanRealLength   mean real length (tokens under the attention mask)
      * @param latencySentences sentences timed at batch 1
      * @param timings          t4j fp32, t4j bf16, ORT fp32
      * @param ratioFp32        t4j fp32 throughput / ORT throughput
@@ -52,7 +53,7 @@ public final class InferSection {
      * @param latencyRatioFp32 ORT latency / t4j fp32 latency (above 1: t4j faster)
      * @param latencyRatioBf16 ORT latency / t4j bf16 latency
      */
-    public record ModelResult(String model, int sentences, double meanPaddedLength, int latencySentences,
+    public record ModelResult(String model, int sentences, double meanPaddedLength, double meanRealLength, int latencySentences,
                               List<Timing> timings, double ratioFp32, double ratioBf16, double latencyRatioFp32,
                               double latencyRatioBf16) {}
 
@@ -91,10 +92,12 @@ public final class InferSection {
             }
             List<String> notes = new ArrayList<>();
             notes.add(String.format(Locale.ROOT, "SST-2 dev (%d sentences) in batches of 32 padded to the longest "
-                    + "(mean padded length %s); %d interleaved passes, medians; %d threads for both; ORT runs the ONNX "
-                    + "encoder (no pooler/classifier), t4j BertForSequenceClassification (encoder + pooler + 2-label head)",
+                    + "(mean padded length %s, real %s); %d interleaved passes, medians; %d threads for both; ORT runs the "
+                    + "ONNX encoder (no pooler/classifier) over the padded batch, t4j BertForSequenceClassification "
+                    + "(encoder + pooler + 2-label head) whose layers skip padding (Unpadding)",
                     models.isEmpty() ? 0 : models.get(0).sentences(),
-                    models.stream().map(m -> Table.num(m.meanPaddedLength(), 1)).toList(), reps, threads));
+                    models.stream().map(m -> Table.num(m.meanPaddedLength(), 1)).toList(),
+                    models.stream().map(m -> Table.num(m.meanRealLength(), 1)).toList(), reps, threads));
             notes.add("ratio = t4j samples/s / ORT fp32 samples/s; latency ratio = ORT ms / t4j ms (above 1: t4j faster)");
             notes.add(accuracyLine(accuracy));
             notes.add("HF reference on this machine (issue 6): batch 128 over dev, 54 samples/s fp32, 197 with bf16 autocast");
@@ -154,7 +157,9 @@ public final class InferSection {
                 timings.add(new Timing(names.get(r), ms, texts.size() / (ms / 1e3), Stats.median(latency[r])));
             }
             double meanPadded = batches.stream().mapToDouble(b -> (double) b.inputIds()[0].length * b.size()).sum() / texts.size();
-            return new ModelResult(m.name(), texts.size(), meanPadded, singles.size(), timings,
+            double meanReal = batches.stream().flatMap(b -> java.util.Arrays.stream(b.attentionMask()))
+                    .mapToDouble(row -> java.util.Arrays.stream(row).sum()).sum() / texts.size();
+            return new ModelResult(m.name(), texts.size(), meanPadded, meanReal, singles.size(), timings,
                     timings.get(2).passMs() / timings.get(0).passMs(), timings.get(2).passMs() / timings.get(1).passMs(),
                     timings.get(2).latencyMs() / timings.get(0).latencyMs(), timings.get(2).latencyMs() / timings.get(1).latencyMs());
         }

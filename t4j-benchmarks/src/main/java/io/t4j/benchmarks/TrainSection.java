@@ -54,7 +54,8 @@ public final class TrainSection {
      * @param config                 {@link Config#name()}
      * @param throughput             the timed steps of every round together
      * @param mfu                    6 N real tokens/s / peak of the dtype (null without a peak)
-     * @param mfuPadded              the same with padded tokens (what the kernels actually process)
+     * @param mfuPadded              the same with padded tokens (the input grid; the encoder's token-wise work skips
+     *                               padding, so only attention still sees it)
      * @param peakRssMiB             VmHWM over this configuration's runs (reset before each)
      * @param load1                  1-minute load average after its last round
      */
@@ -92,6 +93,8 @@ public final class TrainSection {
                             "MFU (real)", "MFU (padded)", "peak RSS MiB", "batch not ready", "load1"), rows,
                     List.of("MFU = 6 x " + nonEmbeddingParameters + " non-embedding parameters x tokens/s / peak of the "
                             + "same dtype measured in this run; bf16 = TrainingArguments.bf16 (autocast over fp32 weights)",
+                            "MFU (real) is the work done: the encoder's projections and feed-forward run on real tokens only "
+                                    + "(Unpadding); MFU (padded) counts the padded input grid, for comparison with dense runs",
                             "HF transformers 4.46.1 reference on this machine (issue 6): 13.8 samples/s fp32, 39-55 with bf16 "
                                     + "autocast (random batches of 32, mean padded length 40)")));
         }
