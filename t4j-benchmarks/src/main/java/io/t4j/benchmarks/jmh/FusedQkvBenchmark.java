@@ -5,6 +5,7 @@ import io.t4j.engine.nn.Linear;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The fused-QKV lever: BERT's query/key/value projections (384 -> 384 each, bge-small) over B*T = 32 x 40 rows, as
- * three {@code linear} calls against {@link Linear#fusedForward} (weights concatenated per call, one GEMM; gradients
- * still reach the three layers' own parameters), forward and backward, in fp32. The encoders use the fused form.
+ * three {@code linear} calls against one GEMM over the weights concatenated per call (gradients still reach the
+ * three layers' own parameters), forward and backward, in fp32. Not used by the models: see BENCHMARKS.md, Levers.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -63,7 +64,9 @@ public class FusedQkvBenchmark {
     @Benchmark
     public void fused() {
         try (PointerScope scope = new PointerScope()) {
-            finish(Linear.fusedForward(x, query, key, value).sum());
+            Tensor w = torch.cat(new TensorVector(query.weight.data(), key.weight.data(), value.weight.data()), 0); // [3C,C]
+            Tensor b = torch.cat(new TensorVector(query.bias.data(), key.bias.data(), value.bias.data()), 0);   // [3C]
+            finish(torch.linear(x, w, b).sum());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.t4j.engine.nn;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /** {@code torch.nn.Linear}: y = x W^T + b, weight [out, in]. Default init as PyTorch (kaiming-uniform, a=sqrt(5)). */
@@ -43,24 +42,5 @@ public final class Linear extends Module {
     /** [..., in] → [..., out] */
     public Tensor forward(Tensor x) {
         return bias == null ? torch.linear(x, weight.data()) : torch.linear(x, weight.data(), bias.data());
-    }
-
-    /**
-     * Linear layers that read the same input, computed as one GEMM: [..., in] → [..., sum of out], the layers' outputs
-     * side by side in argument order. The weights are concatenated on each call (with autograd, so gradients reach
-     * each layer's own parameters), so parameters keep their checkpoint names and nothing goes stale after an
-     * optimizer step. One [3C, C] GEMM is cheaper than three [C, C] ones at encoder shapes (BENCHMARKS.md, fused QKV).
-     */
-    public static Tensor fusedForward(Tensor x, Linear... layers) {
-        TensorVector weights = new TensorVector();
-        TensorVector biases = new TensorVector();
-        for (Linear l : layers) {
-            if (l.bias == null) {
-                throw new IllegalArgumentException("fusedForward needs every layer to have a bias");
-            }
-            weights.push_back(l.weight.data());
-            biases.push_back(l.bias.data());
-        }
-        return torch.linear(x, torch.cat(weights, 0), torch.cat(biases, 0)); // W [sum out, in], b [sum out]
     }
 }

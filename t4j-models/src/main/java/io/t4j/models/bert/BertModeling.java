@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -73,11 +72,7 @@ public final class BertModeling {
         }
     }
 
-    /**
-     * {@code BertSdpaSelfAttention}: query/key/value projections and scaled dot-product attention. The three
-     * projections run as one GEMM over their concatenated weights ({@link Linear#fusedForward}); the parameters stay
-     * HF's {@code query}, {@code key} and {@code value}.
-     */
+    /** {@code BertSdpaSelfAttention}: query/key/value projections and scaled dot-product attention. */
     public static final class BertSelfAttention extends Module {
         public final Linear query;
         public final Linear key;
@@ -97,10 +92,9 @@ public final class BertModeling {
 
         /** x [N,C] (the batch's real tokens), u its padding → context [N,C] */
         public Tensor forward(Tensor x, Unpadding u) {
-            TensorVector qkv = u.padInput(Linear.fusedForward(x, query, key, value)).chunk(3, -1); // [N,3C] -> [B,T,3C] -> 3 x [B,T,C]
-            Tensor q = splitHeads(qkv.get(0));
-            Tensor k = splitHeads(qkv.get(1));
-            Tensor v = splitHeads(qkv.get(2));
+            Tensor q = splitHeads(u.padInput(query.forward(x)));
+            Tensor k = splitHeads(u.padInput(key.forward(x)));
+            Tensor v = splitHeads(u.padInput(value.forward(x)));
             Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.mask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return u.unpadInput(y.transpose(1, 2)); // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }

@@ -26,7 +26,6 @@ import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -75,7 +74,7 @@ public final class DistilBertModeling {
         positions.weight.requiresGrad(false);
     }
 
-    /** {@code MultiHeadSelfAttention}: q_lin/k_lin/v_lin/out_lin; q/k/v as one GEMM ({@link Linear#fusedForward}). */
+    /** {@code MultiHeadSelfAttention}: q_lin/k_lin/v_lin/out_lin. */
     public static final class MultiHeadSelfAttention extends Module {
         public final Linear qLin;
         public final Linear kLin;
@@ -97,10 +96,9 @@ public final class DistilBertModeling {
 
         /** x [N,C] (the batch's real tokens), u its padding → [N,C] */
         public Tensor forward(Tensor x, Unpadding u) {
-            TensorVector qkv = u.padInput(Linear.fusedForward(x, qLin, kLin, vLin)).chunk(3, -1); // [N,3C] -> [B,T,3C] -> 3 x [B,T,C]
-            Tensor q = shape(qkv.get(0));
-            Tensor k = shape(qkv.get(1));
-            Tensor v = shape(qkv.get(2));
+            Tensor q = shape(u.padInput(qLin.forward(x)));
+            Tensor k = shape(u.padInput(kLin.forward(x)));
+            Tensor v = shape(u.padInput(vLin.forward(x)));
             Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.mask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return outLin.forward(u.unpadInput(y.transpose(1, 2))); // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }
