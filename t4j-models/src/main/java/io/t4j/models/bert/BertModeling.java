@@ -37,8 +37,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The BERT forward path, ported from transformers/models/bert/modeling_bert.py (v4.46.1): the encoder, the
  * sequence-classification head and the pre-training heads ({@code cls.predictions}, {@code cls.seq_relationship}).
- * Attribute names are the checkpoint keys. Shapes: B batch, T tokens, N real (unpadded) tokens, C hidden, H heads, D head dim, I intermediate,
- * V vocab.
+ * Attribute names are the checkpoint keys. Shapes: B batch, T tokens, N real (unpadded) tokens, C hidden, H heads,
+ * D head dim, I intermediate, V vocab.
  * Attention is {@code scaled_dot_product_attention} with a boolean padding mask (HF's "sdpa" implementation). The
  * layers run on the batch's real tokens only, [N,C], and attention re-pads q/k/v to [B,T] ({@link Unpadding}, as HF's
  * ModernBERT does), so padding costs no projection or feed-forward work; padding positions of last_hidden_state are 0.
