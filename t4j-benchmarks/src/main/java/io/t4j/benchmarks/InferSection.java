@@ -13,6 +13,7 @@ import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
@@ -157,8 +158,8 @@ public final class InferSection {
                 timings.add(new Timing(names.get(r), ms, texts.size() / (ms / 1e3), Stats.median(latency[r])));
             }
             double meanPadded = batches.stream().mapToDouble(b -> (double) b.inputIds()[0].length * b.size()).sum() / texts.size();
-            double meanReal = batches.stream().flatMap(b -> java.util.Arrays.stream(b.attentionMask()))
-                    .mapToDouble(row -> java.util.Arrays.stream(row).sum()).sum() / texts.size();
+            double meanReal = batches.stream().flatMap(b -> Arrays.stream(b.attentionMask()))
+                    .mapToDouble(row -> Arrays.stream(row).sum()).sum() / texts.size();
             return new ModelResult(m.name(), texts.size(), meanPadded, meanReal, singles.size(), timings,
                     timings.get(2).passMs() / timings.get(0).passMs(), timings.get(2).passMs() / timings.get(1).passMs(),
                     timings.get(2).latencyMs() / timings.get(0).latencyMs(), timings.get(2).latencyMs() / timings.get(1).latencyMs());

@@ -1,5 +1,6 @@
 package io.t4j.models;
 
+import io.t4j.engine.Tensors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -24,6 +25,10 @@ public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
     public static Unpadding of(Tensor attentionMask, Tensor inputIds) {
         long b = inputIds.size(0);
         long t = inputIds.size(1);
+        if (attentionMask != null && (attentionMask.dim() != 2 || attentionMask.size(0) != b || attentionMask.size(1) != t)) {
+            throw new IllegalArgumentException("attention_mask has shape " + Tensors.shapeString(attentionMask)
+                    + " but input_ids has " + Tensors.shapeString(inputIds) + ": they must match, [batch, tokens]");
+        }
         Tensor mask = AttentionMasks.padding(attentionMask, inputIds);
         if (attentionMask == null || attentionMask.numel() == 0 || attentionMask.all().item_bool()
                 || !attentionMask.select(1, 0).all().item_bool()) {

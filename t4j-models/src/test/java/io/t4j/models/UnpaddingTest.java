@@ -1,6 +1,7 @@
 package io.t4j.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
@@ -58,6 +59,18 @@ class UnpaddingTest {
             assertThat(left.indices()).isNull(); // position 0 (the pooler's [CLS]) is a pad in row 1: HF computes it
             Tensor x = torch.randn(2, 3, 8);
             assertThat(Tensors.maxAbsDiff(left.padInput(left.unpadInput(x)), x)).isZero();
+        }
+    }
+
+    @Test
+    void anAttentionMaskOfAnotherShapeIsAClearError() {
+        Engine.init();
+        try (PointerScope scope = new PointerScope()) {
+            BertModel model = new BertModel(BertConfig.of(100, 32, 1, 4, 64));
+            Tensor ids = Tensors.fromLongMatrix(IDS);
+            assertThatThrownBy(() -> model.forward(new ModelInputs(ids, torch.ones(3, 5), null, null)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("attention_mask has shape [3, 5]").hasMessageContaining("input_ids has [3, 6]");
         }
     }
 }
