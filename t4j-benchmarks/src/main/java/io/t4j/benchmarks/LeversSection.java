@@ -86,12 +86,22 @@ public final class LeversSection {
         return new Result(o.leverSteps(), levers);
     }
 
-    /** In this JVM, interleaved per round: weights dtype vs autocast, and group_by_length. */
+    /**
+     * In this JVM, interleaved per round: weights dtype vs autocast, group_by_length, and the training-time dropout
+     * and attention implementations (system properties read at each call).
+     */
     private static List<Lever> inProcess(BenchContext ctx) {
         BenchOptions o = ctx.options();
         TokenCountingDataset data = new TokenCountingDataset(
                 TrainerDataset.of(ctx.trainTokenized(), new DataCollatorWithPadding(ctx.tokenizer())));
-        record Setting(String lever, String setting, String config, boolean bf16Weights, boolean autocast, boolean grouped) {}
+        record Setting(String lever, String setting, String config, boolean bf16Weights, boolean autocast, boolean grouped,
+                       Map<String, String> properties) {
+            Setting(String lever, String setting, String config, boolean bf16Weights, boolean autocast, boolean grouped) {
+                this(lever, setting, config, bf16Weights, autocast, grouped, Map.of());
+            }
+        }
+        Map<String, String> libtorchDropout = Map.of("t4j.dropout", "torch");
+        Map<String, String> sdpaMath = Map.of("t4j.attention", "sdpa", "t4j.dropout", "torch");
         List<Setting> settings = List.of(
                 new Setting("bf16 mode", "fp32 weights, no autocast", "fp32-random", false, false, false),
                 new Setting("bf16 mode", "fp32 weights + bf16 autocast (Trainer bf16=true)", "bf16-random", false, true, false),
@@ -99,7 +109,13 @@ public final class LeversSection {
                 new Setting("group_by_length", "off", "fp32-random", false, false, false),
                 new Setting("group_by_length", "on", "fp32-grouped", false, false, true),
                 new Setting("group_by_length (bf16)", "off", "bf16-random", false, true, false),
-                new Setting("group_by_length (bf16)", "on", "bf16-grouped", false, true, true));
+                new Setting("group_by_length (bf16)", "on", "bf16-grouped", false, true, true),
+                new Setting("dropout", "torch.dropout (libtorch bernoulli_, -Dt4j.dropout=torch)", "fp32-grouped", false, false, true, libtorchDropout),
+                new Setting("dropout", "t4j mask (Dropout.mask, default)", "fp32-grouped", false, false, true),
+                new Setting("attention + dropout in training", "SDPA math path + torch.dropout (before)", "fp32-grouped", false, false, true, sdpaMath),
+                new Setting("attention + dropout in training", "eager + t4j mask (default)", "fp32-grouped", false, false, true),
+                new Setting("attention + dropout in training (random)", "SDPA math path + torch.dropout (before)", "fp32-random", false, false, false, sdpaMath),
+                new Setting("attention + dropout in training (random)", "eager + t4j mask (default)", "fp32-random", false, false, false));
         Map<Setting, List<TrainSteps.Step>> timed = new LinkedHashMap<>();
         settings.forEach(s -> timed.put(s, new ArrayList<>()));
         try (var fp32 = BertForSequenceClassification.fromPretrained(ctx.bgeSmall(), PretrainedOptions.numLabels(2));
@@ -109,7 +125,13 @@ public final class LeversSection {
                 for (Setting s : settings) {
                     Progress.say("levers: %s = %s, round %d", s.lever(), s.setting(), round + 1);
                     var spec = new TrainerRunner.Spec(s.autocast(), s.grouped(), o.batchSize(), o.warmupSteps() + o.leverSteps(), 42 + round);
-                    List<TrainSteps.Step> steps = TrainerRunner.run(s.bf16Weights() ? bf16 : fp32, data, spec, x -> {});
+                    s.properties().forEach(System::setProperty);
+                    List<TrainSteps.Step> steps;
+                    try {
+                        steps = TrainerRunner.run(s.bf16Weights() ? bf16 : fp32, data, spec, x -> {});
+                    } finally {
+                        s.properties().keySet().forEach(System::clearProperty);
+                    }
                     timed.get(s).addAll(steps.subList(o.warmupSteps(), steps.size()));
                 }
             }

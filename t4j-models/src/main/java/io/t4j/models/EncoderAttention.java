@@ -1,6 +1,7 @@
 package io.t4j.models;
 
 import io.t4j.engine.Tensors;
+import io.t4j.engine.nn.Dropout;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -10,26 +11,30 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Bidirectional attention with a padding mask, for the encoder families (HF's "sdpa" and "eager" implementations
- * of BertSelfAttention and friends), chosen by dtype because libtorch 2.10's CPU kernels differ so much (measured
- * in BENCHMARKS.md, B=32, H=12, D=32):
+ * of BertSelfAttention and friends), chosen by what libtorch 2.10's CPU kernels do fastest (measured in
+ * BENCHMARKS.md, B=32, H=12, D=32):
  * <ul>
- *   <li>float32: {@code scaled_dot_product_attention} with the boolean mask: 1.7 ms forward+backward at T=16
- *       against 5.0 ms for matmul-softmax-matmul.</li>
+ *   <li>float32 without dropout (inference, evaluation): {@code scaled_dot_product_attention} with the boolean
+ *       mask, which runs SDPA's fused CPU kernel: 1.7 ms forward+backward at T=16 against 5.0 ms for
+ *       matmul-softmax-matmul.</li>
+ *   <li>with dropout on the probabilities (training): the eager form. SDPA's fused kernel has no dropout, so SDPA
+ *       falls back to its math path, which is this eager form plus a mask conversion and a "safe" softmax (three
+ *       more passes over [B,H,T,T]) and libtorch's slower dropout.</li>
  *   <li>bf16/fp16 (bf16 weights, or fp32 weights under autocast): the eager form, scores in the compute dtype and
  *       softmax in float32: 4.2 ms against SDPA's 41 ms at T=16, 7.7 ms against 202 ms at T=40.</li>
  * </ul>
  * {@code -Dt4j.attention=sdpa|eager} forces one; both match HF within float rounding.
  */
 public final class EncoderAttention {
-    private static final String FORCED = System.getProperty("t4j.attention", "auto");
-
     private EncoderAttention() {}
 
     /** q, k, v [B,H,T,D], mask [B,1,1,T] (true = attend) → [B,H,T,D]; dropout on the probabilities when {@code dropout > 0}. */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
         ScalarType t = Tensors.scalarType(q);
         boolean reduced = t != ScalarType.Float && t != ScalarType.Double;
-        if (FORCED.equals("eager") || (FORCED.equals("auto") && reduced)) {
+        String forced = System.getProperty("t4j.attention", "auto");
+        boolean sdpa = forced.equals("sdpa") || (forced.equals("auto") && !reduced && dropout == 0);
+        if (!sdpa) {
             return eager(q, k, v, mask, dropout);
         }
         return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), dropout, false, new DoubleOptional(), false);
@@ -38,12 +43,9 @@ public final class EncoderAttention {
     /** HF's eager attention: softmax(q k^T / sqrt(D) + mask) v, the softmax in float32. */
     static Tensor eager(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
         Tensor scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float)               // k^T [B,H,D,T]
-                .mul(new Scalar(1.0 / Math.sqrt(q.size(-1))));                              // [B,H,T,T]
-        scores = scores.masked_fill(mask.logical_not(), new Scalar(-Float.MAX_VALUE));    // HF's finfo.min on padding keys
-        Tensor probs = scores.softmax(-1).to(q.scalar_type().intern());
-        if (dropout > 0) {
-            probs = torch.dropout(probs, dropout, true);
-        }
+                .mul_(new Scalar(1.0 / Math.sqrt(q.size(-1))))                              // [B,H,T,T]
+                .masked_fill_(mask.logical_not(), new Scalar(-Float.MAX_VALUE));            // HF's finfo.min on padding keys
+        Tensor probs = Dropout.dropout(scores.softmax(-1).to(q.scalar_type().intern()), dropout);
         return torch.matmul(probs, v);                                                    // [B,H,T,D]
     }
 }

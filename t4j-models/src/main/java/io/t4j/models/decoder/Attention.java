@@ -1,6 +1,7 @@
 package io.t4j.models.decoder;
 
 import io.t4j.engine.Tensors;
+import io.t4j.engine.nn.Dropout;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -81,10 +82,7 @@ public final class Attention {
                     .masked_fill(blocked, new Scalar(-Float.MAX_VALUE))
                     .view(b, hkv, nRep * t, s);                                                     // [B,Hkv,nRep*T,S]
         }
-        Tensor probs = scores.softmax(-1).to(q.scalar_type().intern());
-        if (dropout > 0) {
-            probs = torch.dropout(probs, dropout, true);
-        }
+        Tensor probs = Dropout.dropout(scores.softmax(-1).to(q.scalar_type().intern()), dropout);
         return torch.matmul(probs, v).view(b, h, t, d);                                          // [B,Hkv,nRep*T,D] -> [B,H,T,D]
     }
 }
