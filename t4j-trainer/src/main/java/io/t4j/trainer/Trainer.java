@@ -110,7 +110,18 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         all.addAll(callbacks == null ? List.of() : callbacks);
         this.handler = new CallbackHandler(all, args, control);
         this.flopsPerToken = 6.0 * nonEmbeddingParameters(model);
-        torch.manual_seed(args.seed());
+        setSeed(args.seed());
+    }
+
+    /**
+     * HF's {@code transformers.set_seed}: seeds torch's default CPU generator, which new weights and dropout draw
+     * from. libtorch, like PyTorch, seeds it differently in every process, so a model with newly initialised weights
+     * (a classification head on an encoder checkpoint) is reproducible only when this runs before the model is
+     * created, as HF's example scripts do; the constructor seeds again for training.
+     */
+    public static void setSeed(long seed) {
+        Engine.init();
+        torch.manual_seed(seed);
     }
 
     /**

@@ -64,12 +64,13 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("Data: %d training and %d validation reviews, labels [negative, positive]%n%n",
                     train.numRows(), eval.numRows());
 
-            SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(model, List.of("negative", "positive"));
             TrainingArguments args = TrainingArguments.builder(outputDir.toString())
                     .numTrainEpochs(epochs).learningRate(5e-5).perDeviceTrainBatchSize(16).perDeviceEvalBatchSize(64)
                     .warmupRatio(0.1).weightDecay(0.01).evalStrategy(IntervalStrategy.EPOCH)
                     .loggingStrategy(IntervalStrategy.STEPS).loggingSteps(10.0).saveStrategy(IntervalStrategy.NO)
                     .groupByLength(true).seed(42).build();
+            Trainer.setSeed(args.seed()); // before the model, so the new head is the same in every run
+            SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(model, List.of("negative", "positive"));
             var trainer = new Trainer<>(clf, args, train, eval, tokenizer, ClassificationSetup.computeMetrics(2), List.of());
             trainer.train();
             Map<String, Double> metrics = trainer.evaluate();

@@ -122,6 +122,7 @@ public final class PretrainCommand implements Callable<Integer> {
                     : new DataCollatorForLanguageModeling(tokenizer, mlmProbability, args.seed());
             Dataset train = examples(trainFile, tokenizer, args.seed(), "train");
             Dataset eval = validationFile == null ? null : examples(validationFile, tokenizer, args.seed() + 1, "validation");
+            Trainer.setSeed(args.seed()); // before the model: heads the checkpoint lacks start the same in every run
             if (nsp) {
                 return run(BertForPreTraining.fromPretrained(dir), args, collator, train, eval, tokenizer);
             }

@@ -84,6 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
             eval = eval == null ? null : firstRows(eval, maxEvalSamples, "--max-eval-samples");
             System.err.printf("train: %,d examples, labels %s%s%n", train.numRows(), labels,
                     eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
+            Trainer.setSeed(args.seed()); // before the model, so a new head is the same in every run (HF's run_glue.py)
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(dir, labels);
             var trainer = new Trainer<>(clf, args, train, eval, tokenizer,
                     ClassificationSetup.computeMetrics(labels.size()), List.of());
