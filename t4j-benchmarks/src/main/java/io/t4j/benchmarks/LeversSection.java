@@ -71,7 +71,9 @@ public final class LeversSection {
                 new EnvVariant("threads", "OPENBLAS_NUM_THREADS=2", Map.of("OPENBLAS_NUM_THREADS", "2"), List.of()),
                 new EnvVariant("threads", "OPENBLAS_THREAD_TIMEOUT=4 (shortest)", Map.of("OPENBLAS_THREAD_TIMEOUT", "4"), List.of()),
                 new EnvVariant("threads", "GOMP_SPINCOUNT=300000 (libgomp's default spin)",
-                        Map.of("GOMP_SPINCOUNT", "300000"), List.of("OMP_WAIT_POLICY")));
+                        Map.of("GOMP_SPINCOUNT", "300000"), List.of("OMP_WAIT_POLICY")),
+                new EnvVariant("threads", "OPENBLAS_THREAD_TIMEOUT=4 + GOMP_SPINCOUNT=30000 (OpenBLAS sleeps, OpenMP spins briefly)",
+                        Map.of("OPENBLAS_THREAD_TIMEOUT", "4", "GOMP_SPINCOUNT", "30000", "OMP_WAIT_POLICY", "ACTIVE"), List.of()));
     }
 
     public static Result run(BenchContext ctx) throws IOException, InterruptedException {
