@@ -2,6 +2,7 @@ package io.t4j.benchmarks;
 
 import io.t4j.engine.Tensors;
 import io.t4j.models.AutoModelForSequenceClassification;
+import io.t4j.models.ModelInputs;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
@@ -197,7 +198,7 @@ public final class InferSection {
     /** t4j's side: tensors from the arrays, forward under inference mode, logits back into Java. */
     private static float[] t4jForward(SequenceClassificationModel<?> model, BatchEncoding batch) {
         try (PointerScope scope = new PointerScope(); InferenceMode mode = new InferenceMode()) {
-            return Tensors.toFloats(model.forward(batch.toTensors()).logits().to(ScalarType.Float));
+            return Tensors.toFloats(model.forward(ModelInputs.of(batch)).logits().to(ScalarType.Float));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.t4j.benchmarks;
 
 import io.t4j.engine.nn.Module;
-import io.t4j.models.ModelForSequenceClassification;
+import io.t4j.models.ModelWithLoss;
 import io.t4j.trainer.IntervalStrategy;
 import io.t4j.trainer.Trainer;
 import io.t4j.trainer.TrainingArguments;
@@ -31,12 +31,12 @@ public final class TrainerRunner {
     public record Spec(boolean bf16, boolean groupByLength, int batchSize, int steps, int seed) {}
 
     /** Trains {@code model} for {@code spec.steps()} steps over {@code data}; returns the steps with their batches. */
-    public static <M extends Module & ModelForSequenceClassification> List<TrainSteps.Step> run(
+    public static <M extends Module & ModelWithLoss> List<TrainSteps.Step> run(
             M model, TokenCountingDataset data, Spec spec, IntConsumer afterStep) {
         data.clear();
         StepTimer timer = new StepTimer(afterStep);
         Path out = tempDir();
-        var trainer = new Trainer<>(model, arguments(spec, out), data, null, null, null, List.of(timer));
+        var trainer = Trainer.builder(model, arguments(spec, out)).trainDataset(data).callback(timer).build();
         try {
             trainer.train();
         } finally {

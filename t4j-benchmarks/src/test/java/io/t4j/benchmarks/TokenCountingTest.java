@@ -30,7 +30,7 @@ class TokenCountingTest {
                 real += r + 1;
             }
             return new PaddedBatch(rows.length, longest, new int[rows.length * longest], new int[rows.length * longest],
-                    null, new long[rows.length], null, real);
+                    null, real, java.util.Map.of("labels", io.t4j.data.NdArray.ofLongs(new long[rows.length], rows.length)));
         }
     };
 

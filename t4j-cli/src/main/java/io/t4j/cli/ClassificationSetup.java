@@ -51,11 +51,12 @@ public final class ClassificationSetup {
         Average average = numLabels == 2 ? Average.BINARY : Average.MACRO;
         return p -> {
             int[] pred = p.argmax();
+            int[] gold = p.labelIds().toInts();
             Map<String, Double> m = new LinkedHashMap<>();
-            m.put("accuracy", Metrics.accuracy(p.labelIds(), pred));
-            m.put("precision", Metrics.precision(p.labelIds(), pred, average));
-            m.put("recall", Metrics.recall(p.labelIds(), pred, average));
-            m.put("f1", Metrics.f1(p.labelIds(), pred, average));
+            m.put("accuracy", Metrics.accuracy(gold, pred));
+            m.put("precision", Metrics.precision(gold, pred, average));
+            m.put("recall", Metrics.recall(gold, pred, average));
+            m.put("f1", Metrics.f1(gold, pred, average));
             return m;
         };
     }

@@ -139,8 +139,8 @@ class CliTest {
     void infoDescribesAModelFolder() {
         Run r = run("", "info", model.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("model_type     bert").contains("BertForSequenceClassification")
-                .contains("max_length     64");
+        assertThat(r.out()).contains("model_type      bert").contains("BertForSequenceClassification").contains("BertForTokenClassification (token-classification)")
+                .contains("max_length      64");
     }
 
     @Test

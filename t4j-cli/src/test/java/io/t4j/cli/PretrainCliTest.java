@@ -124,7 +124,7 @@ class PretrainCliTest {
         Run roberta = run("pretrain", "--model", TinyTokenizer.robertaFixtureFolder(Fixture.load("roberta-seqcls"),
                 tmp.resolve("roberta")).toString(), "--train-file", train.toString(), "--nsp", "--output_dir", tmp.resolve("w").toString());
         assertThat(roberta.exit()).isEqualTo(ExitCode.DATA);
-        assertThat(roberta.err()).contains("--nsp needs a BERT model (BertForPreTraining) but model_type is 'roberta'");
+        assertThat(roberta.err()).contains("--nsp needs a model with pre-training heads (model types: bert) but model_type is 'roberta'");
     }
 
     /** The number after {@code key} on its output line. */

@@ -1,6 +1,6 @@
 package io.t4j.data;
 
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 
 /**
  * HF's {@code data_collator} ({@code data/data_collator.py}): turns the rows of a tokenized {@link Dataset} into one

@@ -87,6 +87,32 @@ public final class DataCollatorForLanguageModeling implements DataCollator {
         this(tokenizer, 0.15, seed);
     }
 
+    /**
+     * HF's {@code DataCollatorForLanguageModeling(tokenizer, mlm=False)}: causal-LM batches, padded like
+     * {@link DataCollatorWithPadding}, whose {@code labels} are the input ids with the pad id's positions set to -100
+     * (HF: {@code labels[labels == pad_token_id] = -100}); the model shifts them.
+     */
+    public static DataCollator causal(PreTrainedTokenizer tokenizer) {
+        DataCollatorWithPadding padding = new DataCollatorWithPadding(tokenizer);
+        int padId = tokenizer.padTokenId();
+        return new DataCollator() {
+            @Override
+            public void check(Dataset dataset) {
+                padding.check(dataset);
+            }
+
+            @Override
+            public PaddedBatch pad(Dataset dataset, int[] rows) {
+                PaddedBatch batch = padding.padInputs(dataset, rows);
+                int[] labels = batch.inputIds().clone();
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i] = labels[i] == padId ? IGNORE_INDEX : labels[i];
+                }
+                return batch.withLabel("labels", NdArray.ofInts(labels, batch.batchSize(), batch.length()));
+            }
+        };
+    }
+
     /** HF's {@code DataCollatorForWholeWordMask(tokenizer, mlm_probability=...)}: WordPiece words are masked whole. */
     public static DataCollatorForLanguageModeling wholeWordMask(PreTrainedTokenizer tokenizer, double mlmProbability, long seed) {
         return new DataCollatorForLanguageModeling(tokenizer, mlmProbability, seed, true, null);
@@ -197,7 +223,7 @@ public final class DataCollatorForLanguageModeling implements DataCollator {
                 ids[i] = rng.nextInt(randomBound);
             }
         }
-        return batch.withMaskedTokens(ids, labels);
+        return batch.withInputIds(ids).withLabel("labels", NdArray.ofInts(labels, batch.batchSize(), batch.length()));
     }
 
     private boolean isSpecial(int id) {

@@ -4,11 +4,14 @@ import io.t4j.tokenizers.Padding;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.tokenizers.Side;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * HF's {@code DataCollatorWithPadding} ({@code data/data_collator.py}): pads tokenized rows with the tokenizer's
  * pad id on its padding side, builds {@code attention_mask}, keeps {@code token_type_ids} only when the tokenizer
- * returns them, and turns {@code label}/{@code labels} into {@code labels} (int64; float32 for regression).
+ * returns them, and turns {@code label}/{@code labels} into {@code labels} (int64; float32 for regression); QA positions and
+ * next-sentence labels pass through under their names.
  *
  * <p>Like HF's {@code tokenizer.pad}, it does not truncate: with {@link Padding#MAX_LENGTH} a row longer than
  * {@code maxLength} is an error (tokenize with truncation first).
@@ -50,9 +53,16 @@ public final class DataCollatorWithPadding implements DataCollator {
         }
     }
 
-    /** The padded rows of {@code dataset} at {@code rows}, as arrays. Safe to call on any thread. */
+    /** The padded rows of {@code dataset} at {@code rows} with their labels, as arrays. Safe to call on any thread. */
     @Override
     public PaddedBatch pad(Dataset dataset, int[] rows) {
+        PaddedBatch batch = padInputs(dataset, rows);
+        return new PaddedBatch(batch.batchSize(), batch.length(), batch.inputIds(), batch.attentionMask(),
+                batch.tokenTypeIds(), batch.realTokens(), labelArrays(dataset, rows, null));
+    }
+
+    /** The padded inputs of {@code rows}, without labels. */
+    PaddedBatch padInputs(Dataset dataset, int[] rows) {
         TokenColumn ids = dataset.tokens("input_ids");
         int length = targetLength(ids, rows);
         int b = rows.length;
@@ -72,8 +82,7 @@ public final class DataCollatorWithPadding implements DataCollator {
             }
             real += n;
         }
-        return new PaddedBatch(b, length, inputIds, mask, typeIds, longLabels(dataset, rows), floatLabels(dataset, rows), real,
-                null, nextSentenceLabels(dataset, rows));
+        return new PaddedBatch(b, length, inputIds, mask, typeIds, real);
     }
 
     /** The tokenizer whose pad id and padding side this collator uses. */
@@ -105,47 +114,52 @@ public final class DataCollatorWithPadding implements DataCollator {
         return wanted ? dataset.tokens("token_type_ids") : null;
     }
 
-    private static String labelColumn(Dataset dataset) {
-        for (String name : new String[] {"labels", "label"}) {
-            if (dataset.formatColumns().contains(name)) {
-                return name;
+    /**
+     * The label columns the batch carries, by HF name: {@code label}, {@code labels} or {@code label_ids} become
+     * {@code labels} (HF's renaming); {@code start_positions}, {@code end_positions} and {@code next_sentence_label}
+     * keep theirs. An int column gives int64 [B], a float column float32 [B]. Token labels (a ragged column) need
+     * {@link DataCollatorForTokenClassification}, which pads them.
+     */
+    static Map<String, NdArray> labelArrays(Dataset dataset, int[] rows, String skip) {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        for (String column : dataset.formatColumns()) {
+            String name = LABEL_COLUMNS.get(column);
+            if (name == null || column.equals(skip)) {
+                continue;
             }
-        }
-        return null;
-    }
-
-    private static long[] longLabels(Dataset dataset, int[] rows) {
-        String name = labelColumn(dataset);
-        if (name == null || !(dataset.column(name) instanceof LongColumn column)) {
-            return null;
-        }
-        long[] out = new long[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = column.get(rows[i]);
-        }
-        return out;
-    }
-
-    private static long[] nextSentenceLabels(Dataset dataset, int[] rows) {
-        if (!dataset.formatColumns().contains("next_sentence_label")) {
-            return null;
-        }
-        LongColumn column = dataset.longs("next_sentence_label");
-        long[] out = new long[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = column.get(rows[i]);
+            if (out.containsKey(name)) {
+                throw new DataException("the dataset has two label columns for '" + name + "' (" + String.join(", ",
+                        dataset.formatColumns()) + "); remove or rename one");
+            }
+            out.put(name, switch (dataset.column(column)) {
+                case LongColumn c -> NdArray.ofLongs(gather(rows, c::get), rows.length);
+                case DoubleColumn c -> NdArray.ofFloats(gatherFloats(rows, c::get), rows.length);
+                case TokenColumn c -> throw new DataException("label column '" + column + "' holds one label per token; "
+                        + "batch it with DataCollatorForTokenClassification, which pads labels with -100");
+                default -> throw new DataException("label column '" + column + "' is " + dataset.features().get(column)
+                        + "; labels must be integers (classes, positions) or floats (regression)");
+            });
         }
         return out;
     }
 
-    private static float[] floatLabels(Dataset dataset, int[] rows) {
-        String name = labelColumn(dataset);
-        if (name == null || !(dataset.column(name) instanceof DoubleColumn column)) {
-            return null;
+    /** Dataset column names that are labels, and the name each goes by in the batch. */
+    static final Map<String, String> LABEL_COLUMNS = Map.of("label", "labels", "labels", "labels", "label_ids", "labels",
+            "start_positions", "start_positions", "end_positions", "end_positions",
+            "next_sentence_label", "next_sentence_label");
+
+    private static long[] gather(int[] rows, java.util.function.IntToLongFunction get) {
+        long[] out = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = get.applyAsLong(rows[i]);
         }
+        return out;
+    }
+
+    private static float[] gatherFloats(int[] rows, java.util.function.IntToDoubleFunction get) {
         float[] out = new float[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            out[i] = (float) column.get(rows[i]);
+            out[i] = (float) get.applyAsDouble(rows[i]);
         }
         return out;
     }

@@ -1,6 +1,6 @@
 package io.t4j.data;
 
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;

@@ -1,7 +1,9 @@
 package io.t4j.data;
 
-import io.t4j.engine.Tensors;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * HF's collated batch ({@code tokenizer.pad(features)} before {@code return_tensors="pt"}) as row-major
@@ -10,20 +12,24 @@ import io.t4j.tokenizers.ModelInputs;
  * PointerScope.
  *
  * @param tokenTypeIds null when the tokenizer returns none
- * @param labels int64 class ids [B], or null
- * @param floatLabels float32 regression targets [B], or null
- * @param realTokens the number of non-pad positions (for padding statistics)
- * @param tokenLabels masked-LM labels [B, T] (the original id where a token is to be predicted, -100 elsewhere), or null
- * @param nextSentenceLabels HF's {@code next_sentence_label} [B] (0 = B follows A, 1 = B is random), or null
+ * @param realTokens   the number of non-pad positions (for padding statistics)
+ * @param labels       the batch's label arrays by HF name ({@code labels}, {@code start_positions},
+ *                     {@code end_positions}, {@code next_sentence_label}; see {@link ModelInputs#LABEL_NAMES})
  */
 public record PaddedBatch(int batchSize, int length, int[] inputIds, int[] attentionMask, int[] tokenTypeIds,
-                          long[] labels, float[] floatLabels, long realTokens, int[] tokenLabels,
-                          long[] nextSentenceLabels) {
+                          long realTokens, Map<String, NdArray> labels) {
+    public PaddedBatch {
+        for (String name : labels.keySet()) {
+            if (!ModelInputs.LABEL_NAMES.contains(name)) {
+                throw new DataException("unknown label name '" + name + "' (known: " + ModelInputs.LABEL_NAMES + ")");
+            }
+        }
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
 
-    /** A classification batch: no token labels, no next-sentence labels. */
-    public PaddedBatch(int batchSize, int length, int[] inputIds, int[] attentionMask, int[] tokenTypeIds,
-                       long[] labels, float[] floatLabels, long realTokens) {
-        this(batchSize, length, inputIds, attentionMask, tokenTypeIds, labels, floatLabels, realTokens, null, null);
+    /** A batch without labels. */
+    public PaddedBatch(int batchSize, int length, int[] inputIds, int[] attentionMask, int[] tokenTypeIds, long realTokens) {
+        this(batchSize, length, inputIds, attentionMask, tokenTypeIds, realTokens, Map.of());
     }
 
     /** Positions in the batch, pads included. */
@@ -31,26 +37,28 @@ public record PaddedBatch(int batchSize, int length, int[] inputIds, int[] atten
         return (long) batchSize * length;
     }
 
-    /** This batch with masked input ids and their token labels (what a masked-LM collator makes of a padded batch). */
-    public PaddedBatch withMaskedTokens(int[] maskedInputIds, int[] newTokenLabels) {
-        return new PaddedBatch(batchSize, length, maskedInputIds, attentionMask, tokenTypeIds, null, null, realTokens,
-                newTokenLabels, nextSentenceLabels);
+    /** The label array named {@code name}, or null. */
+    public NdArray label(String name) {
+        return labels.get(name);
     }
 
-    /**
-     * HF's collated {@code batch}: int64 tensors; {@code labels} is [B] (int64, or float32 for regression) or, for
-     * masked-LM batches, [B, T].
-     */
+    /** This batch with the label array {@code name} set (replacing one of that name). */
+    public PaddedBatch withLabel(String name, NdArray value) {
+        Map<String, NdArray> all = new LinkedHashMap<>(labels);
+        all.put(name, value);
+        return new PaddedBatch(batchSize, length, inputIds, attentionMask, tokenTypeIds, realTokens, all);
+    }
+
+    /** This batch with other input ids (a masked-LM collator's corrupted ids), labels unchanged. */
+    public PaddedBatch withInputIds(int[] newInputIds) {
+        return new PaddedBatch(batchSize, length, newInputIds, attentionMask, tokenTypeIds, realTokens, labels);
+    }
+
+    /** HF's collated {@code batch}: int64 input tensors [B,T] and each label array as a tensor under its name. */
     public ModelInputs toModelInputs() {
-        ModelInputs inputs = ModelInputs.fromArrays(batchSize, length, inputIds, attentionMask, tokenTypeIds, labels);
-        if (floatLabels != null) {
-            inputs = inputs.withLabels(Tensors.fromFloats(floatLabels, floatLabels.length));
-        }
-        if (tokenLabels != null) {
-            inputs = inputs.withLabels(Tensors.fromIntsAsLong(tokenLabels, batchSize, length));
-        }
-        if (nextSentenceLabels != null) {
-            inputs = inputs.withNextSentenceLabel(Tensors.fromLongs(nextSentenceLabels, nextSentenceLabels.length));
+        ModelInputs inputs = ModelInputs.fromArrays(batchSize, length, inputIds, attentionMask, tokenTypeIds);
+        for (var e : labels.entrySet()) {
+            inputs = inputs.withLabel(e.getKey(), e.getValue().toTensor());
         }
         return inputs;
     }

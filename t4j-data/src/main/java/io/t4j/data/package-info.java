@@ -4,7 +4,7 @@
  * {@link io.t4j.data.Dataset}s ({@code arrow_dataset.py}: map, filter, shuffle, select, train_test_split, ...);
  * {@link io.t4j.data.DataCollatorWithPadding} and {@link io.t4j.data.DataCollatorForLanguageModeling}
  * ({@code data/data_collator.py}) and {@link io.t4j.data.DataLoader} (with {@link io.t4j.data.LengthGroupedSampler}
- * from {@code trainer_pt_utils.py}) make padded {@link io.t4j.tokenizers.ModelInputs} batches. Pre-training text:
+ * from {@code trainer_pt_utils.py}) make padded {@link io.t4j.models.ModelInputs} batches. Pre-training text:
  * {@link io.t4j.data.LoadDataset#fromTextFiles}, {@link io.t4j.data.LanguageModelingData} (run_mlm.py's
  * {@code group_texts} and line-by-line examples) and {@link io.t4j.data.TextDatasetForNextSentencePrediction}.
  */

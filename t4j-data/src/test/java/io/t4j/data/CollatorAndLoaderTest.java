@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.t4j.engine.Tensors;
 import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.EncodeOptions;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import io.t4j.tokenizers.Padding;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class CollatorAndLoaderTest {
         assertThat(Arrays.copyOfRange(batch.inputIds(), 0, 10)).containsExactly(101, 7592, 2088, 102, 0, 0, 0, 0, 0, 0);
         assertThat(Arrays.copyOfRange(batch.attentionMask(), 0, 10)).containsExactly(1, 1, 1, 1, 0, 0, 0, 0, 0, 0);
         assertThat(batch.tokenTypeIds()).hasSize(20).containsOnly(0);
-        assertThat(batch.labels()).containsExactly(0, 1);
+        assertThat(batch.label("labels").longs()).containsExactly(0, 1);
         assertThat(batch.realTokens()).isEqualTo(14);
         try (PointerScope scope = new PointerScope()) {
             ModelInputs inputs = batch.toModelInputs();
@@ -81,10 +81,10 @@ class CollatorAndLoaderTest {
         Dataset ds = texts(bge, "hello world", "the cat").withFormat("input_ids", "attention_mask");
         PaddedBatch batch = new DataCollatorWithPadding(bge).pad(ds, new int[] {0, 1});
         assertThat(batch.tokenTypeIds()).isNull();
-        assertThat(batch.labels()).isNull();
+        assertThat(batch.label("labels")).isNull();
         assertThat(ds.renameColumn("label", "labels").withFormat("input_ids", "labels").formatColumns()).containsExactly("input_ids", "labels");
         assertThat(new DataCollatorWithPadding(bge).pad(ds.renameColumn("label", "labels").withFormat("input_ids", "labels"),
-                new int[] {1, 0}).labels()).containsExactly(1, 0);
+                new int[] {1, 0}).label("labels").longs()).containsExactly(1, 0);
     }
 
     @Test

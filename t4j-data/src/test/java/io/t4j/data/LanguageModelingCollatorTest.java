@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.t4j.engine.Tensors;
 import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.EncodeOptions;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +98,7 @@ class LanguageModelingCollatorTest {
             int before = original.inputIds()[i];
             boolean ordinary = original.attentionMask()[i] == 1 && before >= 2000;
             candidates += ordinary ? 1 : 0;
-            int label = batch.tokenLabels()[i];
+            int label = tokenLabels(batch)[i];
             if (label == DataCollatorForLanguageModeling.IGNORE_INDEX) {
                 assertThat(batch.inputIds()[i]).as("an unpicked position keeps its id").isEqualTo(before);
                 continue;
@@ -157,9 +157,9 @@ class LanguageModelingCollatorTest {
                 boolean special = before == CLS || before == SEP || before == UNK || before == MASK || original.attentionMask()[i] == 0;
                 if (special) {
                     assertThat(batch.inputIds()[i]).as("special or pad id at " + i).isEqualTo(before);
-                    assertThat(batch.tokenLabels()[i]).as("label at special or pad " + i).isEqualTo(-100);
+                    assertThat(tokenLabels(batch)[i]).as("label at special or pad " + i).isEqualTo(-100);
                 } else {
-                    ordinaryPicked += batch.tokenLabels()[i] != -100 ? 1 : 0;
+                    ordinaryPicked += tokenLabels(batch)[i] != -100 ? 1 : 0;
                 }
             }
             assertThat(ordinaryPicked).as("ordinary tokens are picked").isPositive();
@@ -185,7 +185,7 @@ class LanguageModelingCollatorTest {
             for (int i = 0; i < batches.size(); i++) {
                 PaddedBatch parallel = futures.get(batches.size() - 1 - i).get();
                 assertThat(parallel.inputIds()).isEqualTo(serial.get(i).inputIds());
-                assertThat(parallel.tokenLabels()).isEqualTo(serial.get(i).tokenLabels());
+                assertThat(tokenLabels(parallel)).isEqualTo(tokenLabels(serial.get(i)));
             }
         } finally {
             pool.shutdownNow();
@@ -198,20 +198,20 @@ class LanguageModelingCollatorTest {
                 ModelInputs in = it.next();
                 PaddedBatch direct = a.pad(data, IntStream.range(i * 16, i * 16 + 16).toArray());
                 assertThat(Tensors.toInts(in.inputIds())).isEqualTo(direct.inputIds());
-                assertThat(Tensors.toInts(in.labels())).isEqualTo(direct.tokenLabels());
+                assertThat(Tensors.toInts(in.labels())).isEqualTo(tokenLabels(direct));
                 assertThat(Tensors.shape(in.labels())).containsExactly(16, direct.length());
                 i++;
             }
         }
         // another seed, or the same rows in another order, gives other masks
         int[] rows = batches.getFirst();
-        assertThat(new DataCollatorForLanguageModeling(bge, 0.15, 12).pad(data, rows).tokenLabels())
-                .isNotEqualTo(serial.getFirst().tokenLabels());
+        assertThat(new DataCollatorForLanguageModeling(bge, 0.15, 12).pad(data, rows).label("labels").toInts())
+                .isNotEqualTo(tokenLabels(serial.getFirst()));
         int[] reversed = IntStream.range(0, rows.length).map(k -> rows[rows.length - 1 - k]).toArray();
         PaddedBatch other = a.pad(data, reversed);
         int t = other.length();
-        int[] firstRowOfReversed = Arrays.copyOfRange(other.tokenLabels(), (rows.length - 1) * t, rows.length * t);
-        int[] firstRowOfSerial = Arrays.copyOfRange(serial.getFirst().tokenLabels(), 0, t);
+        int[] firstRowOfReversed = Arrays.copyOfRange(tokenLabels(other), (rows.length - 1) * t, rows.length * t);
+        int[] firstRowOfSerial = Arrays.copyOfRange(tokenLabels(serial.getFirst()), 0, t);
         assertThat(firstRowOfReversed).isNotEqualTo(firstRowOfSerial);
     }
 
@@ -253,7 +253,7 @@ class LanguageModelingCollatorTest {
                 for (int[] w : words) {
                     int pickedPieces = 0;
                     for (int i = w[0]; i <= w[1]; i++) {
-                        pickedPieces += batch.tokenLabels()[r * batch.length() + i] != -100 ? 1 : 0;
+                        pickedPieces += tokenLabels(batch)[r * batch.length() + i] != -100 ? 1 : 0;
                     }
                     assertThat(pickedPieces).as("word " + tokens.subList(w[0], w[1] + 1) + " is masked whole or not at all")
                             .isIn(0, w[1] - w[0] + 1);
@@ -272,7 +272,7 @@ class LanguageModelingCollatorTest {
                 if (w[1] > w[0]) {
                     int pickedPieces = 0;
                     for (int i = w[0]; i <= w[1]; i++) {
-                        pickedPieces += batch.tokenLabels()[i] != -100 ? 1 : 0;
+                        pickedPieces += tokenLabels(batch)[i] != -100 ? 1 : 0;
                     }
                     split |= pickedPieces > 0 && pickedPieces <= w[1] - w[0];
                 }
@@ -298,7 +298,7 @@ class LanguageModelingCollatorTest {
         columns.put("attention_mask", TokenColumn.onesLike(ids));
         columns.put("next_sentence_label", new LongColumn(new long[] {1, 0}));
         PaddedBatch pairs = new DataCollatorForLanguageModeling(bge, 0.15, 3).pad(Dataset.fromColumns(columns, Map.of()), all(2));
-        assertThat(pairs.nextSentenceLabels()).containsExactly(1, 0);
+        assertThat(pairs.label("next_sentence_label").longs()).containsExactly(1, 0);
         assertThat(pairs.tokenTypeIds()).containsExactly(0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1);
         try (PointerScope scope = new PointerScope()) {
             ModelInputs in = pairs.toModelInputs();
@@ -325,5 +325,9 @@ class LanguageModelingCollatorTest {
             assertThatThrownBy(() -> new DataCollatorForLanguageModeling(bge, p, 0))
                     .isInstanceOf(DataException.class).hasMessage("mlm_probability must be in (0, 1), got " + p);
         }
+    }
+
+    private static int[] tokenLabels(PaddedBatch batch) {
+        return batch.label("labels").toInts();
     }
 }

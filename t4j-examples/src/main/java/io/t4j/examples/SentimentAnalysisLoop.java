@@ -13,7 +13,7 @@ import io.t4j.models.bert.BertModeling.BertModel;
 import io.t4j.models.onnx.DefaultModels;
 import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.EncodeOptions;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.ProgressBar;
 import io.t4j.trainer.optim.AdamW;

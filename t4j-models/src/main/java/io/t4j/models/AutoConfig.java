@@ -15,7 +15,7 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * {@code AutoConfig.from_pretrained}: reads {@code config.json} into the record of its {@code model_type}
- * (see {@link ModelTypes}). Field names are HF's snake_case; absent fields take HF's defaults.
+ * (see {@link ModelRegistry}). Field names are HF's snake_case; absent fields take HF's defaults.
  */
 public final class AutoConfig {
     public static final String CONFIG_NAME = "config.json";
@@ -29,34 +29,44 @@ public final class AutoConfig {
 
     private AutoConfig() {}
 
-    /** The config in {@code dir}, as the record of its model_type. */
+    /** The config in {@code dir}, as the record of its model_type (see {@link ModelRegistry}). */
     public static PretrainedConfig fromPretrained(Path dir) {
         Path file = dir.resolve(CONFIG_NAME);
         JsonNode tree = readTree(file);
+        String type = modelType(file, tree);
+        ModelFamily<?> family = ModelRegistry.family(type).orElseThrow(() -> new CheckpointException(file
+                + ": unknown model_type '" + type + "' (supported: " + String.join(", ", ModelRegistry.modelTypes()) + ")"));
+        return bind(file, tree, family.configClass());
+    }
+
+    /** The config in {@code dir}, which must be of {@code type}'s model_type (read without the registry). */
+    public static <C extends PretrainedConfig> C fromPretrained(Path dir, Class<C> type) {
+        Path file = dir.resolve(CONFIG_NAME);
+        JsonNode tree = readTree(file);
+        String modelType = modelType(file, tree);
+        C config = bind(file, tree, type);
+        if (!config.modelType().equals(modelType)) {
+            throw new CheckpointException(file + ": model_type '" + modelType + "' cannot be loaded as "
+                    + type.getSimpleName() + " (model_type '" + config.modelType() + "')");
+        }
+        return config;
+    }
+
+    private static String modelType(Path file, JsonNode tree) {
         JsonNode type = tree.get("model_type");
         if (type == null || !type.isTextual()) {
-            throw new CheckpointException(file + ": no \"model_type\" field (supported: " + ModelTypes.supported() + ")");
+            throw new CheckpointException(file + ": no \"model_type\" field (supported: "
+                    + String.join(", ", ModelRegistry.modelTypes()) + ")");
         }
-        Class<? extends PretrainedConfig> cls = ModelTypes.configClass(type.asText());
-        if (cls == null) {
-            throw new CheckpointException(file + ": unknown model_type '" + type.asText() + "' (supported: "
-                    + ModelTypes.supported() + ")");
-        }
+        return type.asText();
+    }
+
+    private static <C extends PretrainedConfig> C bind(Path file, JsonNode tree, Class<C> type) {
         try {
-            return JSON.treeToValue(tree, cls);
+            return JSON.treeToValue(tree, type);
         } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException(file + ": invalid config: " + e.getMessage(), e);
         }
-    }
-
-    /** The config in {@code dir}, which must be of {@code type}'s model_type. */
-    public static <C extends PretrainedConfig> C fromPretrained(Path dir, Class<C> type) {
-        PretrainedConfig config = fromPretrained(dir);
-        if (!type.isInstance(config)) {
-            throw new CheckpointException(dir.resolve(CONFIG_NAME) + ": model_type '" + config.modelType()
-                    + "' cannot be loaded as " + type.getSimpleName());
-        }
-        return type.cast(config);
     }
 
     static JsonNode readTree(Path file) {

@@ -1,9 +1,8 @@
 package io.t4j.models;
 
-import io.t4j.engine.CheckpointException;
 import java.nio.file.Path;
 
-/** HF's {@code AutoModel}: the base encoder of the folder's {@code model_type}. */
+/** HF's {@code AutoModel}: the base model of the folder's {@code model_type} (see {@link ModelRegistry}). */
 public final class AutoModel {
     private AutoModel() {}
 
@@ -12,10 +11,6 @@ public final class AutoModel {
     }
 
     public static EncoderModel<?> fromPretrained(Path dir, PretrainedOptions options) {
-        ModelTypes.Family family = ModelTypes.family(AutoConfig.fromPretrained(dir).modelType());
-        if (family.encoder() == null) {
-            throw new CheckpointException(dir + ": model_type '" + family.modelType() + "' has no encoder model");
-        }
-        return family.encoder().apply(dir, options);
+        return ModelRegistry.fromPretrained(dir, Task.BASE_MODEL, options);
     }
 }

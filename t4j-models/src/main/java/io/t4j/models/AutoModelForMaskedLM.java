@@ -1,13 +1,12 @@
 package io.t4j.models;
 
-import io.t4j.engine.CheckpointException;
 import java.nio.file.Path;
 
 /**
- * HF's {@code AutoModelForMaskedLM}: the folder's family with its masked-LM head ({@code BertForMaskedLM},
- * {@code RobertaForMaskedLM}). A base checkpoint without the head gets a newly initialised transform and bias
- * (listed, as HF warns) while the decoder is tied to the loaded word embeddings; the keys of a pre-training
- * checkpoint's other head ({@code cls.seq_relationship}, the pooler) are listed as unused.
+ * HF's {@code AutoModelForMaskedLM}: the folder's family with its masked-LM head. A base checkpoint without the
+ * head gets a newly initialised transform and bias (listed, as HF warns) while the decoder is tied to the loaded word
+ * embeddings; the keys of a pre-training checkpoint's other head ({@code cls.seq_relationship}, the pooler) are
+ * listed as unused.
  */
 public final class AutoModelForMaskedLM {
     private AutoModelForMaskedLM() {}
@@ -17,11 +16,6 @@ public final class AutoModelForMaskedLM {
     }
 
     public static MaskedLMModel<?> fromPretrained(Path dir, PretrainedOptions options) {
-        ModelTypes.Family family = ModelTypes.family(AutoConfig.fromPretrained(dir).modelType());
-        if (family.maskedLm() == null) {
-            throw new CheckpointException(dir + ": model_type '" + family.modelType()
-                    + "' has no masked-LM model (supported: bert, roberta)");
-        }
-        return family.maskedLm().apply(dir, options);
+        return ModelRegistry.fromPretrained(dir, Task.MASKED_LM, options);
     }
 }

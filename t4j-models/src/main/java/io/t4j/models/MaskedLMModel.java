@@ -2,7 +2,6 @@ package io.t4j.models;
 
 import io.t4j.engine.nn.Embedding;
 import io.t4j.engine.nn.Linear;
-import io.t4j.tokenizers.ModelInputs;
 
 /**
  * A model with a masked-language-modelling head (HF's {@code AutoModelForMaskedLM} result): what continued
@@ -10,8 +9,8 @@ import io.t4j.tokenizers.ModelInputs;
  * {@code outputEmbeddings().weight} and {@code inputEmbeddings().weight} are one {@code Parameter}.
  */
 public abstract class MaskedLMModel<C extends PretrainedConfig> extends PreTrainedModel<C> implements ModelWithLoss {
-    protected MaskedLMModel(C config) {
-        super(config);
+    protected MaskedLMModel(C config, ModelFamily<C> family) {
+        super(config, family);
     }
 
     /** input_ids, attention_mask [B,T], labels [B,T] (-100 where nothing is predicted) or null → logits [B,T,V], loss */

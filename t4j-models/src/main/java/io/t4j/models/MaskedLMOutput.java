@@ -8,7 +8,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * HF's {@code MaskedLMOutput} (modeling_outputs.py): {@code logits} [B,T,V] (prediction scores before softmax) and
  * {@code loss}, the mean cross-entropy over the positions whose label is not -100 (null without labels).
  */
-public record MaskedLMOutput(Tensor loss, Tensor logits) implements ModelOutput {
+public record MaskedLMOutput(Tensor loss, Tensor logits) implements ModelOutput.WithLogits {
 
     /** The output for {@code logits}, with HF's masked-LM loss when {@code labels} [B,T] is non-null. */
     public static MaskedLMOutput of(Tensor logits, Tensor labels) {

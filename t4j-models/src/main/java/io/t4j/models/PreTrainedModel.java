@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -31,17 +30,22 @@ import org.slf4j.LoggerFactory;
  * HF's {@code PreTrainedModel} (modeling_utils.py): a module built from a config, with {@code from_pretrained} and
  * {@code save_pretrained}.
  *
+ * <p>What HF declares per family ({@code config_class}, {@code base_model_prefix}, {@code _init_weights}) comes
+ * from the model's {@link ModelFamily}, by composition: a head class holds its modules and its forward.
+ *
  * <p>Loading follows HF: the base model's prefix ({@code bert.}, {@code roberta.}) is added or stripped so a head
- * model loads from a base checkpoint and the other way round; a new head is initialised by the family's
- * {@code _init_weights} and listed in the log as HF warns. Unlike HF, everything else is strict: a missing,
- * unexpected or mis-shaped key inside the base model is an error naming the key. Declared exceptions: the new head
- * ({@link #isNewHead}), keys of another head outside the base model (e.g. {@code cls.*} of a pre-training
- * checkpoint, logged), tied weights, and HF's old persistent buffers ({@link #isIgnoredKey}).
+ * model loads from a base checkpoint and the other way round; a new head (the parameters outside the base model) is
+ * initialised by the family's {@code _init_weights} and listed in the log as HF warns. Unlike HF, everything else is
+ * strict: a missing, unexpected or mis-shaped key inside the base model is an error naming the key. Declared
+ * exceptions: the new head, the family's optional parts of the base model ({@link ModelFamily#isOptional}, such as
+ * BERT's pooler), keys of another head outside the base model (e.g. {@code cls.*} of a pre-training checkpoint,
+ * logged), tied weights, and HF's old persistent buffers ({@link #isIgnoredKey}).
  */
 public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PreTrainedModel.class);
 
     protected final C config;
+    private final ModelFamily<C> family;
     private Checkpoint mapped;
     private LoadingInfo loadingInfo = new LoadingInfo(List.of(), List.of());
 
@@ -51,12 +55,26 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
      */
     public record LoadingInfo(List<String> missingKeys, List<String> unexpectedKeys) {}
 
-    protected PreTrainedModel(C config) {
+    protected PreTrainedModel(C config, ModelFamily<C> family) {
         this.config = config;
+        this.family = family;
     }
 
     public C config() {
         return config;
+    }
+
+    /** The family this model belongs to (its prefix, weight init and registered classes). */
+    public ModelFamily<C> family() {
+        return family;
+    }
+
+    /**
+     * HF's {@code base_model}: the module under {@code base_model_prefix} (e.g. {@code bert} of a
+     * BertForSequenceClassification), or this model when it is the base model.
+     */
+    public Module baseModel() {
+        return children().getOrDefault(family.baseModelPrefix(), this);
     }
 
     /** What the last {@code from_pretrained} newly initialised and left unused (both empty for a model built in code). */
@@ -64,24 +82,31 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         return loadingInfo;
     }
 
-    /** HF's {@code base_model_prefix}, e.g. "bert". */
-    protected abstract String baseModelPrefix();
-
-    /** HF's {@code _init_weights} for one module of this family. */
-    protected abstract void initWeights(Module module);
-
-    /** Parameters a checkpoint may lack because this class adds them (a classification head, a pooler). */
-    protected boolean isNewHead(String parameterName) {
-        return false;
+    /** HF's {@code _init_weights} for one module of this model's family. */
+    private void initWeights(Module module) {
+        family.initWeights(module, config);
     }
 
     /**
-     * Checkpoint keys (after prefix mapping) inside the base model that this class does not have and drops, listed
-     * as unused the way HF lists them: e.g. the pooler of a pre-training checkpoint loaded into a masked-LM model
-     * built without one ({@code add_pooling_layer=False}).
+     * Parameters a checkpoint may lack because this class adds them: everything outside the base model (the head) and
+     * the family's optional parts of the base model (a pooler).
      */
-    protected boolean isUnusedKey(String key) {
-        return false;
+    private boolean isNewHead(String name, String prefix) {
+        boolean hasBase = baseModel() != this;
+        if (hasBase && !name.startsWith(prefix)) {
+            return true;
+        }
+        return family.isOptional(hasBase ? name.substring(prefix.length()) : name);
+    }
+
+    /**
+     * Checkpoint keys (after prefix mapping) inside the base model that this class does not have and drops, listed as
+     * unused the way HF lists them: the family's optional parts, e.g. the pooler of a pre-training checkpoint loaded
+     * into a masked-LM model built without one ({@code add_pooling_layer=False}).
+     */
+    private boolean isUnusedKey(String key, String prefix) {
+        String inBase = baseModel() != this && key.startsWith(prefix) ? key.substring(prefix.length()) : key;
+        return family.isOptional(inBase);
     }
 
     /** Checkpoint keys (after prefix mapping) dropped by declaration: HF's non-persistent buffers saved by old versions. */
@@ -108,17 +133,24 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
     }
 
     /**
-     * Builds the model with {@code factory} (without initialising it) and loads the weights in {@code dir} into it,
-     * as HF's {@code from_pretrained}. The result is in eval mode, as in HF.
+     * HF's {@code XxxForYyy.from_pretrained(dir)}: reads config.json as {@code configClass} (which must be its
+     * model_type), builds the model with {@code constructor} (without initialising it) and loads the weights.
      */
-    protected static <M extends PreTrainedModel<?>> M fromPretrained(Path dir, PretrainedOptions options, Supplier<M> factory) {
+    protected static <C extends PretrainedConfig, M extends PreTrainedModel<C>> M fromPretrained(
+            Path dir, PretrainedOptions options, Class<C> configClass, Function<C, M> constructor) {
+        return load(dir, options, AutoConfig.fromPretrained(dir, configClass), constructor);
+    }
+
+    /**
+     * Builds the model for {@code config} (read once, by the caller) with the options applied, without initialising
+     * it, and loads the weights in {@code dir} into it, as HF's {@code from_pretrained}. The result is in eval mode,
+     * as in HF.
+     */
+    static <C extends PretrainedConfig, M extends PreTrainedModel<?>> M load(Path dir, PretrainedOptions options,
+                                                                           C config, Function<C, M> constructor) {
         M model;
         try (var skip = Init.skip()) {
-            model = factory.get();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            model = constructor.apply(options.applyTo(config));
         }
         model.loadWeights(dir, options);
         model.eval();
@@ -128,7 +160,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
     protected final void loadWeights(Path dir, PretrainedOptions options) {
         Checkpoint checkpoint = Checkpoint.open(dir);
         try {
-            String prefix = baseModelPrefix() + ".";
+            String prefix = family.baseModelPrefix() + ".";
             Set<String> names = allParameterNames().keySet();
             boolean checkpointHasPrefix = checkpoint.keys().stream().anyMatch(k -> k.startsWith(prefix));
             boolean modelHasPrefix = names.stream().anyMatch(k -> k.startsWith(prefix));
@@ -145,8 +177,8 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             }
             var report = StateDict.load(this, checkpoint, StateDict.Options.strict()
                     .withKeyMapper(mapper)
-                    .withAllowMissing(this::isNewHead)
-                    .withIgnoreUnexpected(k -> isIgnoredKey(k) || isUnusedKey(k) || (modelHasPrefix && !k.startsWith(prefix)))
+                    .withAllowMissing(k -> isNewHead(k, prefix))
+                    .withIgnoreUnexpected(k -> isIgnoredKey(k) || isUnusedKey(k, prefix) || (modelHasPrefix && !k.startsWith(prefix)))
                     .withZeroCopy(zeroCopy)
                     .withDtype(dtype));
             List<String> unused = report.ignored().stream()

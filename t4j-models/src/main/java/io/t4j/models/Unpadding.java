@@ -11,8 +11,9 @@ import org.bytedeco.pytorch.global.torch;
  * after flash-attn's {@code bert_padding.unpad_input} / {@code pad_input}), applied to the BERT family.
  *
  * <p>Real positions get the same values as the padded computation (up to float rounding: a GEMM over fewer rows);
- * padding positions of the re-padded output are zero, where HF's dense BERT computes values that nothing reads (its
- * attention masks padding keys, its losses ignore padding labels). Batches without padding, and left-padded batches
+ * padding positions of the re-padded output are zero, where HF's dense BERT computes values that almost nothing reads
+ * (its attention masks padding keys, its losses ignore padding labels; question answering's loss, a softmax over every
+ * position, is the exception, and its heads ask for every position). Batches without padding, and left-padded batches
  * (whose position 0, the one BERT's pooler and RoBERTa's head read, is a pad), keep the dense path: {@link #indices}
  * is null and pad/unpad are views.
  *
@@ -23,6 +24,14 @@ public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
 
     /** attention_mask [B,T] (1 = token, 0 = pad; null = no padding), input_ids [B,T]. */
     public static Unpadding of(Tensor attentionMask, Tensor inputIds) {
+        return of(attentionMask, inputIds, false);
+    }
+
+    /**
+     * As {@link #of(Tensor, Tensor)}; with {@code everyPosition} the dense path, which computes padding positions
+     * as HF's dense encoder does (question answering's loss reads them: its softmax runs over every position).
+     */
+    public static Unpadding of(Tensor attentionMask, Tensor inputIds, boolean everyPosition) {
         long b = inputIds.size(0);
         long t = inputIds.size(1);
         if (attentionMask != null && (attentionMask.dim() != 2 || attentionMask.size(0) != b || attentionMask.size(1) != t)) {
@@ -30,7 +39,7 @@ public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
                     + " but input_ids has " + Tensors.shapeString(inputIds) + ": they must match, [batch, tokens]");
         }
         Tensor mask = AttentionMasks.padding(attentionMask, inputIds);
-        if (attentionMask == null || attentionMask.numel() == 0 || attentionMask.all().item_bool()
+        if (everyPosition || attentionMask == null || attentionMask.numel() == 0 || attentionMask.all().item_bool()
                 || !attentionMask.select(1, 0).all().item_bool()) {
             return new Unpadding(b, t, mask, null);
         }

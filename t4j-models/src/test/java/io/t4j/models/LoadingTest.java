@@ -14,7 +14,7 @@ import io.t4j.models.distilbert.DistilBertModeling.DistilBertForSequenceClassifi
 import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
 import io.t4j.models.roberta.RobertaModeling.RobertaModel;
 import io.t4j.models.testing.Fixture;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

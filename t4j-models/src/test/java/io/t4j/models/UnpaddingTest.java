@@ -7,7 +7,7 @@ import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
 import io.t4j.models.bert.BertConfig;
 import io.t4j.models.bert.BertModeling.BertModel;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;

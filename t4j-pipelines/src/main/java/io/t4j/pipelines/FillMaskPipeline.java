@@ -2,17 +2,15 @@ package io.t4j.pipelines;
 
 import io.t4j.engine.Tensors;
 import io.t4j.models.MaskedLMModel;
+import io.t4j.models.ModelInputs;
 import io.t4j.tokenizers.EncodeOptions;
-import io.t4j.tokenizers.ModelInputs;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.InferenceMode;
-import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.T_TensorTensor_T;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -21,35 +19,34 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@code top_k} most probable tokens (softmax over the vocabulary at that position), each with the input re-decoded
  * with the mask replaced. The mask is the tokenizer's own ({@code [MASK]} for BERT, {@code <mask>} for RoBERTa).
  * With one mask the sequence is decoded without special tokens; with several, each candidate fills only its own
- * mask and special tokens are kept, as HF does. Each call runs in its own {@link PointerScope} under inference mode.
+ * mask and special tokens are kept, as HF does.
  */
-public final class FillMaskPipeline implements AutoCloseable {
+public final class FillMaskPipeline extends Pipeline<MaskedLMModel<?>, String, ModelInputs, Tensor,
+        List<List<FillMaskResult>>, FillMaskPipeline.Options> {
     /** HF's default {@code top_k}. */
     public static final int DEFAULT_TOP_K = 5;
 
-    private final MaskedLMModel<?> model;
-    private final PreTrainedTokenizer tokenizer;
-    private final boolean owned;
+    /** The call options: {@code top_k} candidates per mask, {@code batchSize} texts per forward. */
+    public record Options(int topK, int batchSize) {
+        public Options {
+            if (topK < 1) {
+                throw new IllegalArgumentException("top_k must be at least 1, got " + topK);
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch_size must be at least 1, got " + batchSize);
+            }
+        }
+    }
+
     private final int maskTokenId;
 
     FillMaskPipeline(MaskedLMModel<?> model, PreTrainedTokenizer tokenizer, boolean owned) {
+        super(model, tokenizer, owned);
         if (tokenizer.maskToken() == null || tokenizer.maskTokenId() == null) {
             throw new IllegalArgumentException("the tokenizer in " + tokenizer.source() + " has no mask_token, which the "
                     + "fill-mask pipeline needs");
         }
-        this.model = model;
-        this.tokenizer = tokenizer;
-        this.owned = owned;
         this.maskTokenId = tokenizer.maskTokenId();
-        model.eval();
-    }
-
-    public MaskedLMModel<?> model() {
-        return model;
-    }
-
-    public PreTrainedTokenizer tokenizer() {
-        return tokenizer;
     }
 
     /** The mask token to write in inputs: {@code [MASK]}, {@code <mask>}, ... */
@@ -77,41 +74,54 @@ public final class FillMaskPipeline implements AutoCloseable {
         return apply(List.of(text), topK).getFirst();
     }
 
-    /** For each text, for each of its masks, the {@code topK} best tokens. Texts are run as one padded batch. */
+    /** For each text, for each of its masks, the {@code topK} best tokens; 32 texts per padded forward. */
     public List<List<List<FillMaskResult>>> apply(List<String> texts, int topK) {
-        if (topK < 1) {
-            throw new IllegalArgumentException("top_k must be at least 1, got " + topK);
-        }
-        try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
-            ModelInputs in = tokenizer.encode(texts, EncodeOptions.padLongest()).toTensors();
-            int t = (int) in.sequenceLength();
-            int[] ids = Tensors.toInts(in.inputIds());
-            int[] mask = Tensors.toInts(in.attentionMask());
-            int k = (int) Math.min(topK, model.vocabSize());
-            Tensor logits = model.forward(in).logits(); // [B,T,V]
-            List<List<List<FillMaskResult>>> out = new ArrayList<>();
-            for (int b = 0; b < texts.size(); b++) {
-                int[] row = Arrays.copyOfRange(ids, b * t, (b + 1) * t);
-                int[] real = Arrays.copyOfRange(mask, b * t, (b + 1) * t);
-                List<Integer> positions = new ArrayList<>();
-                for (int j = 0; j < t; j++) {
-                    if (row[j] == maskTokenId && real[j] == 1) {
-                        positions.add(j);
-                    }
+        return run(texts, new Options(topK, 32));
+    }
+
+    @Override
+    protected int batchSize(Options options) {
+        return options.batchSize();
+    }
+
+    @Override
+    protected ModelInputs preprocess(List<String> texts, Options options) {
+        return ModelInputs.of(tokenizer.encode(texts, EncodeOptions.padLongest()));
+    }
+
+    @Override
+    protected Tensor forward(ModelInputs in, Options options) {
+        return model.forward(in).logits(); // [B,T,V]
+    }
+
+    @Override
+    protected List<List<List<FillMaskResult>>> postprocess(List<String> texts, ModelInputs in, Tensor logits, Options options) {
+        int t = (int) in.sequenceLength();
+        int[] ids = Tensors.toInts(in.inputIds());
+        int[] mask = Tensors.toInts(in.attentionMask());
+        int k = (int) Math.min(options.topK(), model.vocabSize());
+        List<List<List<FillMaskResult>>> out = new ArrayList<>();
+        for (int b = 0; b < texts.size(); b++) {
+            int[] row = Arrays.copyOfRange(ids, b * t, (b + 1) * t);
+            int[] real = Arrays.copyOfRange(mask, b * t, (b + 1) * t);
+            List<Integer> positions = new ArrayList<>();
+            for (int j = 0; j < t; j++) {
+                if (row[j] == maskTokenId && real[j] == 1) {
+                    positions.add(j);
                 }
-                if (positions.isEmpty()) {
-                    throw new IllegalArgumentException("No mask_token (" + maskToken() + ") found on the input \""
-                            + texts.get(b) + "\"");
-                }
-                List<List<FillMaskResult>> perMask = new ArrayList<>();
-                for (int position : positions) {
-                    Tensor probs = torch.softmax(logits.select(0, b).select(0, position).to(ScalarType.Float), -1); // [B,T,V] -> [V]
-                    perMask.add(candidates(probs, k, row, real, position, positions.size() == 1));
-                }
-                out.add(perMask);
             }
-            return out;
+            if (positions.isEmpty()) {
+                throw new IllegalArgumentException("No mask_token (" + maskToken() + ") found on the input \""
+                        + texts.get(b) + "\"");
+            }
+            List<List<FillMaskResult>> perMask = new ArrayList<>();
+            for (int position : positions) {
+                Tensor probs = torch.softmax(logits.select(0, b).select(0, position).to(ScalarType.Float), -1); // [B,T,V] -> [V]
+                perMask.add(candidates(probs, k, row, real, position, positions.size() == 1));
+            }
+            out.add(perMask);
         }
+        return out;
     }
 
     private List<FillMaskResult> candidates(Tensor probs, int k, int[] row, int[] real, int position, boolean singleMask) {
@@ -127,14 +137,5 @@ public final class FillMaskPipeline implements AutoCloseable {
                     tokenizer.decode(filled, singleMask)));
         }
         return results;
-    }
-
-    /** Closes the model and tokenizer if this pipeline loaded them. */
-    @Override
-    public void close() {
-        if (owned) {
-            model.close();
-            tokenizer.close();
-        }
     }
 }

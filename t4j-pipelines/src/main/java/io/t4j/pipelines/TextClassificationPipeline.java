@@ -1,43 +1,29 @@
 package io.t4j.pipelines;
 
 import io.t4j.engine.Tensors;
+import io.t4j.models.ModelInputs;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.tokenizers.EncodeOptions;
-import io.t4j.tokenizers.ModelInputs;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * HF's {@code TextClassificationPipeline} (transformers/pipelines/text_classification.py): texts in, labels with
- * scores out. Each call runs in its own {@link PointerScope} under inference mode, so concurrent callers share the
- * (read-only, eval-mode) model safely and every native tensor of a call is freed when it returns.
+ * scores out. The scores are the function to apply (softmax, sigmoid or none, HF's default by problem type) over
+ * the logits; {@code top_k} picks the best labels.
  */
-public final class TextClassificationPipeline implements AutoCloseable {
-    private final SequenceClassificationModel<?> model;
-    private final PreTrainedTokenizer tokenizer;
-    private final boolean owned;
+public final class TextClassificationPipeline
+        extends Pipeline<SequenceClassificationModel<?>, String, ModelInputs, Tensor, float[], TextClassificationOptions> {
 
     TextClassificationPipeline(SequenceClassificationModel<?> model, PreTrainedTokenizer tokenizer, boolean owned) {
-        this.model = model;
-        this.tokenizer = tokenizer;
-        this.owned = owned;
-        model.eval();
-    }
-
-    public SequenceClassificationModel<?> model() {
-        return model;
-    }
-
-    public PreTrainedTokenizer tokenizer() {
-        return tokenizer;
+        super(model, tokenizer, owned);
     }
 
     /** The labels of one text, best first (HF: {@code classifier("text", top_k=...)}). */
@@ -63,36 +49,43 @@ public final class TextClassificationPipeline implements AutoCloseable {
         return out;
     }
 
-    /** Scores [texts][labels] after the function to apply (raw logits with NONE), {@code batchSize} texts per forward. */
+    /** Scores [texts][labels] in label order, after the function to apply (raw logits with NONE). */
     public float[][] scores(List<String> texts, TextClassificationOptions options) {
-        float[][] out = new float[texts.size()][];
-        for (int start = 0; start < texts.size(); start += options.batchSize()) {
-            float[][] batch = batchScores(texts.subList(start, Math.min(texts.size(), start + options.batchSize())), options);
-            System.arraycopy(batch, 0, out, start, batch.length);
-        }
-        return out;
+        return run(texts, options).toArray(new float[0][]);
     }
 
-    private float[][] batchScores(List<String> texts, TextClassificationOptions options) {
+    @Override
+    protected int batchSize(TextClassificationOptions options) {
+        return options.batchSize();
+    }
+
+    @Override
+    protected ModelInputs preprocess(List<String> texts, TextClassificationOptions options) {
+        return ModelInputs.of(tokenizer.encode(texts, EncodeOptions.padLongest().withTruncation(options.truncation())));
+    }
+
+    @Override
+    protected Tensor forward(ModelInputs in, TextClassificationOptions options) {
+        return model.forward(in).logits(); // [B, num_labels]
+    }
+
+    @Override
+    protected List<float[]> postprocess(List<String> texts, ModelInputs in, Tensor logits, TextClassificationOptions options) {
         FunctionToApply f = options.functionToApply() != null ? options.functionToApply()
                 : FunctionToApply.defaultFor(model.config());
-        EncodeOptions encode = EncodeOptions.padLongest().withTruncation(options.truncation());
-        try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
-            ModelInputs in = tokenizer.encode(texts, encode).toTensors();
-            Tensor logits = model.forward(in).logits().to(ScalarType.Float); // [B, num_labels]
-            Tensor scores = switch (f) {
-                case SOFTMAX -> torch.softmax(logits, -1);
-                case SIGMOID -> torch.sigmoid(logits);
-                case NONE -> logits;
-            };
-            float[] flat = Tensors.toFloats(scores);
-            int n = (int) logits.size(1);
-            float[][] rows = new float[texts.size()][];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = java.util.Arrays.copyOfRange(flat, i * n, (i + 1) * n);
-            }
-            return rows;
+        Tensor x = logits.to(ScalarType.Float);
+        Tensor scores = switch (f) {
+            case SOFTMAX -> torch.softmax(x, -1);
+            case SIGMOID -> torch.sigmoid(x);
+            case NONE -> x;
+        };
+        float[] flat = Tensors.toFloats(scores);
+        int n = (int) logits.size(1);
+        List<float[]> rows = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            rows.add(Arrays.copyOfRange(flat, i * n, (i + 1) * n));
         }
+        return rows;
     }
 
     private List<ClassificationResult> topK(float[] scores, int k) {
@@ -103,14 +96,5 @@ public final class TextClassificationPipeline implements AutoCloseable {
         }
         all.sort(Comparator.comparingDouble(ClassificationResult::score).reversed());
         return k == TextClassificationOptions.ALL_LABELS ? all : all.subList(0, k);
-    }
-
-    /** Closes the model and tokenizer if this pipeline loaded them. */
-    @Override
-    public void close() {
-        if (owned) {
-            model.close();
-            tokenizer.close();
-        }
     }
 }

@@ -18,14 +18,26 @@ import java.util.List;
  * chat template with the generation prompt, are tokenized without adding special tokens (the template has them),
  * and the new tokens are decoded without special tokens; with {@code returnFullText} the prompt text comes first.
  * A plain-text prompt is tokenized with special tokens and no template. {@code template} may be null when only
- * plain-text prompts are used.
+ * plain-text prompts are used. One prompt per call: the {@code Generator} owns a scope per decoding step.
  */
-public final class TextGenerationPipeline implements AutoCloseable {
-    private final CausalLM model;
-    private final PreTrainedTokenizer tokenizer;
+public final class TextGenerationPipeline extends Pipeline<CausalLM, TextGenerationPipeline.Prompt,
+        TextGenerationPipeline.Encoded, GenerateOutput, String, TextGenerationPipeline.Options> {
+
+    /** One input: chat messages (through the template) or a plain-text prompt. */
+    public sealed interface Prompt {
+        record Chat(List<Message> messages) implements Prompt {}
+
+        record Text(String text) implements Prompt {}
+    }
+
+    /** The call options: the generation config, HF's {@code return_full_text}, and a streamer (or null). */
+    public record Options(GenerationConfig config, boolean returnFullText, TokenStreamer streamer) {}
+
+    /** A prompt as text (what return_full_text prepends) and as token ids. */
+    public record Encoded(String text, long[] ids) {}
+
     private final ChatTemplate template;
     private final GenerationConfig defaults;
-    private final boolean owned;
 
     /** A pipeline over a model and tokenizer the caller owns and closes. */
     public TextGenerationPipeline(CausalLM model, PreTrainedTokenizer tokenizer, ChatTemplate template) {
@@ -34,19 +46,9 @@ public final class TextGenerationPipeline implements AutoCloseable {
 
     TextGenerationPipeline(CausalLM model, PreTrainedTokenizer tokenizer, ChatTemplate template,
                            GenerationConfig defaults, boolean owned) {
-        this.model = model;
-        this.tokenizer = tokenizer;
+        super(model, tokenizer, owned);
         this.template = template;
         this.defaults = defaults;
-        this.owned = owned;
-    }
-
-    public CausalLM model() {
-        return model;
-    }
-
-    public PreTrainedTokenizer tokenizer() {
-        return tokenizer;
     }
 
     /** The chat template, or null when the tokenizer has none (plain-text prompts only). */
@@ -68,8 +70,7 @@ public final class TextGenerationPipeline implements AutoCloseable {
         if (template == null) {
             throw new IllegalArgumentException("the tokenizer of this model has no chat_template: send a plain-text prompt");
         }
-        String prompt = template.apply(messages, true, tokenizer.bosToken(), tokenizer.eosToken());
-        return generate(prompt, false, config, returnFullText, streamer);
+        return run(List.of(new Prompt.Chat(messages)), new Options(config, returnFullText, streamer)).getFirst();
     }
 
     /**
@@ -77,21 +78,7 @@ public final class TextGenerationPipeline implements AutoCloseable {
      * with the tokenizer's special tokens (e.g. a bos token), as HF does for text, and no chat template is applied.
      */
     public String apply(String prompt, GenerationConfig config, boolean returnFullText, TokenStreamer streamer) {
-        return generate(prompt, true, config, returnFullText, streamer);
-    }
-
-    private String generate(String prompt, boolean addSpecialTokens, GenerationConfig config, boolean returnFullText,
-                            TokenStreamer streamer) {
-        EncodeOptions encode = EncodeOptions.noTruncation().withAddSpecialTokens(addSpecialTokens);
-        int[] ids = tokenizer.encode(List.of(prompt), encode).inputIds()[0];
-        long[] promptIds = Arrays.stream(ids).mapToLong(x -> x).toArray();
-        Generator generator = new Generator(model).withDecoder(this::decode);
-        if (streamer != null) {
-            generator = generator.withStreamer(streamer);
-        }
-        GenerateOutput out = generator.generate(List.of(promptIds), config);
-        String generated = decode(out.newTokens(0));
-        return returnFullText ? prompt + generated : generated;
+        return run(List.of(new Prompt.Text(prompt)), new Options(config, returnFullText, streamer)).getFirst();
     }
 
     /** Token ids to text, special tokens skipped. */
@@ -99,12 +86,36 @@ public final class TextGenerationPipeline implements AutoCloseable {
         return tokenizer.decode(Arrays.stream(ids).mapToInt(x -> (int) x).toArray(), true);
     }
 
-    /** Frees the model and tokenizer when this pipeline loaded them ({@link Pipeline#textGeneration(java.nio.file.Path)}). */
     @Override
-    public void close() {
-        if (owned) {
-            model.close();
-            tokenizer.close();
+    protected int batchSize(Options options) {
+        return 1;
+    }
+
+    /** The chat template with the generation prompt (no special tokens added: the template has them), or the text. */
+    @Override
+    protected Encoded preprocess(List<Prompt> prompts, Options options) {
+        String text = switch (prompts.getFirst()) {
+            case Prompt.Chat c -> template.apply(c.messages(), true, tokenizer.bosToken(), tokenizer.eosToken());
+            case Prompt.Text t -> t.text();
+        };
+        boolean addSpecialTokens = prompts.getFirst() instanceof Prompt.Text;
+        EncodeOptions encode = EncodeOptions.noTruncation().withAddSpecialTokens(addSpecialTokens);
+        int[] ids = tokenizer.encode(List.of(text), encode).inputIds()[0];
+        return new Encoded(text, Arrays.stream(ids).mapToLong(x -> x).toArray());
+    }
+
+    @Override
+    protected GenerateOutput forward(Encoded prompt, Options options) {
+        Generator generator = new Generator(model).withDecoder(this::decode);
+        if (options.streamer() != null) {
+            generator = generator.withStreamer(options.streamer());
         }
+        return generator.generate(List.of(prompt.ids()), options.config());
+    }
+
+    @Override
+    protected List<String> postprocess(List<Prompt> prompts, Encoded prompt, GenerateOutput out, Options options) {
+        String generated = decode(out.newTokens(0));
+        return List.of(options.returnFullText() ? prompt.text() + generated : generated);
     }
 }

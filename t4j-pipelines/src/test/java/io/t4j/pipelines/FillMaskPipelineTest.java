@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.t4j.engine.Tensors;
+import io.t4j.models.ModelInputs;
 import io.t4j.models.bert.BertModeling.BertForMaskedLM;
 import io.t4j.models.roberta.RobertaModeling.RobertaForMaskedLM;
 import io.t4j.models.testing.Fixture;
@@ -37,7 +38,7 @@ class FillMaskPipelineTest {
             // the reference: softmax over the vocabulary of the model's logits at the mask ([CLS] w7 [MASK] ...: position 2)
             var model = BertForMaskedLM.fromPretrained(folder);
             PreTrainedTokenizer tok = fill.tokenizer();
-            Tensor logits = model.forward(tok.encode(List.of("w7 [MASK] w9 w11"), EncodeOptions.defaults()).toTensors()).logits();
+            Tensor logits = model.forward(ModelInputs.of(tok.encode(List.of("w7 [MASK] w9 w11"), EncodeOptions.defaults()))).logits();
             Tensor probs = torch.softmax(logits.select(0, 0).select(0, 2), -1); // [B,T,V] -> [V]
             float[] p = Tensors.toFloats(probs);
             double previous = 1.0;

@@ -1,5 +1,6 @@
 package io.t4j.server;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -17,6 +18,17 @@ public abstract class BatchJob<R> {
 
     /** Jobs with equal keys may run in one batch (same task and options that change the forward). */
     public abstract Object batchKey();
+
+    /**
+     * Runs {@code batch} (this job first, every job of the same class and key) and completes each job: what the
+     * {@link MicroBatcher}'s worker calls. A task's jobs hold their {@link TaskRunner}, which does the work.
+     */
+    abstract void runBatch(List<BatchJob<?>> batch);
+
+    /** The batch's jobs as {@code type} (jobs with equal keys are of one class). */
+    static <J extends BatchJob<?>> List<J> as(Class<J> type, List<BatchJob<?>> batch) {
+        return batch.stream().map(type::cast).toList();
+    }
 
     public final void complete(R value) {
         result.complete(value);

@@ -7,6 +7,7 @@ import io.t4j.pipelines.Pooling;
 import io.t4j.server.Router.Reply;
 import io.t4j.server.Router.Request;
 import io.t4j.tokenizers.ChatTemplate;
+import io.t4j.tokenizers.EncodeOptions;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,15 +22,12 @@ final class Endpoints {
 
     private final ServedModel model;
     private final ServerConfig config;
-    private final MicroBatcher<EncoderRunner.Job<?>> encoderQueue;
-    private final MicroBatcher<DecoderRunner.Job<?>> decoderQueue;
+    private final MicroBatcher<BatchJob<?>> queue;
 
-    Endpoints(ServedModel model, ServerConfig config, MicroBatcher<EncoderRunner.Job<?>> encoderQueue,
-              MicroBatcher<DecoderRunner.Job<?>> decoderQueue) {
+    Endpoints(ServedModel model, ServerConfig config, MicroBatcher<BatchJob<?>> queue) {
         this.model = model;
         this.config = config;
-        this.encoderQueue = encoderQueue;
-        this.decoderQueue = decoderQueue;
+        this.queue = queue;
     }
 
     Reply health(Request r) {
@@ -42,38 +40,38 @@ final class Endpoints {
 
     /** {@code POST /v1/classify}: one list of {@code {label, score}} per text (a single list for a single text). */
     Reply classify(Request r) {
-        EncoderRunner encoder = encoder("/v1/classify");
+        ClassifyRunner classifier = runner(ClassifyRunner.class, "/v1/classify");
         Api.ClassifyRequest req = r.json(Api.ClassifyRequest.class);
         List<String> texts = texts(req.inputs());
-        int topK = topK(req.topK(), encoder.classificationModel().config().numLabels());
-        FunctionToApply f = req.functionToApply() == null ? FunctionToApply.defaultFor(encoder.classificationModel().config())
+        int topK = topK(req.topK(), classifier.model().config().numLabels());
+        FunctionToApply f = req.functionToApply() == null ? FunctionToApply.defaultFor(classifier.model().config())
                 : parse(() -> FunctionToApply.parse(req.functionToApply()), "function_to_apply");
-        checkTokenCounts(encoder, req.inputs(), req.truncation());
-        var job = new EncoderRunner.ClassifyJob(texts, f, topK);
-        encoderQueue.submit(job);
+        checkTokenCounts(req.inputs(), req.truncation());
+        var job = classifier.job(texts, f, topK);
+        queue.submit(job);
         List<List<ClassificationResult>> results = job.await();
         return Reply.json(req.inputs().single() ? results.getFirst() : results);
     }
 
     /** {@code POST /v1/embed}: one vector per text (TEI's {@code /embed}: always a list of vectors). */
     Reply embed(Request r) {
-        EncoderRunner encoder = encoder("/v1/embed");
+        EmbedRunner embedder = runner(EmbedRunner.class, "/v1/embed");
         Api.EmbedRequest req = r.json(Api.EmbedRequest.class);
         List<String> texts = texts(req.inputs());
         Pooling pooling = req.pooling() == null ? Pooling.CLS : parse(() -> Pooling.parse(req.pooling()), "pooling");
-        if (pooling == Pooling.POOLER && !encoder.hasPooler()) {
+        if (pooling == Pooling.POOLER && !embedder.hasPooler()) {
             throw ApiException.invalid("this model (" + model.info().modelType() + ") has no pooler; use cls or mean",
                     "pooling");
         }
-        checkTokenCounts(encoder, req.inputs(), req.truncation());
-        var job = new EncoderRunner.EmbedJob(texts, pooling, req.normalize() == null || req.normalize());
-        encoderQueue.submit(job);
+        checkTokenCounts(req.inputs(), req.truncation());
+        var job = embedder.job(texts, pooling, req.normalize() == null || req.normalize());
+        queue.submit(job);
         return Reply.json(job.await());
     }
 
     /** {@code POST /v1/generate}: {@code {"generated_text": ...}}. */
     Reply generate(Request r) {
-        DecoderRunner decoder = decoder("/v1/generate");
+        GenerateRunner decoder = runner(GenerateRunner.class, "/v1/generate");
         Api.GenerateRequest req = r.json(Api.GenerateRequest.class);
         List<ChatTemplate.Message> messages = messagesOrNull(req, decoder);
         GenerationConfig generation = generationConfig(req, decoder.defaults());
@@ -84,41 +82,32 @@ final class Endpoints {
                     + generation.maxNewTokens() + ": more than the model's context of " + context + " tokens",
                     "max_new_tokens");
         }
-        var job = new DecoderRunner.GenerateJob(messages, req.inputs(), generation, Boolean.TRUE.equals(req.returnFullText()));
-        decoderQueue.submit(job);
+        var job = decoder.job(messages, req.inputs(), generation, Boolean.TRUE.equals(req.returnFullText()));
+        queue.submit(job);
         return Reply.json(new Api.GenerateResponse(job.await()));
     }
 
     /** {@code POST /v1/zero-shot}: HF's {@code {sequence, labels, scores}} per text (one object for one text). */
     Reply zeroShot(Request r) {
-        DecoderRunner decoder = decoder("/v1/zero-shot");
-        if (!decoder.hasChatTemplate()) {
+        if (model.generative() && model.runner(ZeroShotRunner.class).isEmpty()) {
             throw new ApiException(404, "zero-shot prompting needs a chat template, and this model's tokenizer has none",
                     null);
         }
+        ZeroShotRunner zeroShot = runner(ZeroShotRunner.class, "/v1/zero-shot");
         Api.ZeroShotRequest req = r.json(Api.ZeroShotRequest.class);
         List<String> texts = texts(req.inputs());
         checkLabels(req.candidateLabels());
-        var job = new DecoderRunner.ZeroShotJob(texts, req.candidateLabels());
-        decoderQueue.submit(job);
+        var job = zeroShot.job(texts, req.candidateLabels());
+        queue.submit(job);
         List<Api.ZeroShotResult> results = job.await();
         return Reply.json(req.inputs().single() ? results.getFirst() : results);
     }
 
-    private EncoderRunner encoder(String path) {
-        if (model.encoder() == null) {
-            throw new ApiException(404, path + " needs an encoder model; this server runs a causal LM ("
-                    + model.info().modelType() + ") and serves " + served(), null);
-        }
-        return model.encoder();
-    }
-
-    private DecoderRunner decoder(String path) {
-        if (model.decoder() == null) {
-            throw new ApiException(404, path + " needs a causal LM; this server runs an encoder ("
-                    + model.info().modelType() + ") and serves " + served(), null);
-        }
-        return model.decoder();
+    /** The runner of {@code type}; 404 naming what this server serves when the model has no such task. */
+    private <T extends TaskRunner> T runner(Class<T> type, String path) {
+        return model.runner(type).orElseThrow(() -> new ApiException(404, path + " is not served for this model ("
+                + model.info().modelType() + (model.generative() ? ", a causal LM" : ", an encoder") + "); it serves "
+                + served(), null));
     }
 
     private String served() {
@@ -164,21 +153,22 @@ final class Endpoints {
     }
 
     /** With {@code truncation: false}, a text longer than the model's max length is refused (422) before queueing. */
-    private static void checkTokenCounts(EncoderRunner encoder, Inputs inputs, Boolean truncation) {
-        int max = encoder.tokenizer().modelMaxLength();
+    private void checkTokenCounts(Inputs inputs, Boolean truncation) {
+        PreTrainedTokenizer tokenizer = model.tokenizer();
+        int max = tokenizer.modelMaxLength();
         if (truncation == null || truncation || max == PreTrainedTokenizer.NO_MAX_LENGTH) {
             return;
         }
-        int[] counts = encoder.tokenCounts(inputs.texts());
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > max) {
-                throw ApiException.invalid(field(inputs, i) + " has " + counts[i] + " tokens, more than the model's"
+        int[][] ids = tokenizer.encode(inputs.texts(), EncodeOptions.noTruncation()).inputIds();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i].length > max) {
+                throw ApiException.invalid(field(inputs, i) + " has " + ids[i].length + " tokens, more than the model's"
                         + " max length of " + max + "; shorten it or send \"truncation\": true", field(inputs, i));
             }
         }
     }
 
-    private List<ChatTemplate.Message> messagesOrNull(Api.GenerateRequest req, DecoderRunner decoder) {
+    private List<ChatTemplate.Message> messagesOrNull(Api.GenerateRequest req, GenerateRunner decoder) {
         if ((req.messages() == null) == (req.inputs() == null)) {
             throw ApiException.invalid("send either messages (a chat) or inputs (a plain prompt), not "
                     + (req.messages() == null ? "neither" : "both"), req.messages() == null ? "messages" : "inputs");

@@ -1,67 +1,155 @@
 package io.t4j.server;
 
 import io.t4j.models.AutoConfig;
-import io.t4j.models.ModelTypes;
+import io.t4j.models.EncoderModel;
+import io.t4j.models.ModelRegistry;
+import io.t4j.models.PreTrainedModel;
 import io.t4j.models.PretrainedConfig;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.SequenceClassificationModel;
+import io.t4j.models.Task;
 import io.t4j.models.decoder.DecoderConfig;
+import io.t4j.pipelines.FunctionToApply;
+import io.t4j.pipelines.Pipeline;
+import io.t4j.pipelines.TextGenerationPipeline;
+import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * The one model a server runs: an encoder (classify, embed) or a causal LM (generate, zero-shot), chosen by the
- * folder's {@code model_type} as HF's Auto classes choose, with what {@code GET /v1/models} reports about it.
+ * The one model a server runs, loaded once, and a {@link TaskRunner} per task it serves over those weights: an
+ * encoder's task head (classify) and its base model (embed), or a causal LM (generate, zero-shot). The folder's
+ * {@code model_type} and {@code architectures} pick the classes, as HF's Auto classes do.
  */
 public final class ServedModel implements AutoCloseable {
-    private final EncoderRunner encoder;
-    private final DecoderRunner decoder;
+    /** The encoder heads the server has a runner for, by task: one line per task. */
+    private static final Map<Task<?>, BiFunction<PreTrainedModel<?>, PreTrainedTokenizer, TaskRunner>> HEADS =
+            new LinkedHashMap<>(Map.of(
+                    Task.SEQUENCE_CLASSIFICATION, (m, t) -> new ClassifyRunner((SequenceClassificationModel<?>) m, t)));
+
+    private final List<TaskRunner> runners;
+    private final List<AutoCloseable> owned;
+    private final PreTrainedTokenizer tokenizer;
+    private final boolean generative;
     private final Api.ModelInfo info;
 
-    private ServedModel(EncoderRunner encoder, DecoderRunner decoder, Api.ModelInfo info) {
-        this.encoder = encoder;
-        this.decoder = decoder;
-        this.info = info;
+    private ServedModel(List<TaskRunner> runners, List<AutoCloseable> owned, PreTrainedTokenizer tokenizer,
+                        boolean generative, Function<ServedModel, Api.ModelInfo> info) {
+        this.runners = List.copyOf(runners);
+        this.owned = owned;
+        this.tokenizer = tokenizer;
+        this.generative = generative;
+        this.info = info.apply(this);
     }
 
     /** Loads the model in {@code dir}; {@code id} is how the user named it (folder, hub id or "default"). */
     public static ServedModel load(Path dir, String id, PretrainedOptions options) {
         PretrainedConfig config = AutoConfig.fromPretrained(dir);
-        if (ModelTypes.family(config.modelType()).causalLm() != null) {
-            DecoderRunner decoder = DecoderRunner.load(dir, options);
-            return new ServedModel(null, decoder, decoderInfo(id, decoder));
+        if (ModelRegistry.entry(config.modelType(), Task.CAUSAL_LM).isPresent()) {
+            return decoder(Pipeline.textGeneration(dir, options), id);
         }
-        EncoderRunner encoder = EncoderRunner.load(dir, options);
-        return new ServedModel(encoder, null, encoderInfo(id, config, encoder));
+        return encoder(dir, id, config, options);
     }
 
-    private static Api.ModelInfo encoderInfo(String id, PretrainedConfig config, EncoderRunner encoder) {
-        PretrainedConfig served = encoder.classificationModel().config();
-        boolean pretrainedHead = config.architectures() != null
-                && config.architectures().stream().anyMatch(a -> a.endsWith("ForSequenceClassification"));
-        int maxLength = encoder.tokenizer().modelMaxLength();
-        return new Api.ModelInfo(id, "model", config.modelType(), config.architectures(), List.of("classify", "embed"),
-                served.id2label(), pretrainedHead, encoder.classificationModel().dtype().torchName(),
-                maxLength == PreTrainedTokenizer.NO_MAX_LENGTH ? null : maxLength, encoder.encoderModel().hiddenSize(),
-                null);
+    private static ServedModel decoder(TextGenerationPipeline pipeline, String id) {
+        List<TaskRunner> runners = new ArrayList<>(List.of(new GenerateRunner(pipeline)));
+        if (pipeline.chatTemplate() != null) {
+            runners.add(new ZeroShotRunner(pipeline));
+        }
+        return new ServedModel(runners, List.of(pipeline), pipeline.tokenizer(), true, served -> {
+            DecoderConfig c = pipeline.model().decoderConfig();
+            return new Api.ModelInfo(id, "model", c.modelType(), c.architectures(), served.tasks(), null, null,
+                    pipeline.model().dtype().torchName(), c.maxPositionEmbeddings(), c.hiddenSize(),
+                    pipeline.chatTemplate() != null);
+        });
     }
 
-    private static Api.ModelInfo decoderInfo(String id, DecoderRunner decoder) {
-        DecoderConfig config = decoder.model().decoderConfig();
-        List<String> tasks = decoder.hasChatTemplate() ? List.of("generate", "zero-shot") : List.of("generate");
-        return new Api.ModelInfo(id, "model", config.modelType(), config.architectures(), tasks, null, null,
-                decoder.model().dtype().torchName(), config.maxPositionEmbeddings(), config.hiddenSize(),
-                decoder.hasChatTemplate());
+    /**
+     * The folder's task head ({@code architectures}; a sequence classifier, newly initialised as HF's
+     * AutoModelForSequenceClassification would, when the checkpoint has none), loaded once with the tokenizer; its
+     * base model serves the embeddings. One text is run through the head as a warm-up.
+     */
+    private static ServedModel encoder(Path dir, String id, PretrainedConfig config, PretrainedOptions options) {
+        Task<?> task = headTask(config);
+        PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
+        PreTrainedModel<?> model = null;
+        try {
+            model = (PreTrainedModel<?>) ModelRegistry.fromPretrained(dir, task, options);
+            List<TaskRunner> runners = new ArrayList<>(List.of(HEADS.get(task).apply(model, tokenizer)));
+            EncoderModel<?> base = (EncoderModel<?>) model.baseModel();
+            runners.add(new EmbedRunner(base, tokenizer));
+            PreTrainedModel<?> head = model;
+            ServedModel served = new ServedModel(runners, List.of(model, tokenizer), tokenizer, false, s -> new Api.ModelInfo(id, "model",
+                    config.modelType(), config.architectures(), s.tasks(), head.config().id2label(),
+                    task.suffix().equals(task(config.architectures())), head.dtype().torchName(), maxLength(tokenizer),
+                    base.hiddenSize(), null));
+            warmUp(served);
+            return served;
+        } catch (RuntimeException e) {
+            if (model != null) {
+                model.close();
+            }
+            tokenizer.close();
+            throw e;
+        }
     }
 
-    /** The encoder runner, or null when a causal LM is served. */
-    public EncoderRunner encoder() {
-        return encoder;
+    /** The first task in {@code architectures} the server has a head runner for; else sequence classification. */
+    private static Task<?> headTask(PretrainedConfig config) {
+        for (String architecture : config.architectures() == null ? List.<String>of() : config.architectures()) {
+            Optional<Task<?>> task = ModelRegistry.byClassName(architecture).map(ModelRegistry.Entry::task);
+            if (task.isPresent() && HEADS.containsKey(task.get())) {
+                return task.get();
+            }
+        }
+        return Task.SEQUENCE_CLASSIFICATION;
     }
 
-    /** The causal-LM runner, or null when an encoder is served. */
-    public DecoderRunner decoder() {
-        return decoder;
+    /** The task suffix of the first architecture, or null. */
+    private static String task(List<String> architectures) {
+        if (architectures == null || architectures.isEmpty()) {
+            return null;
+        }
+        return ModelRegistry.byClassName(architectures.getFirst()).map(e -> e.task().suffix()).orElse(null);
+    }
+
+    private static Integer maxLength(PreTrainedTokenizer tokenizer) {
+        int max = tokenizer.modelMaxLength();
+        return max == PreTrainedTokenizer.NO_MAX_LENGTH ? null : max;
+    }
+
+    private static void warmUp(ServedModel served) {
+        served.runner(ClassifyRunner.class).ifPresent(c -> {
+            var job = c.job(List.of("warm up"), FunctionToApply.defaultFor(c.model().config()), 1);
+            job.runBatch(List.of(job));
+            job.await();
+        });
+    }
+
+    /** The runner of type {@code type}, when this model serves that task. */
+    public <T extends TaskRunner> Optional<T> runner(Class<T> type) {
+        return runners.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /** The tasks served, in {@code GET /v1/models} order. */
+    public List<String> tasks() {
+        return runners.stream().map(TaskRunner::task).toList();
+    }
+
+    /** Whether this is a causal LM (one generation per forward loop, never merged). */
+    public boolean generative() {
+        return generative;
+    }
+
+    public PreTrainedTokenizer tokenizer() {
+        return tokenizer;
     }
 
     public Api.ModelInfo info() {
@@ -71,11 +159,12 @@ public final class ServedModel implements AutoCloseable {
     /** Frees the model's weights and tokenizer. */
     @Override
     public void close() {
-        if (encoder != null) {
-            encoder.close();
-        }
-        if (decoder != null) {
-            decoder.close();
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the served model: " + e.getMessage(), e);
+            }
         }
     }
 }

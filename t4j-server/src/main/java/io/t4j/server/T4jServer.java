@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,13 +46,11 @@ public final class T4jServer implements AutoCloseable {
     /** Binds {@code config}'s address and starts serving {@code model}, which the server now owns. */
     public static T4jServer start(ServedModel model, ServerConfig config) throws IOException {
         Metrics metrics = new Metrics();
-        MicroBatcher<EncoderRunner.Job<?>> encoderQueue = model.encoder() == null ? null
+        MicroBatcher<BatchJob<?>> queue = model.generative()
+                ? new MicroBatcher<>("decoder", 1, java.time.Duration.ZERO, config.maxConcurrentRequests(),
+                        T4jServer::runBatch, metrics)
                 : new MicroBatcher<>("encoder", config.maxBatchSize(), config.maxWait(), config.maxConcurrentRequests(),
-                        model.encoder()::run, metrics);
-        MicroBatcher<DecoderRunner.Job<?>> decoderQueue = model.decoder() == null ? null
-                : new MicroBatcher<>("decoder", 1, java.time.Duration.ZERO, config.maxConcurrentRequests(),
-                        model.decoder()::run, metrics);
-        MicroBatcher<?> queue = encoderQueue != null ? encoderQueue : decoderQueue;
+                        T4jServer::runBatch, metrics);
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
@@ -59,7 +58,7 @@ public final class T4jServer implements AutoCloseable {
             queue.close();
             throw e;
         }
-        Endpoints endpoints = new Endpoints(model, config, encoderQueue, decoderQueue);
+        Endpoints endpoints = new Endpoints(model, config, queue);
         Router router = new Router(config.payloadLimit(), metrics)
                 .route("GET", "/health", endpoints::health)
                 .route("GET", "/v1/models", endpoints::models)
@@ -73,6 +72,11 @@ public final class T4jServer implements AutoCloseable {
         http.setExecutor(requests);
         http.start();
         return new T4jServer(http, requests, model, config, queue, metrics);
+    }
+
+    /** A batch of jobs with equal keys, run by the first job's task runner. */
+    private static void runBatch(List<BatchJob<?>> batch) {
+        batch.getFirst().runBatch(batch);
     }
 
     /** The bound address (with the real port when the config asked for port 0). */

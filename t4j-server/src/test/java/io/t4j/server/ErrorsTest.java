@@ -113,6 +113,6 @@ class ErrorsTest {
         assertThat(method.headers().firstValue("Allow")).contains("POST");
         assertError(Http.send(HttpRequest.newBuilder(base.resolve("/health")).DELETE().build()), 405, null, "use GET");
         assertError(Http.post(base, "/v1/generate", "{\"inputs\": \"hi\"}"), 404, null,
-                "/v1/generate needs a causal LM; this server runs an encoder (bert) and serves /v1/classify, /v1/embed");
+                "/v1/generate is not served for this model (bert, an encoder); it serves /v1/classify, /v1/embed");
     }
 }

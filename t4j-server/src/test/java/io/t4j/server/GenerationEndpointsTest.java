@@ -154,6 +154,6 @@ class GenerationEndpointsTest {
         ErrorsTest.assertError(Http.post(base, "/v1/zero-shot", "{\"inputs\": \"x\", \"candidate_labels\": [\"good\", \"meh\"]}"),
                 422, null, "label 'meh' contains text unknown to the tokenizer");
         ErrorsTest.assertError(Http.post(base, "/v1/classify", "{\"inputs\": \"x\"}"), 404, null,
-                "/v1/classify needs an encoder model; this server runs a causal LM (llama) and serves /v1/generate, /v1/zero-shot");
+                "/v1/classify is not served for this model (llama, a causal LM); it serves /v1/generate, /v1/zero-shot");
     }
 }

@@ -25,24 +25,4 @@ public record BatchEncoding(int[][] inputIds, int[][] attentionMask, int[][] tok
         }
         return true;
     }
-
-    /** HF's {@code return_tensors="pt"}: int64 {@code [B, T]} tensors. The batch must be padded to one length. */
-    public ModelInputs toTensors() {
-        if (!isRectangular()) {
-            throw new TokenizerException("the batch has rows of different lengths; encode with padding LONGEST or "
-                    + "MAX_LENGTH before making tensors");
-        }
-        int b = inputIds.length;
-        int t = b == 0 ? 0 : inputIds[0].length;
-        return ModelInputs.fromArrays(b, t, flatten(inputIds, t), flatten(attentionMask, t),
-                tokenTypeIds == null ? null : flatten(tokenTypeIds, t), null);
-    }
-
-    private static int[] flatten(int[][] rows, int length) {
-        int[] flat = new int[rows.length * length];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, flat, i * length, length);
-        }
-        return flat;
-    }
 }

@@ -3,13 +3,11 @@ package io.t4j.tokenizers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.t4j.engine.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,22 +144,6 @@ class AutoTokenizerTest {
     void encodesWithoutSpecialTokens() {
         BatchEncoding enc = bge.encode(List.of("hello world"), EncodeOptions.defaults().withAddSpecialTokens(false));
         assertThat(enc.inputIds()[0]).containsExactly(7592, 2088);
-    }
-
-    @Test
-    void makesInt64Tensors() {
-        try (PointerScope scope = new PointerScope()) {
-            ModelInputs inputs = bge.encode(List.of("hello world", SEED_SENTENCE), EncodeOptions.padLongest()).toTensors();
-            assertThat(Tensors.shape(inputs.inputIds())).containsExactly(2, 10);
-            assertThat(Tensors.toLongs(inputs.inputIds())).startsWith(101, 7592, 2088, 102, 0);
-            assertThat(Tensors.toLongs(inputs.attentionMask())).startsWith(1, 1, 1, 1, 0);
-            assertThat(inputs.tokenTypeIds()).isNotNull();
-            assertThat(inputs.labels()).isNull();
-            ModelInputs labelled = inputs.withLabels(Tensors.fromLongs(new long[] {0, 1}, 2));
-            assertThat(Tensors.toLongs(labelled.labels())).containsExactly(0, 1);
-        }
-        BatchEncoding ragged = bge.encode(List.of("hello world", SEED_SENTENCE), EncodeOptions.defaults());
-        assertThatThrownBy(ragged::toTensors).hasMessageContaining("different lengths");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.t4j.trainer;
 
 import io.t4j.data.PaddedBatch;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

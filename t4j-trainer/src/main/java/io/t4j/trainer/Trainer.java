@@ -2,23 +2,22 @@ package io.t4j.trainer;
 
 import io.t4j.data.DataCollator;
 import io.t4j.data.DataCollatorWithPadding;
+import io.t4j.data.NdArray;
 import io.t4j.data.Dataset;
 import io.t4j.data.Feature;
 import io.t4j.engine.Autocast;
 import io.t4j.engine.CheckpointException;
 import io.t4j.engine.Engine;
-import io.t4j.engine.Tensors;
 import io.t4j.engine.nn.ActivationCheckpoint;
 import io.t4j.engine.nn.Embedding;
 import io.t4j.engine.nn.GradientCheckpointable;
 import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.StateDict;
 import io.t4j.engine.safetensors.Checkpoint;
-import io.t4j.models.ModelForSequenceClassification;
 import io.t4j.models.ModelOutput;
 import io.t4j.models.ModelWithLoss;
+import io.t4j.models.ModelInputs;
 import io.t4j.models.PreTrainedModel;
-import io.t4j.tokenizers.ModelInputs;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.metrics.EvalPrediction;
 import io.t4j.trainer.optim.AdamW;
@@ -43,11 +42,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HF's {@code Trainer} (trainer.py) on the CPU: {@link #train}, {@link #evaluate}, {@link #predict}, with HF's
- * TrainingArguments semantics, metric names, callbacks, {@code trainer_state.json} and checkpoint layout. It trains
- * any {@link ModelWithLoss} (HF's contract: {@code loss = model(**inputs)["loss"]}): sequence classifiers, and masked-LM
- * and pre-training models with their data collator ({@code DataCollatorForLanguageModeling}). Classification models
- * get their labels checked against num_labels; evaluation of the others needs only the loss (HF's
- * {@code prediction_loss_only}), so [B,T,V] logits are never gathered unless metrics ask for them.
+ * TrainingArguments semantics, metric names, callbacks, {@code trainer_state.json} and checkpoint layout. Built with
+ * {@link #builder}. It trains any {@link ModelWithLoss} (HF's contract: {@code loss = model(**inputs)["loss"]}):
+ * encoder heads and decoders alike, with the data collator their task needs. The label tensors it gathers for
+ * {@code compute_metrics} are HF's {@code label_names} (the model's own by default: {@code labels}, or
+ * {@code start_positions}/{@code end_positions}), in any shape; a classifier's class ids are checked against its
+ * num_labels. Without {@code compute_metrics} evaluation needs only the loss (HF's {@code prediction_loss_only}),
+ * so [B,T,V] logits are never gathered unless metrics ask for them.
  *
  * <p>Where it follows current HF rather than 4.46: gradient accumulation steps at the end of each epoch even when
  * the last window is short (its loss is divided by the window's real size), so an epoch is
@@ -82,93 +83,175 @@ public final class Trainer<M extends Module & ModelWithLoss> {
     private int lastLoggedStep;
     private Double gradNorm;
     private Double learningRate;
-    private Function<Dataset, TrainerDataset> datasetAdapter;
+    private final Function<Dataset, TrainerDataset> datasetAdapter;
+    private final List<String> labelNames;
 
-    /**
-     * HF's {@code Trainer(model, args, train_dataset, eval_dataset, processing_class, compute_metrics, callbacks)}.
-     * {@code evalDataset}, {@code tokenizer} (saved into checkpoints) and {@code computeMetrics} may be null.
-     * Sets {@code torch.manual_seed(args.seed)}, as HF's constructor does.
-     */
-    public Trainer(M model, TrainingArguments args, TrainerDataset trainDataset, TrainerDataset evalDataset,
-                   SavesPretrained tokenizer, Function<EvalPrediction, Map<String, Double>> computeMetrics,
-                   List<TrainerCallback> callbacks) {
+    private Trainer(Builder<M> b) {
         Engine.init();
-        if (args.evalStrategy() != IntervalStrategy.NO && evalDataset == null) {
-            throw new IllegalArgumentException("You have set eval_strategy to " + args.evalStrategy().value() + " but you "
+        if (b.args.evalStrategy() != IntervalStrategy.NO && b.evalDataset == null) {
+            throw new IllegalArgumentException("You have set eval_strategy to " + b.args.evalStrategy().value() + " but you "
                     + "didn't pass an eval_dataset to the Trainer. Either set eval_strategy to no or pass an eval_dataset.");
         }
-        if (args.gradientCheckpointing()) {
-            enableGradientCheckpointing(model);
+        if (b.args.gradientCheckpointing()) {
+            enableGradientCheckpointing(b.model);
         }
-        this.model = model;
-        this.args = args;
-        this.trainDataset = trainDataset;
-        this.evalDataset = evalDataset;
-        this.tokenizer = tokenizer;
-        this.computeMetrics = computeMetrics;
+        this.model = b.model;
+        this.args = b.args;
+        this.trainDataset = b.trainDataset;
+        this.evalDataset = b.evalDataset;
+        this.tokenizer = b.processingClass;
+        this.computeMetrics = b.computeMetrics;
+        this.datasetAdapter = b.datasetAdapter;
+        this.labelNames = b.args.labelNames() != null ? b.args.labelNames() : b.model.labelNames();
         List<TrainerCallback> all = new ArrayList<>(List.of(new DefaultFlowCallback(), new ProgressCallback()));
-        all.addAll(callbacks == null ? List.of() : callbacks);
+        all.addAll(b.callbacks);
         this.handler = new CallbackHandler(all, args, control);
         this.flopsPerToken = 6.0 * nonEmbeddingParameters(model);
         setSeed(args.seed());
     }
 
     /**
-     * HF's {@code transformers.set_seed}: seeds torch's default CPU generator, which new weights and dropout draw
-     * from. libtorch, like PyTorch, seeds it differently in every process, so a model with newly initialised weights
-     * (a classification head on an encoder checkpoint) is reproducible only when this runs before the model is
-     * created, as HF's example scripts do; the constructor seeds again for training.
+     * HF's {@code Trainer(model=..., args=..., ...)}: every other argument is optional and set on the builder
+     * ({@code train_dataset}, {@code eval_dataset}, {@code data_collator}, {@code processing_class},
+     * {@code compute_metrics}, {@code callbacks}). Sets {@code torch.manual_seed(args.seed)} when built, as HF's
+     * constructor does.
      */
-    public static void setSeed(long seed) {
-        Engine.init();
-        torch.manual_seed(seed);
+    public static <M extends Module & ModelWithLoss> Builder<M> builder(M model, TrainingArguments args) {
+        return new Builder<>(model, args);
     }
 
-    /**
-     * HF's {@code Trainer(model, args, train_dataset=..., eval_dataset=..., processing_class=tokenizer, ...)} over
-     * tokenized {@link Dataset}s: the data collator is HF's default {@code DataCollatorWithPadding(tokenizer)}, and
-     * the tokenizer's files are saved into every checkpoint. {@code evalDataset} may be null.
-     */
-    public Trainer(M model, TrainingArguments args, Dataset trainDataset, Dataset evalDataset, PreTrainedTokenizer tokenizer,
-                   Function<EvalPrediction, Map<String, Double>> computeMetrics, List<TrainerCallback> callbacks) {
-        this(model, args, new DataCollatorWithPadding(tokenizer), trainDataset, evalDataset, tokenizer, computeMetrics, callbacks);
-    }
+    /** The keyword arguments of HF's {@code Trainer(...)}. */
+    public static final class Builder<M extends Module & ModelWithLoss> {
+        private final M model;
+        private final TrainingArguments args;
+        private Dataset trainData;
+        private Dataset evalData;
+        private TrainerDataset trainDataset;
+        private TrainerDataset evalDataset;
+        private DataCollator dataCollator;
+        private PreTrainedTokenizer tokenizer;
+        private SavesPretrained processingClass;
+        private Function<EvalPrediction, Map<String, Double>> computeMetrics;
+        private final List<TrainerCallback> callbacks = new ArrayList<>();
+        private Function<Dataset, TrainerDataset> datasetAdapter;
 
-    /**
-     * HF's {@code Trainer(model, args, data_collator=..., train_dataset=..., eval_dataset=..., processing_class=tokenizer)}:
-     * tokenized {@link Dataset}s batched by {@code dataCollator} (e.g. a {@code DataCollatorForLanguageModeling} for
-     * masked-LM pre-training). The tokenizer's files are saved into every checkpoint. {@code evalDataset} and
-     * {@code computeMetrics} may be null.
-     */
-    public Trainer(M model, TrainingArguments args, DataCollator dataCollator, Dataset trainDataset, Dataset evalDataset,
-                   PreTrainedTokenizer tokenizer, Function<EvalPrediction, Map<String, Double>> computeMetrics,
-                   List<TrainerCallback> callbacks) {
-        this(model, args, adapt(trainDataset, dataCollator), adapt(evalDataset, dataCollator), tokenizer::savePretrained,
-                computeMetrics, callbacks);
-        this.datasetAdapter = d -> adapt(d, dataCollator);
-        checkNumLabels(model, trainDataset, "train_dataset");
-        checkNumLabels(model, evalDataset, "eval_dataset");
+        private Builder(M model, TrainingArguments args) {
+            this.model = java.util.Objects.requireNonNull(model, "model");
+            this.args = java.util.Objects.requireNonNull(args, "args");
+        }
+
+        /** {@code train_dataset}: a tokenized Dataset, batched by the data collator. */
+        public Builder<M> trainDataset(Dataset dataset) {
+            this.trainData = dataset;
+            return this;
+        }
+
+        /** {@code train_dataset} already paired with its collation. */
+        public Builder<M> trainDataset(TrainerDataset dataset) {
+            this.trainDataset = dataset;
+            return this;
+        }
+
+        /** {@code eval_dataset}: a tokenized Dataset, batched by the data collator. */
+        public Builder<M> evalDataset(Dataset dataset) {
+            this.evalData = dataset;
+            return this;
+        }
+
+        /** {@code eval_dataset} already paired with its collation. */
+        public Builder<M> evalDataset(TrainerDataset dataset) {
+            this.evalDataset = dataset;
+            return this;
+        }
+
+        /** {@code data_collator}; HF's default is {@code DataCollatorWithPadding(processing_class)}. */
+        public Builder<M> dataCollator(DataCollator collator) {
+            this.dataCollator = collator;
+            return this;
+        }
+
+        /** {@code processing_class}: the tokenizer, saved into every checkpoint and the default collator's padder. */
+        public Builder<M> processingClass(PreTrainedTokenizer tokenizer) {
+            this.tokenizer = tokenizer;
+            this.processingClass = tokenizer == null ? null : tokenizer::savePretrained;
+            return this;
+        }
+
+        /** Anything saved into every checkpoint beside the model (HF's processing_class, without a tokenizer). */
+        public Builder<M> processingClass(SavesPretrained saves) {
+            this.tokenizer = null;
+            this.processingClass = saves;
+            return this;
+        }
+
+        /** {@code compute_metrics}: {@link EvalPrediction} → metrics, prefixed with eval_ by the Trainer. */
+        public Builder<M> computeMetrics(Function<EvalPrediction, Map<String, Double>> f) {
+            this.computeMetrics = f;
+            return this;
+        }
+
+        /** {@code callbacks}, after the default flow and progress callbacks. */
+        public Builder<M> callbacks(List<TrainerCallback> list) {
+            this.callbacks.addAll(list);
+            return this;
+        }
+
+        public Builder<M> callback(TrainerCallback callback) {
+            this.callbacks.add(callback);
+            return this;
+        }
+
+        public Trainer<M> build() {
+            if (trainData != null || evalData != null) {
+                DataCollator collator = dataCollator;
+                if (collator == null) {
+                    if (tokenizer == null) {
+                        throw new IllegalArgumentException("a Dataset needs a data_collator, or a processing_class "
+                                + "(tokenizer) for HF's default DataCollatorWithPadding");
+                    }
+                    collator = new DataCollatorWithPadding(tokenizer);
+                }
+                DataCollator c = collator;
+                datasetAdapter = d -> TrainerDataset.of(d, c);
+                if (trainData != null) {
+                    checkClassLabels(model, trainData, "train_dataset");
+                    trainDataset = datasetAdapter.apply(trainData);
+                }
+                if (evalData != null) {
+                    checkClassLabels(model, evalData, "eval_dataset");
+                    evalDataset = datasetAdapter.apply(evalData);
+                }
+            }
+            return new Trainer<>(this);
+        }
     }
 
     /** A ClassLabel column with another number of classes than the classifier's head is an error naming both. */
-    private static void checkNumLabels(Module model, Dataset data, String which) {
-        if (data == null || !(model instanceof ModelForSequenceClassification) || !(model instanceof PreTrainedModel<?> p)
-                || p.config().numLabels() < 2) {
+    private static void checkClassLabels(ModelWithLoss model, Dataset data, String which) {
+        Map<Integer, String> classes = model.classLabels();
+        if (classes.isEmpty()) {
             return;
         }
         for (String column : List.of("labels", "label")) {
             if (data.hasColumn(column) && data.features().get(column) instanceof Feature.ClassLabel labels
-                    && labels.names().size() != p.config().numLabels()) {
+                    && labels.names().size() != classes.size()) {
                 throw new IllegalArgumentException(which + " column '" + column + "' has " + labels.names().size()
-                        + " classes " + labels.names() + " but the model has num_labels = " + p.config().numLabels()
-                        + " (id2label " + p.config().id2label() + "): load it with PretrainedOptions.numLabels("
+                        + " classes " + labels.names() + " but the model has num_labels = " + classes.size()
+                        + " (id2label " + classes + "): load it with PretrainedOptions.numLabels("
                         + labels.names().size() + ") or withId2label(...)");
             }
         }
     }
 
-    private static TrainerDataset adapt(Dataset dataset, DataCollator collator) {
-        return dataset == null ? null : TrainerDataset.of(dataset, collator);
+    /**
+     * HF's {@code transformers.set_seed}: seeds torch's default CPU generator, which new weights and dropout draw
+     * from. libtorch, like PyTorch, seeds it differently in every process, so a model with newly initialised weights
+     * (a classification head on an encoder checkpoint) is reproducible only when this runs before the model is
+     * created, as HF's example scripts do; the Trainer seeds again for training.
+     */
+    public static void setSeed(long seed) {
+        Engine.init();
+        torch.manual_seed(seed);
     }
 
     public M model() { return model; }
@@ -297,8 +380,10 @@ public final class Trainer<M extends Module & ModelWithLoss> {
 
     private void createOptimizerAndScheduler(int maxSteps) {
         closeOptimizer();
-        optimizer = new AdamW(ParamGroup.withDecayExclusions(model, args.learningRate(), args.weightDecay()),
-                args.adamBeta1(), args.adamBeta2(), args.adamEpsilon());
+        optimizer = switch (args.optim()) {
+            case ADAMW_TORCH -> new AdamW(ParamGroup.withDecayExclusions(model, args.learningRate(), args.weightDecay()),
+                    args.adamBeta1(), args.adamBeta2(), args.adamEpsilon());
+        };
         int warmup = LrScheduler.warmupSteps(args.warmupSteps(), args.warmupRatio(), maxSteps);
         scheduler = new LrScheduler(optimizer, args.lrSchedulerType(), warmup, maxSteps);
     }
@@ -365,10 +450,10 @@ public final class Trainer<M extends Module & ModelWithLoss> {
             loss = model.forward(batch).loss();
         }
         if (loss == null) {
+            List<String> present = ModelInputs.LABEL_NAMES.stream().filter(n -> batch.label(n) != null).toList();
             throw new IllegalArgumentException("The model did not return a loss: the batch has no labels, or lacks "
-                    + "one the model needs (label_names " + args.labelNames() + "; " + model.getClass().getSimpleName()
-                    + (batch.labels() == null ? " got no labels" : " got labels")
-                    + (batch.nextSentenceLabel() == null ? "" : " and next_sentence_label") + ")");
+                    + "one the model needs (label_names " + labelNames + "; " + model.getClass().getSimpleName()
+                    + " got " + (present.isEmpty() ? "no labels" : present) + ")");
         }
         double value = loss.item_double();
         if (!Double.isFinite(value)) {
@@ -400,18 +485,26 @@ public final class Trainer<M extends Module & ModelWithLoss> {
                 + ". Lower learning_rate, set max_grad_norm, or check the inputs of that step.");
     }
 
-    /** A classifier's labels outside {@code [0, num_labels)} fail with the config's labels named, not libtorch's index error. */
+    /**
+     * A classifier's labels outside {@code [0, num_labels)} (-100, the ignored index, aside) fail with the config's
+     * labels named, not libtorch's index error.
+     */
     private void checkLabels(ModelInputs batch) {
-        if (!(model instanceof ModelForSequenceClassification) || !(model instanceof PreTrainedModel<?> p)
-                || batch.labels() == null || batch.labels().is_floating_point() || p.config().numLabels() < 2) {
+        Map<Integer, String> classes = model.classLabels();
+        Tensor labels = batch.labels();
+        if (classes.isEmpty() || labels == null || labels.is_floating_point()) {
             return;
         }
-        long min = batch.labels().min().item_long();
-        long max = batch.labels().max().item_long();
-        int n = p.config().numLabels();
+        Tensor real = labels.masked_select(labels.ne(new Scalar(-100L)));
+        if (real.numel() == 0) {
+            return;
+        }
+        long min = real.min().item_long();
+        long max = real.max().item_long();
+        int n = classes.size();
         if (min < 0 || max >= n) {
             throw new IllegalArgumentException("labels in the data include " + (min < 0 ? min : max) + " but the model has "
-                    + "num_labels = " + n + " (id2label " + p.config().id2label() + "): load it with "
+                    + "num_labels = " + n + " (id2label " + classes + "): load it with "
                     + "PretrainedOptions.numLabels(" + Math.max(n, max + 1) + ") or fix the dataset's labels");
         }
     }
@@ -498,8 +591,9 @@ public final class Trainer<M extends Module & ModelWithLoss> {
     }
 
     /**
-     * Predicts on {@code testDataset}: logits (one row per example, flattened), labels (if the data has one per
-     * example) and test_* metrics; with {@code prediction_loss_only} only the metrics.
+     * Predicts on {@code testDataset}: the model's prediction arrays (logits; start and end logits for question
+     * answering), the labels (if the data has them) and test_* metrics; with {@code prediction_loss_only} only the
+     * metrics.
      */
     public PredictionOutput predict(TrainerDataset testDataset) {
         long start = System.nanoTime();
@@ -510,16 +604,19 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         return new PredictionOutput(out.predictions(), out.labelIds(), metrics);
     }
 
-    private record EvalLoopOutput(float[][] predictions, int[] labelIds, Map<String, Double> metrics, int numSamples) {}
+    private record EvalLoopOutput(List<NdArray> predictions, List<NdArray> labelIds, Map<String, Double> metrics, int numSamples) {}
 
     /**
      * HF's {@code evaluation_loop}: eval mode, no grad, one scope per batch; eval_loss is the mean over samples of
      * their batch's loss (HF repeats each batch loss batch_size times), so a short last batch weighs what it holds.
+     * The output's prediction tensors and the batch's label_names tensors are gathered as arrays and concatenated as
+     * HF's {@code nested_concat} does (a shorter second axis padded with -100).
      */
     private EvalLoopOutput evaluationLoop(TrainerDataset data, String prefix, boolean lossOnly) {
         model.eval();
-        List<float[]> preds = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
+        List<List<NdArray>> preds = new ArrayList<>();
+        List<List<NdArray>> labels = new ArrayList<>();
+        boolean allLabels = true;
         double lossSum = 0;
         long lossCount = 0;
         try (BatchLoader loader = new BatchLoader(data, BatchPlan.sequential(data.size(), args.evalBatchSize()),
@@ -535,16 +632,21 @@ public final class Trainer<M extends Module & ModelWithLoss> {
                         lossCount += batchSize;
                     }
                     if (!lossOnly) {
-                        collect(out.logits(), batch.labels(), preds, labels);
+                        gather(out.predictions(), preds);
+                        List<Tensor> batchLabels = labelNames.stream().map(batch::label).toList();
+                        allLabels &= batchLabels.stream().allMatch(java.util.Objects::nonNull);
+                        if (allLabels) {
+                            gather(batchLabels, labels);
+                        }
                     }
                 }
                 handler.onPredictionStep(state);
             }
         }
-        float[][] p = lossOnly ? null : preds.toArray(new float[0][]);
-        int[] l = lossOnly || labels.isEmpty() ? null : labels.stream().mapToInt(Integer::intValue).toArray();
+        List<NdArray> p = lossOnly ? List.of() : concatenate(preds);
+        List<NdArray> l = lossOnly || !allLabels ? List.of() : concatenate(labels);
         Map<String, Double> metrics = new LinkedHashMap<>();
-        if (computeMetrics != null && p != null && l != null) {
+        if (computeMetrics != null && !p.isEmpty() && !l.isEmpty()) {
             metrics.putAll(computeMetrics.apply(new EvalPrediction(p, l)));
         }
         if (lossCount > 0) {
@@ -553,18 +655,18 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         return new EvalLoopOutput(p, l, prefixed(metrics, prefix), data.size());
     }
 
-    private static void collect(Tensor logits, Tensor labels, List<float[]> preds, List<Integer> labelIds) {
-        float[] flat = Tensors.toFloats(logits);
-        int rows = (int) logits.size(0);
-        int cols = flat.length / rows;
-        for (int r = 0; r < rows; r++) {
-            preds.add(java.util.Arrays.copyOfRange(flat, r * cols, (r + 1) * cols));
-        }
-        if (labels != null && !labels.is_floating_point() && labels.dim() == 1) { // token labels [B,T] are not gathered
-            for (long v : Tensors.toLongs(labels)) {
-                labelIds.add((int) v);
+    /** Appends each tensor of a batch, as an array, to its own list. */
+    private static void gather(List<Tensor> tensors, List<List<NdArray>> into) {
+        for (int i = 0; i < tensors.size(); i++) {
+            if (into.size() <= i) {
+                into.add(new ArrayList<>());
             }
+            into.get(i).add(NdArray.of(tensors.get(i)));
         }
+    }
+
+    private static List<NdArray> concatenate(List<List<NdArray>> parts) {
+        return parts.stream().map(list -> NdArray.concatenate(list, -100)).toList();
     }
 
     /** HF's renaming: keys without the prefix get it and move to the end, so eval_loss comes first. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.t4j.models.ModelInputs;
 import io.t4j.trainer.optim.SchedulerType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,8 +62,8 @@ import java.util.List;
  * @param loadBestModelAtEnd {@code load_best_model_at_end}: Load the best checkpoint (by metric_for_best_model) when training ends.
  * @param metricForBestModel {@code metric_for_best_model}: The metric that picks the best checkpoint; defaults to loss when load_best_model_at_end.
  * @param greaterIsBetter {@code greater_is_better}: Whether a larger metric is better; defaults to false for metrics ending in loss, else true.
- * @param labelNames {@code label_names}: Input keys holding the labels; defaults to [labels]. t4j batches carry
- *                   their labels in {@code ModelInputs.labels}, so this only names them in messages.
+ * @param labelNames {@code label_names}: The batch keys holding the labels, gathered for compute_metrics; defaults
+ *                   to the model's own (labels; start_positions and end_positions for question answering).
  * @param removeUnusedColumns {@code remove_unused_columns}: Drop dataset columns the model does not take. The
  *                   collator only ever reads the model's columns, so false behaves as true.
  * @param resumeFromCheckpoint {@code resume_from_checkpoint}: A checkpoint folder to resume from (read by scripts and the CLI, as in HF).
@@ -195,7 +196,15 @@ public record TrainingArguments(
         if (greaterIsBetter == null && metricForBestModel != null) {
             greaterIsBetter = !metricForBestModel.endsWith("loss");
         }
-        labelNames = labelNames == null ? List.of("labels") : List.copyOf(labelNames);
+        labelNames = labelNames == null ? null : List.copyOf(labelNames);
+        if (labelNames != null) {
+            for (String name : labelNames) {
+                if (!ModelInputs.isLabelName(name)) {
+                    throw new IllegalArgumentException("label_names: unknown label '" + name + "' (known: "
+                            + ModelInputs.LABEL_NAMES + ")");
+                }
+            }
+        }
         if (Files.exists(Path.of(outputDir)) && !Files.isDirectory(Path.of(outputDir))) {
             throw new IllegalArgumentException("output_dir '" + outputDir + "' exists and is not a directory");
         }

@@ -66,7 +66,7 @@ class LongTextTest {
             TrainingArguments args = TrainingArguments.builder(tmp.resolve("out").toString())
                     .maxSteps(1).perDeviceTrainBatchSize(4).perDeviceEvalBatchSize(4).gradientCheckpointing(true)
                     .saveStrategy(IntervalStrategy.NO).loggingSteps(1.0).disableTqdm(true).build();
-            var trainer = new Trainer<>(clf, args, ds, ds.selectRange(0, 4), tokenizer, io.t4j.trainer.metrics.Metrics.ACCURACY, List.of());
+            var trainer = Trainer.builder(clf, args).trainDataset(ds).evalDataset(ds.selectRange(0, 4)).processingClass(tokenizer).computeMetrics(io.t4j.trainer.metrics.Metrics.ACCURACY).build();
             TrainOutput out = trainer.train();
             assertThat(out.globalStep()).isEqualTo(1);
             assertThat(out.trainingLoss()).isFinite().isPositive();

@@ -8,7 +8,7 @@ import io.t4j.engine.nn.Init;
 import io.t4j.engine.nn.Linear;
 import io.t4j.engine.nn.Module;
 import io.t4j.models.bert.BertModeling.BertModel;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import io.t4j.trainer.optim.AdamW;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -30,7 +30,7 @@ public final class RssBench {
             }
         };
         System.out.printf("start      RSS %6.1f MB%n", rssMb());
-        new Trainer<>(model, a, new ToyData(400, 1), new ToyData(200, 2), null, Metrics.ACCURACY, List.of(rss)).train();
+        Trainer.builder(model, a).trainDataset(new ToyData(400, 1)).evalDataset(new ToyData(200, 2)).computeMetrics(Metrics.ACCURACY).callbacks(List.of(rss)).build().train();
         System.out.printf("end        RSS %6.1f MB%n", rssMb());
     }
 

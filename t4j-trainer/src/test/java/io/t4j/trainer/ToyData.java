@@ -1,5 +1,6 @@
 package io.t4j.trainer;
 
+import io.t4j.data.NdArray;
 import io.t4j.data.PaddedBatch;
 import io.t4j.models.bert.BertConfig;
 import java.util.Arrays;
@@ -64,6 +65,6 @@ final class ToyData implements TrainerDataset {
             y[b] = labels[rows[b]];
             real += row.length;
         }
-        return new PaddedBatch(rows.length, t, input, mask, null, y, null, real);
+        return new PaddedBatch(rows.length, t, input, mask, null, real, java.util.Map.of("labels", NdArray.ofLongs(y, rows.length)));
     }
 }

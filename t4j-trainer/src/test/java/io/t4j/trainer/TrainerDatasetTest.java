@@ -66,7 +66,7 @@ class TrainerDatasetTest {
                 .withLabels(io.t4j.models.Labels.defaultId2label(3), null));
         var args = TrainingArguments.builder(dir.toString()).disableTqdm(true).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                        new Trainer<>(threeWay, args, sentences(8, 1, tok), null, tok, null, List.of()))
+                        Trainer.builder(threeWay, args).trainDataset(sentences(8, 1, tok)).processingClass(tok).build())
                 .hasMessageContaining("train_dataset column 'label' has 2 classes [no_cat, cat] but the model has num_labels = 3");
     }
 
@@ -77,7 +77,7 @@ class TrainerDatasetTest {
                 .evalStrategy(IntervalStrategy.STEPS).evalSteps(6.0).saveSteps(6.0).groupByLength(true)
                 .dataloaderNumWorkers(1).disableTqdm(true).build();
         var model = model();
-        var trainer = new Trainer<>(model, args, sentences(64, 1, tok), sentences(32, 2, tok), tok, Metrics.ACCURACY, List.of());
+        var trainer = Trainer.builder(model, args).trainDataset(sentences(64, 1, tok)).evalDataset(sentences(32, 2, tok)).processingClass(tok).computeMetrics(Metrics.ACCURACY).build();
         TrainOutput out = trainer.train();
         assertThat(out.globalStep()).isEqualTo(12);
         Path ck = dir.resolve("checkpoint-12");
@@ -85,12 +85,12 @@ class TrainerDatasetTest {
         assertThat(ck.resolve("tokenizer_config.json")).isRegularFile();
         assertThat(ck.resolve("config.json")).isRegularFile();
         var prediction = trainer.predict(sentences(16, 3, tok));
-        assertThat(prediction.predictions()).hasNumberOfRows(16);
+        assertThat(prediction.predictions().shape()).containsExactly(16, 2);
         assertThat(prediction.metrics()).containsKeys("test_loss", "test_accuracy", "test_runtime");
         assertThat(trainer.evaluate().get("eval_accuracy")).isGreaterThanOrEqualTo(0.5);
 
         var resumed = model();
-        new Trainer<>(resumed, args, sentences(64, 1, tok), sentences(32, 2, tok), tok, Metrics.ACCURACY, List.of())
+        Trainer.builder(resumed, args).trainDataset(sentences(64, 1, tok)).evalDataset(sentences(32, 2, tok)).processingClass(tok).computeMetrics(Metrics.ACCURACY).build()
                 .train(dir.resolve("checkpoint-6").toString());
         var a = io.t4j.engine.nn.StateDict.tensors(model);
         io.t4j.engine.nn.StateDict.tensors(resumed).forEach((k, v) ->

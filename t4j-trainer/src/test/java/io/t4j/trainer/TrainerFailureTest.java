@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.t4j.engine.nn.Module;
-import io.t4j.models.ModelForSequenceClassification;
+import io.t4j.models.ModelWithLoss;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class TrainerFailureTest {
     Path dir;
 
     /** A user's own module (not a PreTrainedModel) that misbehaves on demand. */
-    static final class Faulty extends Module implements ModelForSequenceClassification {
+    static final class Faulty extends Module implements ModelWithLoss {
         final BertForSequenceClassification inner;
         int calls;
         int nanAtCall = -1;
@@ -45,6 +44,11 @@ class TrainerFailureTest {
             }
             return out;
         }
+
+        @Override
+        public java.util.Map<Integer, String> classLabels() {
+            return inner.classLabels();
+        }
     }
 
     private TrainingArguments.Builder args() {
@@ -57,7 +61,7 @@ class TrainerFailureTest {
         var m = new Faulty();
         m.nanAtCall = 3;
         var a = args().maxSteps(5).saveStrategy(IntervalStrategy.STEPS).saveSteps(2.0).build();
-        var t = new Trainer<>(m, a, new ToyData(40, 1), null, null, null, List.of());
+        var t = Trainer.builder(m, a).trainDataset(new ToyData(40, 1)).build();
         assertThatThrownBy(t::train).isInstanceOf(TrainingDivergedException.class)
                 .hasMessageContaining("loss is NaN at step 3")
                 .hasMessageContaining("Last good checkpoint: " + Path.of(a.outputDir(), "checkpoint-2"));
@@ -70,13 +74,13 @@ class TrainerFailureTest {
         var m = new Faulty();
         m.maxBatch = 2;
         var a = args().maxSteps(3).autoFindBatchSize(true).build();
-        var t = new Trainer<>(m, a, new ToyData(40, 1), null, null, null, List.of());
+        var t = Trainer.builder(m, a).trainDataset(new ToyData(40, 1)).build();
         assertThat(t.train().globalStep()).isEqualTo(3);
         assertThat(t.state().trainBatchSize()).isEqualTo(2);
 
         var small = new Faulty();
         small.maxBatch = 2;
-        var without = new Trainer<>(small, args().maxSteps(3).build(), new ToyData(40, 1), null, null, null, List.of());
+        var without = Trainer.builder(small, args().maxSteps(3).build()).trainDataset(new ToyData(40, 1)).build();
         assertThatThrownBy(without::train).hasMessageContaining("can't allocate memory");
         assertThat(Trainer.isOutOfMemory(new RuntimeException("index out of range"))).isFalse();
     }
@@ -102,7 +106,7 @@ class TrainerFailureTest {
     @Test
     void gradientCheckpointingNeedsALayerStack() {
         var plain = new io.t4j.engine.nn.Linear(2, 2);
-        class Head extends Module implements ModelForSequenceClassification {
+        class Head extends Module implements ModelWithLoss {
             Head() {
                 register("head", plain);
             }
@@ -112,7 +116,7 @@ class TrainerFailureTest {
                 throw new UnsupportedOperationException();
             }
         }
-        assertThatThrownBy(() -> new Trainer<>(new Head(), args().gradientCheckpointing(true).build(), new ToyData(8, 1),
-                null, null, null, List.of())).hasMessageContaining("Head has no layer stack that supports gradient checkpointing");
+        assertThatThrownBy(() -> Trainer.builder(new Head(), args().gradientCheckpointing(true).build())
+                .trainDataset(new ToyData(8, 1)).build()).hasMessageContaining("Head has no layer stack that supports gradient checkpointing");
     }
 }

@@ -75,7 +75,7 @@ class TrainerPretrainingTest {
                     .perDeviceEvalBatchSize(32).learningRate(5e-3).warmupRatio(0.1).saveSteps(50.0).loggingSteps(25.0)
                     .dataloaderNumWorkers(2).disableTqdm(true).build();
             var model = BertForMaskedLM.fromPretrained(folder);
-            var trainer = new Trainer<>(model, args, collator, train, eval, tok, null, List.of());
+            var trainer = Trainer.builder(model, args).dataCollator(collator).trainDataset(train).evalDataset(eval).processingClass(tok).build();
             double before = trainer.evaluate().get("eval_loss");
             assertThat(trainer.optimizer()).isNull();
             trainer.train();
@@ -92,8 +92,7 @@ class TrainerPretrainingTest {
             assertThat(trainer.state().logHistory().stream().filter(e -> e.get("loss") != null).count()).isEqualTo(4);
 
             // prediction_loss_only: no [B,T,V] logits gathered
-            var lossOnly = new Trainer<>(model, args.toBuilder().predictionLossOnly(true).build(), collator, train, eval,
-                    tok, null, List.of());
+            var lossOnly = Trainer.builder(model, args.toBuilder().predictionLossOnly(true).build()).dataCollator(collator).trainDataset(train).evalDataset(eval).processingClass(tok).build();
             PredictionOutput predicted = lossOnly.predict(eval);
             assertThat(predicted.predictions()).isNull();
             assertThat(predicted.metrics().get("test_loss")).isCloseTo(after, org.assertj.core.data.Offset.offset(1e-9));
@@ -104,8 +103,7 @@ class TrainerPretrainingTest {
                 assertThat(ckpt.keys()).doesNotContain("cls.predictions.decoder.weight", "cls.predictions.decoder.bias");
             }
             var resumedModel = BertForMaskedLM.fromPretrained(folder);
-            var resumed = new Trainer<>(resumedModel, args.toBuilder().outputDir(dir.resolve("resumed").toString()).build(),
-                    collator, train, eval, tok, null, List.of());
+            var resumed = Trainer.builder(resumedModel, args.toBuilder().outputDir(dir.resolve("resumed").toString()).build()).dataCollator(collator).trainDataset(train).evalDataset(eval).processingClass(tok).build();
             resumed.train(checkpoint.toString());
             assertTied(resumedModel);
             try (PointerScope scope = new PointerScope()) {
@@ -153,8 +151,7 @@ class TrainerPretrainingTest {
             var args = TrainingArguments.builder(dir.resolve("nsp").toString()).maxSteps(30).perDeviceTrainBatchSize(16)
                     .learningRate(3e-3).saveStrategy(IntervalStrategy.NO).loggingSteps(10.0).disableTqdm(true).build();
             var model = BertForPreTraining.fromPretrained(folder);
-            var trainer = new Trainer<>(model, args, new DataCollatorForLanguageModeling(tok, 0.15, 1), pairs.dataset(),
-                    pairs.dataset(), tok, null, List.of());
+            var trainer = Trainer.builder(model, args).dataCollator(new DataCollatorForLanguageModeling(tok, 0.15, 1)).trainDataset(pairs.dataset()).evalDataset(pairs.dataset()).processingClass(tok).build();
             double before = trainer.evaluate().get("eval_loss");
             trainer.train();
             double after = trainer.evaluate().get("eval_loss");

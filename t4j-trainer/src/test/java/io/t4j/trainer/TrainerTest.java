@@ -32,7 +32,7 @@ class TrainerTest {
 
     private Trainer<BertForSequenceClassification> trainer(BertForSequenceClassification m, TrainingArguments a,
                                                           TrainerCallback... callbacks) {
-        return new Trainer<>(m, a, new ToyData(40, 1), new ToyData(20, 2), null, Metrics.ACCURACY, List.of(callbacks));
+        return Trainer.builder(m, a).trainDataset(new ToyData(40, 1)).evalDataset(new ToyData(20, 2)).computeMetrics(Metrics.ACCURACY).callbacks(List.of(callbacks)).build();
     }
 
     @Test
@@ -103,11 +103,9 @@ class TrainerTest {
         assertThat(m.keySet()).containsExactly("eval_loss", "eval_accuracy", "eval_runtime", "eval_samples_per_second",
                 "eval_steps_per_second");
         PredictionOutput p = t.predict(new ToyData(20, 2));
-        assertThat(p.predictions()).hasNumberOfRows(20);
-        assertThat(p.predictions()[0]).hasSize(2);
-        assertThat(p.labelIds()).hasSize(20);
-        assertThat(p.metrics().get("test_accuracy")).isEqualTo(Metrics.accuracy(p.labelIds(),
-                new io.t4j.trainer.metrics.EvalPrediction(p.predictions(), p.labelIds()).argmax()));
+        assertThat(p.predictions().shape()).containsExactly(20, 2);
+        assertThat(p.labelIds().shape()).containsExactly(20);
+        assertThat(p.metrics().get("test_accuracy")).isEqualTo(Metrics.accuracy(p.labelIds().toInts(), p.predictions().argmax()));
         assertThat(p.metrics().get("test_loss")).isEqualTo(m.get("eval_loss"));
     }
 
@@ -118,13 +116,15 @@ class TrainerTest {
         double evalLoss = t.evaluate().get("eval_loss");
         PredictionOutput p = t.predict(new ToyData(20, 2));
         double sum = 0;
-        for (int i = 0; i < p.labelIds().length; i++) {
-            float[] z = p.predictions()[i];
+        int[] gold = p.labelIds().toInts();
+        float[][] logits = p.predictions().rows();
+        for (int i = 0; i < gold.length; i++) {
+            float[] z = logits[i];
             double max = Math.max(z[0], z[1]);
             double logSumExp = max + Math.log(Math.exp(z[0] - max) + Math.exp(z[1] - max));
-            sum += logSumExp - z[p.labelIds()[i]];
+            sum += logSumExp - z[gold[i]];
         }
-        assertThat(evalLoss).isCloseTo(sum / p.labelIds().length, within(1e-5));
+        assertThat(evalLoss).isCloseTo(sum / gold.length, within(1e-5));
     }
 
     @Test
@@ -238,10 +238,9 @@ class TrainerTest {
 
     @Test
     void badInputIsNamed() throws Exception {
-        assertThatThrownBy(() -> new Trainer<>(model(0.0), args().evalStrategy(IntervalStrategy.STEPS).build(),
-                new ToyData(8, 1), null, null, null, List.of()))
+        assertThatThrownBy(() -> Trainer.builder(model(0.0), args().evalStrategy(IntervalStrategy.STEPS).build()).trainDataset(new ToyData(8, 1)).build())
                 .hasMessageContaining("You have set eval_strategy to steps but you didn't pass an eval_dataset");
-        var fiveLabels = new Trainer<>(model(0.0), args().build(), new ToyData(16, 1, 4, 8, 5), null, null, null, List.of());
+        var fiveLabels = Trainer.builder(model(0.0), args().build()).trainDataset(new ToyData(16, 1, 4, 8, 5)).build();
         assertThatThrownBy(fiveLabels::train).hasMessageContaining("labels in the data include")
                 .hasMessageContaining("num_labels = 2");
         var t = trainer(model(0.0), args().build());

@@ -5,7 +5,7 @@ import io.t4j.engine.Tensors;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
 import io.t4j.models.onnx.DefaultModels;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.PointerScope;

@@ -71,7 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
                     .groupByLength(true).seed(42).build();
             Trainer.setSeed(args.seed()); // before the model, so the new head is the same in every run
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(model, List.of("negative", "positive"));
-            var trainer = new Trainer<>(clf, args, train, eval, tokenizer, ClassificationSetup.computeMetrics(2), List.of());
+            var trainer = Trainer.builder(clf, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
+                    .computeMetrics(ClassificationSetup.computeMetrics(2)).build();
             trainer.train();
             Map<String, Double> metrics = trainer.evaluate();
             trainer.saveModel(outputDir);

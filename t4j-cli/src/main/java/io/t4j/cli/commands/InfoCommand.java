@@ -5,6 +5,7 @@ import io.t4j.cli.ModelResolver;
 import io.t4j.engine.safetensors.Checkpoint;
 import io.t4j.engine.safetensors.TensorInfo;
 import io.t4j.models.AutoConfig;
+import io.t4j.models.ModelRegistry;
 import io.t4j.models.PretrainedConfig;
 import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.PreTrainedTokenizer;
@@ -38,6 +39,8 @@ public final class InfoCommand implements Callable<Integer> {
         rows.put("folder", dir.toAbsolutePath().toString());
         rows.put("model_type", config.modelType());
         rows.put("architectures", config.architectures() == null ? "-" : String.join(", ", config.architectures()));
+        rows.put("t4j classes", String.join(", ", ModelRegistry.entries(config.modelType()).stream()
+                .map(e -> e.className() + " (" + e.task().label() + ")").toList()));
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
             long params = 0;
             Map<String, Long> byDtype = new LinkedHashMap<>();
@@ -58,7 +61,7 @@ public final class InfoCommand implements Callable<Integer> {
             }
         }
         rows.put("size_on_disk", String.format("%.1f MB", sizeOnDisk(dir) / 1e6));
-        rows.forEach((k, v) -> System.out.printf("%-14s %s%n", k, v));
+        rows.forEach((k, v) -> System.out.printf("%-15s %s%n", k, v));
         return ExitCode.OK;
     }
 

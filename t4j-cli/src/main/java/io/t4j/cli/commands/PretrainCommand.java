@@ -13,9 +13,11 @@ import io.t4j.data.TextDatasetForNextSentencePrediction;
 import io.t4j.engine.nn.Module;
 import io.t4j.models.AutoConfig;
 import io.t4j.models.AutoModelForMaskedLM;
+import io.t4j.models.AutoModelForPreTraining;
+import io.t4j.models.ModelRegistry;
+import io.t4j.models.Task;
 import io.t4j.models.ModelWithLoss;
 import io.t4j.models.PreTrainedModel;
-import io.t4j.models.bert.BertModeling.BertForPreTraining;
 import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.TrainOutput;
@@ -23,7 +25,6 @@ import io.t4j.trainer.Trainer;
 import io.t4j.trainer.TrainingArguments;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -112,9 +113,9 @@ public final class PretrainCommand implements Callable<Integer> {
         TrainingArguments args = trainingArgs.build(config);
         Path dir = ModelResolver.resolve(model, revision);
         String modelType = AutoConfig.fromPretrained(dir).modelType();
-        if (nsp && !modelType.equals("bert")) {
-            throw new UserException(ExitCode.DATA, dir + ": --nsp needs a BERT model (BertForPreTraining) but model_type "
-                    + "is '" + modelType + "'");
+        if (nsp && ModelRegistry.entry(modelType, Task.PRETRAINING).isEmpty()) {
+            throw new UserException(ExitCode.DATA, dir + ": --nsp needs a model with pre-training heads (model types: "
+                    + String.join(", ", ModelRegistry.modelTypes(Task.PRETRAINING)) + ") but model_type is '" + modelType + "'");
         }
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir)) {
             var collator = wholeWordMask
@@ -124,7 +125,7 @@ public final class PretrainCommand implements Callable<Integer> {
             Dataset eval = validationFile == null ? null : examples(validationFile, tokenizer, args.seed() + 1, "validation");
             Trainer.setSeed(args.seed()); // before the model: heads the checkpoint lacks start the same in every run
             if (nsp) {
-                return run(BertForPreTraining.fromPretrained(dir), args, collator, train, eval, tokenizer);
+                return run(AutoModelForPreTraining.fromPretrained(dir), args, collator, train, eval, tokenizer);
             }
             return run(AutoModelForMaskedLM.fromPretrained(dir), args, collator, train, eval, tokenizer);
         }
@@ -132,7 +133,8 @@ public final class PretrainCommand implements Callable<Integer> {
 
     private <M extends PreTrainedModel<?> & ModelWithLoss> int run(M m, TrainingArguments args,
             DataCollatorForLanguageModeling collator, Dataset train, Dataset eval, PreTrainedTokenizer tokenizer) {
-        var trainer = new Trainer<>(m, args, collator, train, eval, tokenizer, null, List.of());
+        var trainer = Trainer.builder(m, args).dataCollator(collator).trainDataset(train).evalDataset(eval)
+                .processingClass(tokenizer).build();
         TrainOutput out = trainer.train(args.resumeFromCheckpoint());
         Map<String, Double> metrics = new LinkedHashMap<>(out.metrics());
         Double before = !args.evalOnStart() ? null : trainer.state().logHistory().stream()

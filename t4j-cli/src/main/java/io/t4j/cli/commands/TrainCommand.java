@@ -86,8 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
                     eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
             Trainer.setSeed(args.seed()); // before the model, so a new head is the same in every run (HF's run_glue.py)
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(dir, labels);
-            var trainer = new Trainer<>(clf, args, train, eval, tokenizer,
-                    ClassificationSetup.computeMetrics(labels.size()), List.of());
+            var trainer = Trainer.builder(clf, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
+                    .computeMetrics(ClassificationSetup.computeMetrics(labels.size())).build();
             TrainOutput out = trainer.train(args.resumeFromCheckpoint());
             Map<String, Double> metrics = new LinkedHashMap<>(out.metrics());
             if (eval != null) {

@@ -9,7 +9,7 @@ import io.t4j.data.LoadOptions;
 import io.t4j.data.PaddedBatch;
 import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.EncodeOptions;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;

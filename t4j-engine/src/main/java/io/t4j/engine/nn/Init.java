@@ -18,8 +18,14 @@ public final class Init {
 
     private Init() {}
 
+    /** What {@link #skip()} returns: closing it restores default initialisation. */
+    public interface Skip extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** While open, new parameters live on the meta device and modules skip their default initialisation. */
-    public static AutoCloseable skip() {
+    public static Skip skip() {
         boolean previous = SKIP.get();
         SKIP.set(true);
         return () -> SKIP.set(previous);

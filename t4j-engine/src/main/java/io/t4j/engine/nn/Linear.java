@@ -7,13 +7,14 @@ import org.bytedeco.pytorch.global.torch;
 public final class Linear extends Module {
     public final Parameter weight;
     public final Parameter bias;
+    private final boolean tied;
 
     public Linear(long inFeatures, long outFeatures) {
         this(inFeatures, outFeatures, true);
     }
 
     public Linear(long inFeatures, long outFeatures, boolean bias) {
-        this(Parameter.empty(outFeatures, inFeatures), bias ? Parameter.empty(outFeatures) : null);
+        this(Parameter.empty(outFeatures, inFeatures), bias ? Parameter.empty(outFeatures) : null, false);
         if (!Init.skipping()) {
             double bound = 1.0 / Math.sqrt(inFeatures);
             Init.uniform(this.weight, -bound, bound);
@@ -23,9 +24,10 @@ public final class Linear extends Module {
         }
     }
 
-    private Linear(Parameter weight, Parameter bias) {
+    private Linear(Parameter weight, Parameter bias, boolean tied) {
         this.weight = register("weight", weight);
         this.bias = bias == null ? null : register("bias", bias);
+        this.tied = tied;
     }
 
     /**
@@ -33,7 +35,12 @@ public final class Linear extends Module {
      * whose bias is the head's own {@code bias} (HF: {@code self.decoder.bias = self.bias}). Nothing is initialised.
      */
     public static Linear tied(Parameter weight, Parameter biasOrNull) {
-        return new Linear(weight, biasOrNull);
+        return new Linear(weight, biasOrNull, true);
+    }
+
+    /** Whether this layer was made by {@link #tied} over parameters another module owns (weight initialisers skip it). */
+    public boolean isTied() {
+        return tied;
     }
 
     public long inFeatures() { return weight.shape()[1]; }

@@ -21,12 +21,18 @@ import io.t4j.models.ModelOutput;
 import io.t4j.models.ModelWithLoss;
 import io.t4j.models.NextSentencePredictorOutput;
 import io.t4j.models.PreTrainedModel;
+import io.t4j.models.PreTrainingModel;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.QuestionAnsweringModel;
+import io.t4j.models.QuestionAnsweringModelOutput;
+import io.t4j.models.TokenClassificationModel;
+import io.t4j.models.TokenClassifierOutput;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.Unpadding;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -237,6 +243,11 @@ public final class BertModeling {
     /** The family's {@code _init_weights} (BertPreTrainedModel). */
     public static void initBertWeights(Module m, double std) {
         switch (m) {
+            case Linear l when l.isTied() -> { // its weight is the word embeddings' (HF ties after init); its bias is zeroed
+                if (l.bias != null) {
+                    Init.zeros(l.bias);
+                }
+            }
             case Linear l -> {
                 Init.normal(l.weight, 0.0, std);
                 if (l.bias != null) {
@@ -268,7 +279,7 @@ public final class BertModeling {
         }
 
         public BertModel(BertConfig config, boolean addPoolingLayer) {
-            super(config);
+            super(config, BertFamily.INSTANCE);
             embeddings = register("embeddings", new BertEmbeddings(config));
             encoder = register("encoder", new BertEncoder(config));
             pooler = addPoolingLayer ? register("pooler", new BertPooler(config)) : null;
@@ -280,14 +291,14 @@ public final class BertModeling {
         }
 
         public static BertModel fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new BertModel(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, BertConfig.class, BertModel::new);
         }
 
         /** input_ids, attention_mask, token_type_ids [B,T] → last_hidden_state [B,T,C], pooler_output [B,C] */
         @Override
-        public BaseModelOutput forward(ModelInputs in) {
+        public BaseModelOutput forward(ModelInputs in, boolean everyPosition) {
             checkInputs(in, config);
-            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds(), everyPosition);
             Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), u);
             return new BaseModelOutput(h, pooler == null ? null : pooler.forward(h));
         }
@@ -298,18 +309,8 @@ public final class BertModeling {
         }
 
         @Override
-        protected String baseModelPrefix() {
-            return "bert";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            initBertWeights(m, config.initializerRange());
-        }
-
-        @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("pooler."); // checkpoints exported without the pooler (e.g. ONNX) get a fresh one, as HF does
+        public boolean hasPooler() {
+            return pooler != null;
         }
     }
 
@@ -321,10 +322,6 @@ public final class BertModeling {
         }
     }
 
-    static BertConfig loadConfig(Path dir) {
-        return io.t4j.models.AutoConfig.fromPretrained(dir, BertConfig.class);
-    }
-
     /** {@code BertForSequenceClassification}: pooler output → dropout → {@code classifier}. */
     public static final class BertForSequenceClassification extends SequenceClassificationModel<BertConfig> {
         public final BertModel bert;
@@ -332,7 +329,7 @@ public final class BertModeling {
         public final Linear classifier;
 
         public BertForSequenceClassification(BertConfig config) {
-            super(config);
+            super(config, BertFamily.INSTANCE);
             bert = register("bert", new BertModel(config));
             dropout = register("dropout", new Dropout(config.classifierDropout() != null
                     ? config.classifierDropout() : config.hiddenDropoutProb()));
@@ -341,7 +338,7 @@ public final class BertModeling {
         }
 
         public static BertForSequenceClassification fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new BertForSequenceClassification(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, BertConfig.class, BertForSequenceClassification::new);
         }
 
         /** → logits [B, num_labels], and the loss of HF's problem type when labels are given. */
@@ -351,20 +348,56 @@ public final class BertModeling {
             Tensor logits = classifier.forward(dropout.forward(pooled));
             return SequenceClassifierOutput.of(logits, in.labels(), config);
         }
+    }
 
-        @Override
-        protected String baseModelPrefix() {
-            return "bert";
+    /** {@code BertForTokenClassification}: BERT without pooler → dropout → {@code classifier} on every token. */
+    public static final class BertForTokenClassification extends TokenClassificationModel<BertConfig> {
+        public final BertModel bert;
+        public final Dropout dropout;
+        public final Linear classifier;
+
+        public BertForTokenClassification(BertConfig config) {
+            super(config, BertFamily.INSTANCE);
+            bert = register("bert", new BertModel(config, false));
+            dropout = register("dropout", new Dropout(config.classifierDropout() != null
+                    ? config.classifierDropout() : config.hiddenDropoutProb()));
+            classifier = register("classifier", new Linear(config.hiddenSize(), config.numLabels()));
+            postInit();
         }
 
-        @Override
-        protected void initWeights(Module m) {
-            initBertWeights(m, config.initializerRange());
+        public static BertForTokenClassification fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, BertConfig.class, BertForTokenClassification::new);
         }
 
+        /** → logits [B,T,num_labels], and the loss over tokens whose label is not -100 when labels [B,T] are given. */
         @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("classifier.") || name.startsWith("bert.pooler.");
+        public TokenClassifierOutput forward(ModelInputs in) {
+            Tensor sequenceOutput = bert.forward(in).lastHiddenState();
+            return TokenClassifierOutput.of(classifier.forward(dropout.forward(sequenceOutput)), in.labels());
+        }
+    }
+
+    /** {@code BertForQuestionAnswering}: BERT without pooler → {@code qa_outputs} C → 2 (start, end) on every token. */
+    public static final class BertForQuestionAnswering extends QuestionAnsweringModel<BertConfig> {
+        public final BertModel bert;
+        public final Linear qaOutputs;
+
+        public BertForQuestionAnswering(BertConfig config) {
+            super(config, BertFamily.INSTANCE);
+            bert = register("bert", new BertModel(config, false));
+            qaOutputs = register("qa_outputs", new Linear(config.hiddenSize(), config.numLabels()));
+            postInit();
+        }
+
+        public static BertForQuestionAnswering fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, BertConfig.class, BertForQuestionAnswering::new);
+        }
+
+        /** → start and end logits [B,T], and the span loss when start_positions and end_positions [B] are given. */
+        @Override
+        public QuestionAnsweringModelOutput forward(ModelInputs in) {
+            Tensor sequenceOutput = bert.forward(in, in.startPositions() != null).lastHiddenState(); // the loss reads padding too
+            return spans(qaOutputs.forward(sequenceOutput), in); // [B,T,C] -> [B,T,2]
         }
     }
 
@@ -451,14 +484,13 @@ public final class BertModeling {
 
     /**
      * HF's {@code BertForPreTrainingOutput}: {@code predictionLogits} [B,T,V], {@code seqRelationshipLogits} [B,2]
-     * and {@code loss} = masked-LM loss + next-sentence loss (null unless both labels are given). Its
-     * {@link #logits()} are the prediction logits.
+     * and {@code loss} = masked-LM loss + next-sentence loss (null unless both labels are given).
      */
     public record BertForPreTrainingOutput(Tensor loss, Tensor predictionLogits, Tensor seqRelationshipLogits)
             implements ModelOutput {
         @Override
-        public Tensor logits() {
-            return predictionLogits;
+        public List<Tensor> predictions() {
+            return List.of(predictionLogits, seqRelationshipLogits);
         }
     }
 
@@ -468,7 +500,7 @@ public final class BertModeling {
         public final BertOnlyMLMHead cls;
 
         public BertForMaskedLM(BertConfig config) {
-            super(config);
+            super(config, BertFamily.INSTANCE);
             bert = register("bert", new BertModel(config, false));
             cls = register("cls", new BertOnlyMLMHead(config, bert.embeddings.wordEmbeddings.weight));
             postInit();
@@ -479,7 +511,7 @@ public final class BertModeling {
         }
 
         public static BertForMaskedLM fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new BertForMaskedLM(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, BertConfig.class, BertForMaskedLM::new);
         }
 
         /** → logits [B,T,V], and the masked-LM loss when labels [B,T] are given. */
@@ -498,38 +530,18 @@ public final class BertModeling {
         public Linear outputEmbeddings() {
             return cls.predictions.decoder;
         }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "bert";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            initBertWeights(m, config.initializerRange());
-        }
-
-        @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("cls.predictions."); // a base checkpoint (BertModel, an ONNX import) has no MLM head
-        }
-
-        @Override
-        protected boolean isUnusedKey(String key) {
-            return key.startsWith("bert.pooler."); // built with add_pooling_layer=False
-        }
     }
 
     /**
      * {@code BertForPreTraining}: BERT with its pooler, {@code cls.predictions} over every position and
      * {@code cls.seq_relationship} over the pooled output; the loss is their sum when both labels are given.
      */
-    public static final class BertForPreTraining extends PreTrainedModel<BertConfig> implements ModelWithLoss {
+    public static final class BertForPreTraining extends PreTrainingModel<BertConfig> {
         public final BertModel bert;
         public final BertPreTrainingHeads cls;
 
         public BertForPreTraining(BertConfig config) {
-            super(config);
+            super(config, BertFamily.INSTANCE);
             bert = register("bert", new BertModel(config));
             cls = register("cls", new BertPreTrainingHeads(config, bert.embeddings.wordEmbeddings.weight));
             postInit();
@@ -540,7 +552,7 @@ public final class BertModeling {
         }
 
         public static BertForPreTraining fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new BertForPreTraining(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, BertConfig.class, BertForPreTraining::new);
         }
 
         /** → prediction logits [B,T,V], seq-relationship logits [B,2]; loss with labels [B,T] and next_sentence_label [B]. */
@@ -558,18 +570,8 @@ public final class BertModeling {
         }
 
         @Override
-        protected String baseModelPrefix() {
-            return "bert";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            initBertWeights(m, config.initializerRange());
-        }
-
-        @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("cls.") || name.startsWith("bert.pooler.");
+        public List<String> labelNames() {
+            return List.of("labels", "next_sentence_label");
         }
     }
 
@@ -582,7 +584,7 @@ public final class BertModeling {
         public final BertOnlyNSPHead cls;
 
         public BertForNextSentencePrediction(BertConfig config) {
-            super(config);
+            super(config, BertFamily.INSTANCE);
             bert = register("bert", new BertModel(config));
             cls = register("cls", new BertOnlyNSPHead(config));
             postInit();
@@ -593,7 +595,7 @@ public final class BertModeling {
         }
 
         public static BertForNextSentencePrediction fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new BertForNextSentencePrediction(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, BertConfig.class, BertForNextSentencePrediction::new);
         }
 
         /** → logits [B,2] (0: B follows A, 1: B is random), and the loss when a label is given. */
@@ -603,21 +605,6 @@ public final class BertModeling {
             Tensor label = in.labels() != null ? in.labels() : in.nextSentenceLabel();
             return new NextSentencePredictorOutput(
                     label == null ? null : NextSentencePredictorOutput.nextSentenceLoss(logits, label), logits);
-        }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "bert";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            initBertWeights(m, config.initializerRange());
-        }
-
-        @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("cls.seq_relationship.") || name.startsWith("bert.pooler.");
         }
     }
 }

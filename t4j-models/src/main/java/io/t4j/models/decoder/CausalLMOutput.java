@@ -1,5 +1,6 @@
 package io.t4j.models.decoder;
 
+import io.t4j.models.ModelOutput;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -8,7 +9,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * HF's {@code CausalLMOutputWithPast}: {@code logits} [B,T,V] (or the last {@code logitsToKeep} positions) in the
  * model's dtype, {@code loss} (float32 scalar, null without labels) and the cache that was extended.
  */
-public record CausalLMOutput(Tensor loss, Tensor logits, DynamicCache pastKeyValues) {
+public record CausalLMOutput(Tensor loss, Tensor logits, DynamicCache pastKeyValues) implements ModelOutput.WithLogits {
 
     /**
      * HF's {@code ForCausalLMLoss}: logits upcast to float32, position t predicts label t+1, mean cross-entropy over

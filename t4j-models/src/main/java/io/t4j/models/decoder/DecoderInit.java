@@ -11,6 +11,11 @@ public final class DecoderInit {
 
     public static void initWeights(Module m, double std) {
         switch (m) {
+            case Linear l when l.isTied() -> { // its weight is the word embeddings' (HF ties after init); its bias is zeroed
+                if (l.bias != null) {
+                    Init.zeros(l.bias);
+                }
+            }
             case Linear l -> {
                 Init.normal(l.weight, 0.0, std);
                 if (l.bias != null) {

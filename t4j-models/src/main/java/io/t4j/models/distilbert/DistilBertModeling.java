@@ -12,15 +12,18 @@ import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.ModuleList;
 import io.t4j.models.AttentionMasks;
 import io.t4j.models.EncoderAttention;
-import io.t4j.models.AutoConfig;
 import io.t4j.models.BaseModelOutput;
 import io.t4j.models.EncoderModel;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.QuestionAnsweringModel;
+import io.t4j.models.QuestionAnsweringModelOutput;
+import io.t4j.models.TokenClassificationModel;
+import io.t4j.models.TokenClassifierOutput;
 import io.t4j.models.Unpadding;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.bert.BertModeling;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -188,7 +191,7 @@ public final class DistilBertModeling {
         public final Transformer transformer;
 
         public DistilBertModel(DistilBertConfig config) {
-            super(config);
+            super(config, DistilBertFamily.INSTANCE);
             embeddings = register("embeddings", new Embeddings(config));
             transformer = register("transformer", new Transformer(config));
             postInit();
@@ -199,31 +202,21 @@ public final class DistilBertModeling {
         }
 
         public static DistilBertModel fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new DistilBertModel(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, DistilBertConfig.class, DistilBertModel::new);
         }
 
         /** → last_hidden_state [B,T,C] (token_type_ids are not used by DistilBERT) */
         @Override
-        public BaseModelOutput forward(ModelInputs in) {
+        public BaseModelOutput forward(ModelInputs in, boolean everyPosition) {
             AttentionMasks.checkLength(in.inputIds().size(1), config.maxPositionEmbeddings());
             AttentionMasks.checkIds(in.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
-            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds(), everyPosition);
             return new BaseModelOutput(transformer.forward(embeddings.forward(in.inputIds()), u), null);
         }
 
         @Override
         public int hiddenSize() {
             return config.dim();
-        }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "distilbert";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            initDistilBertWeights(m, config);
         }
     }
 
@@ -243,7 +236,7 @@ public final class DistilBertModeling {
         public final Dropout dropout;
 
         public DistilBertForSequenceClassification(DistilBertConfig config) {
-            super(config);
+            super(config, DistilBertFamily.INSTANCE);
             distilbert = register("distilbert", new DistilBertModel(config));
             preClassifier = register("pre_classifier", new Linear(config.dim(), config.dim()));
             classifier = register("classifier", new Linear(config.dim(), config.numLabels()));
@@ -252,7 +245,7 @@ public final class DistilBertModeling {
         }
 
         public static DistilBertForSequenceClassification fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new DistilBertForSequenceClassification(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, DistilBertConfig.class, DistilBertForSequenceClassification::new);
         }
 
         @Override
@@ -261,24 +254,61 @@ public final class DistilBertModeling {
             Tensor logits = classifier.forward(dropout.forward(torch.relu(preClassifier.forward(cls))));
             return SequenceClassifierOutput.of(logits, in.labels(), config);
         }
+    }
 
-        @Override
-        protected String baseModelPrefix() {
-            return "distilbert";
+    /** {@code DistilBertForTokenClassification}: DistilBERT → dropout → {@code classifier} on every token. */
+    public static final class DistilBertForTokenClassification extends TokenClassificationModel<DistilBertConfig> {
+        public final DistilBertModel distilbert;
+        public final Dropout dropout;
+        public final Linear classifier;
+
+        public DistilBertForTokenClassification(DistilBertConfig config) {
+            super(config, DistilBertFamily.INSTANCE);
+            distilbert = register("distilbert", new DistilBertModel(config));
+            dropout = register("dropout", new Dropout(config.dropout()));
+            classifier = register("classifier", new Linear(config.dim(), config.numLabels()));
+            postInit();
         }
 
-        @Override
-        protected void initWeights(Module m) {
-            initDistilBertWeights(m, config);
+        public static DistilBertForTokenClassification fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, DistilBertConfig.class, DistilBertForTokenClassification::new);
         }
 
+        /** → logits [B,T,num_labels], and the loss over tokens whose label is not -100 when labels [B,T] are given. */
         @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("pre_classifier.") || name.startsWith("classifier.");
+        public TokenClassifierOutput forward(ModelInputs in) {
+            Tensor sequenceOutput = distilbert.forward(in).lastHiddenState();
+            return TokenClassifierOutput.of(classifier.forward(dropout.forward(sequenceOutput)), in.labels());
         }
     }
 
-    static DistilBertConfig loadConfig(Path dir) {
-        return AutoConfig.fromPretrained(dir, DistilBertConfig.class);
+    /** {@code DistilBertForQuestionAnswering}: DistilBERT → dropout ({@code qa_dropout}) → {@code qa_outputs} C → 2. */
+    public static final class DistilBertForQuestionAnswering extends QuestionAnsweringModel<DistilBertConfig> {
+        public final DistilBertModel distilbert;
+        public final Linear qaOutputs;
+        public final Dropout dropout;
+
+        public DistilBertForQuestionAnswering(DistilBertConfig config) {
+            super(config, DistilBertFamily.INSTANCE);
+            if (config.numLabels() != 2) {
+                throw new IllegalArgumentException("DistilBertForQuestionAnswering needs num_labels 2 (start, end), got "
+                        + config.numLabels());
+            }
+            distilbert = register("distilbert", new DistilBertModel(config));
+            qaOutputs = register("qa_outputs", new Linear(config.dim(), config.numLabels()));
+            dropout = register("dropout", new Dropout(config.qaDropout()));
+            postInit();
+        }
+
+        public static DistilBertForQuestionAnswering fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, DistilBertConfig.class, DistilBertForQuestionAnswering::new);
+        }
+
+        /** → start and end logits [B,T], and the span loss when start_positions and end_positions [B] are given. */
+        @Override
+        public QuestionAnsweringModelOutput forward(ModelInputs in) {
+            Tensor hidden = dropout.forward(distilbert.forward(in, in.startPositions() != null).lastHiddenState()); // the loss reads padding too
+            return spans(qaOutputs.forward(hidden), in); // [B,T,C] -> [B,T,2]
+        }
     }
 }

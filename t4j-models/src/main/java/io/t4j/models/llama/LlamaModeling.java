@@ -7,7 +7,6 @@ import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.ModuleList;
 import io.t4j.engine.nn.RMSNorm;
 import io.t4j.models.AttentionMasks;
-import io.t4j.models.AutoConfig;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.decoder.Attention;
@@ -16,7 +15,6 @@ import io.t4j.models.decoder.CausalLMInputs;
 import io.t4j.models.decoder.CausalLMOutput;
 import io.t4j.models.decoder.CausalMask;
 import io.t4j.models.decoder.CosSin;
-import io.t4j.models.decoder.DecoderInit;
 import io.t4j.models.decoder.DecoderConfig;
 import io.t4j.models.decoder.DynamicCache;
 import io.t4j.models.decoder.DynamicCache.LayerCache;
@@ -126,7 +124,7 @@ public final class LlamaModeling {
         public final RotaryEmbedding rotaryEmb;
 
         public LlamaModel(LlamaConfig config) {
-            super(config);
+            super(config, LlamaFamily.INSTANCE);
             embedTokens = register("embed_tokens", new Embedding(config.vocabSize(), config.hiddenSize(),
                     config.padTokenId() == null ? -1 : config.padTokenId()));
             layers = register("layers", new ModuleList<>(config.numHiddenLayers(), i -> new LlamaDecoderLayer(config)));
@@ -136,7 +134,7 @@ public final class LlamaModeling {
         }
 
         public static LlamaModel fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new LlamaModel(loadConfig(dir)));
+            return fromPretrained(dir, options, LlamaConfig.class, LlamaModel::new);
         }
 
         /**
@@ -156,20 +154,6 @@ public final class LlamaModeling {
             }
             return norm.forward(h);
         }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "model";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            DecoderInit.initWeights(m, config.initializerRange());
-        }
-    }
-
-    static LlamaConfig loadConfig(Path dir) {
-        return AutoConfig.fromPretrained(dir, LlamaConfig.class);
     }
 
     /** {@code LlamaForCausalLM}: LlamaModel and {@code lm_head} (tied to embed_tokens when tie_word_embeddings). */
@@ -178,7 +162,7 @@ public final class LlamaModeling {
         public final Linear lmHead;
 
         public LlamaForCausalLM(LlamaConfig config) {
-            super(config);
+            super(config, LlamaFamily.INSTANCE);
             model = register("model", new LlamaModel(config));
             lmHead = register("lm_head", config.tieWordEmbeddings()
                     ? Linear.tied(model.embedTokens.weight, null)
@@ -191,7 +175,7 @@ public final class LlamaModeling {
         }
 
         public static LlamaForCausalLM fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new LlamaForCausalLM(loadConfig(dir)));
+            return fromPretrained(dir, options, LlamaConfig.class, LlamaForCausalLM::new);
         }
 
         /** → logits [B,T,V] (or the last logitsToKeep positions), loss when labels are given. */
@@ -209,18 +193,6 @@ public final class LlamaModeling {
         @Override
         public DecoderConfig decoderConfig() {
             return config;
-        }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "model";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            if (m != lmHead || !config.tieWordEmbeddings()) { // a tied head is the embedding, initialised as one (HF ties after init)
-                DecoderInit.initWeights(m, config.initializerRange());
-            }
         }
     }
 }

@@ -8,7 +8,6 @@ import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.ModuleList;
 import io.t4j.engine.nn.RMSNorm;
 import io.t4j.models.AttentionMasks;
-import io.t4j.models.AutoConfig;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.decoder.Attention;
@@ -18,7 +17,6 @@ import io.t4j.models.decoder.CausalLMOutput;
 import io.t4j.models.decoder.CausalMask;
 import io.t4j.models.decoder.CosSin;
 import io.t4j.models.decoder.DecoderConfig;
-import io.t4j.models.decoder.DecoderInit;
 import io.t4j.models.decoder.DynamicCache;
 import io.t4j.models.decoder.DynamicCache.LayerCache;
 import io.t4j.models.decoder.PositionEmbedding;
@@ -185,7 +183,7 @@ public final class Phi3Modeling {
         public final PositionEmbedding rotaryEmb;
 
         public Phi3Model(Phi3Config config) {
-            super(config);
+            super(config, Phi3Family.INSTANCE);
             embedTokens = register("embed_tokens", new Embedding(config.vocabSize(), config.hiddenSize(),
                     config.padTokenId() == null ? -1 : config.padTokenId()));
             embedDropout = register("embed_dropout", new Dropout(config.embdPdrop()));
@@ -198,7 +196,7 @@ public final class Phi3Modeling {
         }
 
         public static Phi3Model fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new Phi3Model(loadConfig(dir)));
+            return fromPretrained(dir, options, Phi3Config.class, Phi3Model::new);
         }
 
         /** input_ids [B,T], attention_mask [B,S] or null, position_ids or null, cache or null → [B,T,C] (after the norm). */
@@ -215,20 +213,6 @@ public final class Phi3Modeling {
             }
             return norm.forward(h);
         }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "model";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            DecoderInit.initWeights(m, config.initializerRange());
-        }
-    }
-
-    static Phi3Config loadConfig(Path dir) {
-        return AutoConfig.fromPretrained(dir, Phi3Config.class);
     }
 
     /** {@code Phi3ForCausalLM}: Phi3Model and {@code lm_head}; drops the cache once when LongRoPE switches factors. */
@@ -237,7 +221,7 @@ public final class Phi3Modeling {
         public final Linear lmHead;
 
         public Phi3ForCausalLM(Phi3Config config) {
-            super(config);
+            super(config, Phi3Family.INSTANCE);
             model = register("model", new Phi3Model(config));
             lmHead = register("lm_head", config.tieWordEmbeddings()
                     ? Linear.tied(model.embedTokens.weight, null)
@@ -250,7 +234,7 @@ public final class Phi3Modeling {
         }
 
         public static Phi3ForCausalLM fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new Phi3ForCausalLM(loadConfig(dir)));
+            return fromPretrained(dir, options, Phi3Config.class, Phi3ForCausalLM::new);
         }
 
         /** → logits [B,T,V] (or the last logitsToKeep positions), loss when labels are given. */
@@ -280,18 +264,6 @@ public final class Phi3Modeling {
         @Override
         public DecoderConfig decoderConfig() {
             return config;
-        }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "model";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            if (m != lmHead || !config.tieWordEmbeddings()) {
-                DecoderInit.initWeights(m, config.initializerRange());
-            }
         }
     }
 }

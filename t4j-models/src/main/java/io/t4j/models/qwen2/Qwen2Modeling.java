@@ -7,7 +7,6 @@ import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.ModuleList;
 import io.t4j.engine.nn.RMSNorm;
 import io.t4j.models.AttentionMasks;
-import io.t4j.models.AutoConfig;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.decoder.Attention;
@@ -16,7 +15,6 @@ import io.t4j.models.decoder.CausalLMInputs;
 import io.t4j.models.decoder.CausalLMOutput;
 import io.t4j.models.decoder.CausalMask;
 import io.t4j.models.decoder.CosSin;
-import io.t4j.models.decoder.DecoderInit;
 import io.t4j.models.decoder.DecoderConfig;
 import io.t4j.models.decoder.DynamicCache;
 import io.t4j.models.decoder.DynamicCache.LayerCache;
@@ -80,7 +78,7 @@ public final class Qwen2Modeling {
 
     /**
      * {@code Qwen2MLP}: SwiGLU without biases, {@code down_proj(act(gate_proj(x)) * up_proj(x))}.
-     * HF: "Copied from LlamaMLP with Llama->Qwen2"; keep the two in step.
+     * Copied from io.t4j.models.llama.LlamaModeling.LlamaMLP with Llama->Qwen2, c.mlpBias()->false
      */
     public static final class Qwen2MLP extends Module {
         public final Linear gateProj;
@@ -103,7 +101,7 @@ public final class Qwen2Modeling {
 
     /**
      * {@code Qwen2DecoderLayer}: pre-norm attention and pre-norm MLP, each with a residual.
-     * HF: "Copied from LlamaDecoderLayer with Llama->Qwen2"; keep the two in step.
+     * Copied from io.t4j.models.llama.LlamaModeling.LlamaDecoderLayer with Llama->Qwen2
      */
     public static final class Qwen2DecoderLayer extends Module {
         public final Qwen2Attention selfAttn;
@@ -127,7 +125,7 @@ public final class Qwen2Modeling {
 
     /**
      * {@code Qwen2Model}: token embeddings, the decoder layers and the final RMSNorm.
-     * HF: "Copied from LlamaModel with Llama->Qwen2"; keep the two in step.
+     * Copied from io.t4j.models.llama.LlamaModeling.LlamaModel with Llama->Qwen2
      */
     public static final class Qwen2Model extends PreTrainedModel<Qwen2Config> {
         public final Embedding embedTokens;
@@ -136,7 +134,7 @@ public final class Qwen2Modeling {
         public final RotaryEmbedding rotaryEmb;
 
         public Qwen2Model(Qwen2Config config) {
-            super(config);
+            super(config, Qwen2Family.INSTANCE);
             embedTokens = register("embed_tokens", new Embedding(config.vocabSize(), config.hiddenSize(),
                     config.padTokenId() == null ? -1 : config.padTokenId()));
             layers = register("layers", new ModuleList<>(config.numHiddenLayers(), i -> new Qwen2DecoderLayer(config)));
@@ -146,7 +144,7 @@ public final class Qwen2Modeling {
         }
 
         public static Qwen2Model fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new Qwen2Model(loadConfig(dir)));
+            return fromPretrained(dir, options, Qwen2Config.class, Qwen2Model::new);
         }
 
         /**
@@ -166,32 +164,18 @@ public final class Qwen2Modeling {
             }
             return norm.forward(h);
         }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "model";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            DecoderInit.initWeights(m, config.initializerRange());
-        }
-    }
-
-    static Qwen2Config loadConfig(Path dir) {
-        return AutoConfig.fromPretrained(dir, Qwen2Config.class);
     }
 
     /**
      * {@code Qwen2ForCausalLM}: Qwen2Model and {@code lm_head} (tied to embed_tokens when tie_word_embeddings).
-     * HF: "Copied from LlamaForCausalLM with Llama->Qwen2"; keep the two in step.
+     * Copied from io.t4j.models.llama.LlamaModeling.LlamaForCausalLM with Llama->Qwen2
      */
     public static final class Qwen2ForCausalLM extends PreTrainedModel<Qwen2Config> implements CausalLM {
         public final Qwen2Model model;
         public final Linear lmHead;
 
         public Qwen2ForCausalLM(Qwen2Config config) {
-            super(config);
+            super(config, Qwen2Family.INSTANCE);
             model = register("model", new Qwen2Model(config));
             lmHead = register("lm_head", config.tieWordEmbeddings()
                     ? Linear.tied(model.embedTokens.weight, null)
@@ -204,7 +188,7 @@ public final class Qwen2Modeling {
         }
 
         public static Qwen2ForCausalLM fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new Qwen2ForCausalLM(loadConfig(dir)));
+            return fromPretrained(dir, options, Qwen2Config.class, Qwen2ForCausalLM::new);
         }
 
         /** → logits [B,T,V] (or the last logitsToKeep positions), loss when labels are given. */
@@ -222,18 +206,6 @@ public final class Qwen2Modeling {
         @Override
         public DecoderConfig decoderConfig() {
             return config;
-        }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "model";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            if (m != lmHead || !config.tieWordEmbeddings()) { // a tied head is the embedding, initialised as one (HF ties after init)
-                DecoderInit.initWeights(m, config.initializerRange());
-            }
         }
     }
 }

@@ -8,20 +8,22 @@ import io.t4j.engine.nn.Linear;
 import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.Parameter;
 import io.t4j.models.AttentionMasks;
-import io.t4j.models.AutoConfig;
 import io.t4j.models.BaseModelOutput;
 import io.t4j.models.EncoderModel;
 import io.t4j.models.MaskedLMModel;
 import io.t4j.models.MaskedLMOutput;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.QuestionAnsweringModel;
+import io.t4j.models.QuestionAnsweringModelOutput;
+import io.t4j.models.TokenClassificationModel;
+import io.t4j.models.TokenClassifierOutput;
 import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.Unpadding;
 import io.t4j.models.bert.BertConfig;
-import io.t4j.models.bert.BertModeling;
 import io.t4j.models.bert.BertModeling.BertEncoder;
 import io.t4j.models.bert.BertModeling.BertPooler;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.nio.file.Path;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -81,7 +83,7 @@ public final class RobertaModeling {
         }
 
         public RobertaModel(RobertaConfig config, boolean addPoolingLayer) {
-            super(config);
+            super(config, RobertaFamily.INSTANCE);
             BertConfig shared = config.asBertConfig();
             embeddings = register("embeddings", new RobertaEmbeddings(config));
             encoder = register("encoder", new BertEncoder(shared));
@@ -94,16 +96,16 @@ public final class RobertaModeling {
         }
 
         public static RobertaModel fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new RobertaModel(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, RobertaConfig.class, RobertaModel::new);
         }
 
         /** → last_hidden_state [B,T,C], pooler_output [B,C] (null without a pooler) */
         @Override
-        public BaseModelOutput forward(ModelInputs in) {
+        public BaseModelOutput forward(ModelInputs in, boolean everyPosition) {
             // positions run from padding_idx + 1, so the longest usable sequence is max_position_embeddings - padding_idx - 1
             AttentionMasks.checkLength(in.inputIds().size(1), config.maxPositionEmbeddings() - config.padTokenId() - 1);
             AttentionMasks.checkIds(in.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
-            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds(), everyPosition);
             Tensor h = encoder.forward(embeddings.forward(in.inputIds(), in.tokenTypeIds()), u);
             return new BaseModelOutput(h, pooler == null ? null : pooler.forward(h));
         }
@@ -114,18 +116,8 @@ public final class RobertaModeling {
         }
 
         @Override
-        protected String baseModelPrefix() {
-            return "roberta";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            BertModeling.initBertWeights(m, config.initializerRange());
-        }
-
-        @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("pooler.");
+        public boolean hasPooler() {
+            return pooler != null;
         }
     }
 
@@ -155,14 +147,14 @@ public final class RobertaModeling {
         public final RobertaClassificationHead classifier;
 
         public RobertaForSequenceClassification(RobertaConfig config) {
-            super(config);
+            super(config, RobertaFamily.INSTANCE);
             roberta = register("roberta", new RobertaModel(config, false));
             classifier = register("classifier", new RobertaClassificationHead(config));
             postInit();
         }
 
         public static RobertaForSequenceClassification fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new RobertaForSequenceClassification(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, RobertaConfig.class, RobertaForSequenceClassification::new);
         }
 
         @Override
@@ -170,20 +162,62 @@ public final class RobertaModeling {
             Tensor logits = classifier.forward(roberta.forward(in).lastHiddenState());
             return SequenceClassifierOutput.of(logits, in.labels(), config);
         }
+    }
 
-        @Override
-        protected String baseModelPrefix() {
-            return "roberta";
+    /**
+     * {@code RobertaForTokenClassification}: RoBERTa without pooler → dropout → {@code classifier} on every token.
+     * Copied from io.t4j.models.bert.BertModeling.BertForTokenClassification with Bert->Roberta, bert->roberta
+     */
+    public static final class RobertaForTokenClassification extends TokenClassificationModel<RobertaConfig> {
+        public final RobertaModel roberta;
+        public final Dropout dropout;
+        public final Linear classifier;
+
+        public RobertaForTokenClassification(RobertaConfig config) {
+            super(config, RobertaFamily.INSTANCE);
+            roberta = register("roberta", new RobertaModel(config, false));
+            dropout = register("dropout", new Dropout(config.classifierDropout() != null
+                    ? config.classifierDropout() : config.hiddenDropoutProb()));
+            classifier = register("classifier", new Linear(config.hiddenSize(), config.numLabels()));
+            postInit();
         }
 
-        @Override
-        protected void initWeights(Module m) {
-            BertModeling.initBertWeights(m, config.initializerRange());
+        public static RobertaForTokenClassification fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, RobertaConfig.class, RobertaForTokenClassification::new);
         }
 
+        /** → logits [B,T,num_labels], and the loss over tokens whose label is not -100 when labels [B,T] are given. */
         @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("classifier.");
+        public TokenClassifierOutput forward(ModelInputs in) {
+            Tensor sequenceOutput = roberta.forward(in).lastHiddenState();
+            return TokenClassifierOutput.of(classifier.forward(dropout.forward(sequenceOutput)), in.labels());
+        }
+    }
+
+    /**
+     * {@code RobertaForQuestionAnswering}: RoBERTa without pooler → {@code qa_outputs} C → 2 on every token.
+     * Copied from io.t4j.models.bert.BertModeling.BertForQuestionAnswering with Bert->Roberta, bert->roberta
+     */
+    public static final class RobertaForQuestionAnswering extends QuestionAnsweringModel<RobertaConfig> {
+        public final RobertaModel roberta;
+        public final Linear qaOutputs;
+
+        public RobertaForQuestionAnswering(RobertaConfig config) {
+            super(config, RobertaFamily.INSTANCE);
+            roberta = register("roberta", new RobertaModel(config, false));
+            qaOutputs = register("qa_outputs", new Linear(config.hiddenSize(), config.numLabels()));
+            postInit();
+        }
+
+        public static RobertaForQuestionAnswering fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, RobertaConfig.class, RobertaForQuestionAnswering::new);
+        }
+
+        /** → start and end logits [B,T], and the span loss when start_positions and end_positions [B] are given. */
+        @Override
+        public QuestionAnsweringModelOutput forward(ModelInputs in) {
+            Tensor sequenceOutput = roberta.forward(in, in.startPositions() != null).lastHiddenState(); // the loss reads padding too
+            return spans(qaOutputs.forward(sequenceOutput), in); // [B,T,C] -> [B,T,2]
         }
     }
 
@@ -221,7 +255,7 @@ public final class RobertaModeling {
         public final RobertaLMHead lmHead;
 
         public RobertaForMaskedLM(RobertaConfig config) {
-            super(config);
+            super(config, RobertaFamily.INSTANCE);
             roberta = register("roberta", new RobertaModel(config, false));
             lmHead = register("lm_head", new RobertaLMHead(config, roberta.embeddings.wordEmbeddings.weight));
             postInit();
@@ -232,7 +266,7 @@ public final class RobertaModeling {
         }
 
         public static RobertaForMaskedLM fromPretrained(Path dir, PretrainedOptions options) {
-            return fromPretrained(dir, options, () -> new RobertaForMaskedLM(options.applyTo(loadConfig(dir))));
+            return fromPretrained(dir, options, RobertaConfig.class, RobertaForMaskedLM::new);
         }
 
         /** → logits [B,T,V], and the masked-LM loss when labels [B,T] are given. */
@@ -251,29 +285,5 @@ public final class RobertaModeling {
         public Linear outputEmbeddings() {
             return lmHead.decoder;
         }
-
-        @Override
-        protected String baseModelPrefix() {
-            return "roberta";
-        }
-
-        @Override
-        protected void initWeights(Module m) {
-            BertModeling.initBertWeights(m, config.initializerRange());
-        }
-
-        @Override
-        protected boolean isNewHead(String name) {
-            return name.startsWith("lm_head.");
-        }
-
-        @Override
-        protected boolean isUnusedKey(String key) {
-            return key.startsWith("roberta.pooler."); // built with add_pooling_layer=False
-        }
-    }
-
-    static RobertaConfig loadConfig(Path dir) {
-        return AutoConfig.fromPretrained(dir, RobertaConfig.class);
     }
 }

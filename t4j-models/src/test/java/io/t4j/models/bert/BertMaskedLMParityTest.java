@@ -12,7 +12,7 @@ import io.t4j.models.bert.BertModeling.BertForMaskedLM;
 import io.t4j.models.bert.BertModeling.BertLayer;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.Parity;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;

@@ -7,7 +7,7 @@ import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
 import io.t4j.models.bert.BertModeling.BertLayer;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.Parity;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;

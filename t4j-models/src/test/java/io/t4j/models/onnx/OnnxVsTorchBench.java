@@ -3,7 +3,7 @@ package io.t4j.models.onnx;
 import io.t4j.engine.Engine;
 import io.t4j.models.bert.BertModeling.BertModel;
 import io.t4j.models.onnx.OrtReference.Batch;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

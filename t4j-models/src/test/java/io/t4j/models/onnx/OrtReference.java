@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.t4j.engine.Tensors;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

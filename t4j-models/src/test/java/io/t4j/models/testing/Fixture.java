@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -149,11 +149,21 @@ public final class Fixture {
         return Tensors.fromFloats(v, shape);
     }
 
-    /** The fixture's batch ({@code inputs.*}), with labels when {@code withLabels}. */
+    /**
+     * The fixture's batch ({@code inputs.*}), with its labels when {@code withLabels}: every {@code inputs.<name>}
+     * whose name is a label name ({@code labels}, {@code start_positions}, {@code end_positions}).
+     */
     public ModelInputs inputs(boolean withLabels) {
-        return new ModelInputs(tensor("inputs.input_ids"), tensor("inputs.attention_mask"),
-                has("inputs.token_type_ids") ? tensor("inputs.token_type_ids") : null,
-                withLabels ? tensor("inputs.labels") : null);
+        ModelInputs in = new ModelInputs(tensor("inputs.input_ids"), tensor("inputs.attention_mask"),
+                has("inputs.token_type_ids") ? tensor("inputs.token_type_ids") : null);
+        if (withLabels) {
+            for (String name : ModelInputs.LABEL_NAMES) {
+                if (has("inputs." + name)) {
+                    in = in.withLabel(name, tensor("inputs." + name));
+                }
+            }
+        }
+        return in;
     }
 
     /** attention_mask as float [B,T,1], to compare only real positions. */

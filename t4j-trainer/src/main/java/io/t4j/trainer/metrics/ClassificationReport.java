@@ -26,7 +26,7 @@ public record ClassificationReport(double accuracy, List<ClassMetrics> perClass,
                 positive[i] = logits[i][1] - logits[i][0]; // monotone in softmax(logits)[1]
             }
         }
-        return of(gold, new EvalPrediction(logits, gold).argmax(), positive, labelNames);
+        return of(gold, EvalPrediction.of(logits, gold).argmax(), positive, labelNames);
     }
 
     /**

@@ -24,7 +24,7 @@ public final class Metrics {
      * {@code {"accuracy": (predictions.argmax(-1) == label_ids).mean()}}.
      */
     public static final Function<EvalPrediction, Map<String, Double>> ACCURACY =
-            p -> Map.of("accuracy", accuracy(p.labelIds(), p.argmax()));
+            p -> Map.of("accuracy", accuracy(p.labelIds().toInts(), p.argmax()));
 
     /** {@code accuracy_score}: the fraction of exact matches. */
     public static double accuracy(int[] yTrue, int[] yPred) {

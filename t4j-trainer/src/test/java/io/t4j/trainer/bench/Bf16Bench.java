@@ -6,7 +6,7 @@ import io.t4j.engine.Tensors;
 import io.t4j.engine.nn.Parameter;
 import io.t4j.models.bert.BertConfig;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import io.t4j.trainer.optim.AdamW;
 import io.t4j.trainer.optim.ClipGrad;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.t4j.trainer.bench;
 
 import io.t4j.engine.Engine;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
-import io.t4j.tokenizers.ModelInputs;
+import io.t4j.models.ModelInputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;

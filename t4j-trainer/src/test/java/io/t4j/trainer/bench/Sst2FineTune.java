@@ -16,7 +16,6 @@ import io.t4j.trainer.TrainingArguments;
 import io.t4j.trainer.metrics.Metrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,7 +54,7 @@ public final class Sst2FineTune {
                 .evalStrategy(IntervalStrategy.EPOCH).saveStrategy(IntervalStrategy.EPOCH).saveTotalLimit(1)
                 .loggingSteps(100.0).bf16(bf16).groupByLength(true).dataloaderNumWorkers(1).build();
         long t0 = System.nanoTime();
-        var trainer = new Trainer<>(classifier, trainingArgs, train, dev, tokenizer, Metrics.ACCURACY, List.of());
+        var trainer = Trainer.builder(classifier, trainingArgs).trainDataset(train).evalDataset(dev).processingClass(tokenizer).computeMetrics(Metrics.ACCURACY).build();
         var result = trainer.train();
         var eval = trainer.evaluate();
         System.out.printf("train rows %d, epochs %.1f, bf16 %s: wall %.1f s, %s%n", train.numRows(), epochs, bf16,

@@ -15,7 +15,7 @@ class MetricsTest {
     @Test
     void accuracyAndTheHfComputeMetrics() {
         assertThat(Metrics.accuracy(new int[] {0, 1, 2, 3}, new int[] {0, 2, 1, 3})).isEqualTo(0.5);
-        var p = new EvalPrediction(new float[][] {{0.1f, 0.9f}, {2f, 1f}, {0.5f, 0.5f}, {-1f, 3f}}, new int[] {1, 0, 1, 0});
+        var p = EvalPrediction.of(new float[][] {{0.1f, 0.9f}, {2f, 1f}, {0.5f, 0.5f}, {-1f, 3f}}, new int[] {1, 0, 1, 0});
         assertThat(p.argmax()).containsExactly(1, 0, 0, 1); // ties take the first index, as numpy
         assertThat(Metrics.ACCURACY.apply(p)).containsEntry("accuracy", 0.5);
     }
@@ -92,7 +92,7 @@ class MetricsTest {
     void mismatchedLengthsAreNamed() {
         assertThatThrownBy(() -> Metrics.accuracy(new int[] {1}, new int[] {1, 0}))
                 .hasMessageContaining("y_true has 1 labels but y_pred has 2");
-        assertThatThrownBy(() -> new EvalPrediction(new float[2][2], new int[] {1}))
+        assertThatThrownBy(() -> EvalPrediction.of(new float[2][2], new int[] {1}))
                 .hasMessageContaining("predictions has 2 rows but label_ids has 1");
     }
 }

@@ -1,0 +1,41 @@
+package io.t4j.models.bert;
+
+import io.t4j.engine.nn.Module;
+import io.t4j.models.ModelFamily;
+import io.t4j.models.Task;
+import io.t4j.models.bert.BertModeling.BertForMaskedLM;
+import io.t4j.models.bert.BertModeling.BertForPreTraining;
+import io.t4j.models.bert.BertModeling.BertForQuestionAnswering;
+import io.t4j.models.bert.BertModeling.BertForTokenClassification;
+import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
+import io.t4j.models.bert.BertModeling.BertModel;
+
+/** BERT as HF's {@code BertPreTrainedModel} declares it, and its rows of the Auto mappings (modeling_auto.py). */
+public final class BertFamily extends ModelFamily<BertConfig> {
+    public static final BertFamily INSTANCE = new BertFamily();
+
+    public BertFamily() {
+        super("bert", BertConfig.class, "bert");
+    }
+
+    @Override
+    public void initWeights(Module module, BertConfig config) {
+        BertModeling.initBertWeights(module, config.initializerRange());
+    }
+
+    /** The pooler: ONNX exports lack it and the masked-LM and token heads leave it out ({@code add_pooling_layer=False}). */
+    @Override
+    public boolean isOptional(String key) {
+        return key.startsWith("pooler.");
+    }
+
+    @Override
+    protected void registerModels(Heads<BertConfig> heads) {
+        heads.add(Task.BASE_MODEL, BertModel.class, BertModel::new);
+        heads.add(Task.SEQUENCE_CLASSIFICATION, BertForSequenceClassification.class, BertForSequenceClassification::new);
+        heads.add(Task.TOKEN_CLASSIFICATION, BertForTokenClassification.class, BertForTokenClassification::new);
+        heads.add(Task.QUESTION_ANSWERING, BertForQuestionAnswering.class, BertForQuestionAnswering::new);
+        heads.add(Task.MASKED_LM, BertForMaskedLM.class, BertForMaskedLM::new);
+        heads.add(Task.PRETRAINING, BertForPreTraining.class, BertForPreTraining::new);
+    }
+}
