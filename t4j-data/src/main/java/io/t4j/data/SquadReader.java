@@ -115,6 +115,7 @@ public final class SquadReader {
                     requireObject(qa, qaPlace);
                     String id = requireId(qa, qaPlace);
                     String where = file + ", question " + id;
+                    requireContext(context, where);
                     Boolean impossible = null;
                     if (qa.hasNonNull("is_impossible")) {
                         if (!qa.get("is_impossible").isBoolean()) {
@@ -195,7 +196,7 @@ public final class SquadReader {
         requireObject(record, place);
         String id = requireId(record, place);
         String where = file + ", question " + id;
-        String context = requireText(record, "context", where);
+        String context = requireContext(requireText(record, "context", where), where);
         JsonNode answers = record.get("answers");
         if (answers == null || !answers.isObject()) {
             throw new DataException(where + ": field 'answers' must be an object {\"text\": [...], \"answer_start\": [...]}, found "
@@ -235,9 +236,6 @@ public final class SquadReader {
 
     private static SquadExample example(String id, String title, String context, String question, List<SquadAnswer> answers,
                                         List<SquadAnswer> plausible, Path file, String where) {
-        if (context.isBlank()) {
-            throw new DataException(where + ": empty context");
-        }
         if (question.isBlank()) {
             throw new DataException(where + ": empty question");
         }
@@ -319,6 +317,7 @@ public final class SquadReader {
         if (question == null) {
             throw new DataException(where + ": missing field 'question'");
         }
+        requireContext(context, where);
         String title = record.getType().containsField("title") ? parquetValue(record, "title", where) : null;
         if (record.getFieldRepetitionCount("answers") == 0) {
             throw new DataException(where + ": missing field 'answers'");
@@ -388,6 +387,13 @@ public final class SquadReader {
         if (!node.isObject()) {
             throw new DataException(place + ": expected a JSON object, found " + describe(node));
         }
+    }
+
+    private static String requireContext(String context, String where) {
+        if (context.isBlank()) {
+            throw new DataException(where + ": empty context");
+        }
+        return context;
     }
 
     private static String requireId(JsonNode node, String place) {
