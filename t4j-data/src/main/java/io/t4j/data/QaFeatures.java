@@ -37,8 +37,9 @@ public final class QaFeatures {
     /**
      * Checks that every question leaves room for its context: {@code max_seq_length - question tokens - special
      * tokens} must be at least 1 and more than {@code doc_stride} (consecutive windows share {@code doc_stride}
-     * context tokens, so each must hold more). HF's fast tokenizer fails on either with a panic
-     * ({@code stride < max_len}) that names neither the question nor the values; this names both.
+     * context tokens, so each must hold more). HF's fast tokenizer fails on these only when the context must be
+     * cut, with messages that name neither the question nor the values (a Rust panic {@code stride < max_len});
+     * this checks every question, whatever its context's length, and names both.
      *
      * @param questionTokens the tokens of each (left-stripped) question, without special tokens
      * @param numSpecialTokens the special tokens a pair gets ({@code num_special_tokens_to_add(pair=True)})
