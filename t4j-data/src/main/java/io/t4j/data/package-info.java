@@ -7,5 +7,9 @@
  * from {@code trainer_pt_utils.py}) make padded {@link io.t4j.models.ModelInputs} batches. Pre-training text:
  * {@link io.t4j.data.LoadDataset#fromTextFiles}, {@link io.t4j.data.LanguageModelingData} (run_mlm.py's
  * {@code group_texts} and line-by-line examples) and {@link io.t4j.data.TextDatasetForNextSentencePrediction}.
+ * Extractive question answering (run_qa.py, utils_qa.py): {@link io.t4j.data.SquadReader} (SQuAD v1.1/v2.0 JSON,
+ * HF's flat JSON, JSON Lines and Parquet) into {@link io.t4j.data.SquadData}, {@link io.t4j.data.QaFeatures}
+ * (doc-stride windows labelled with answer positions) over a {@link io.t4j.data.QuestionContextTokenizer}, and
+ * {@link io.t4j.data.QaPostprocessing} (n-best answers).
  */
 package io.t4j.data;

@@ -1,5 +1,6 @@
 /**
  * Classification metrics with scikit-learn's semantics (sklearn/metrics/_classification.py, _ranking.py) and HF's
- * {@code EvalPrediction} (trainer_utils.py): what {@code compute_metrics} receives and returns.
+ * {@code EvalPrediction} (trainer_utils.py): what {@code compute_metrics} receives and returns. The official SQuAD
+ * v1.1 and v2.0 scores: {@link io.t4j.trainer.metrics.SquadMetric}, {@link io.t4j.trainer.metrics.SquadV2Metric}.
  */
 package io.t4j.trainer.metrics;
