@@ -172,6 +172,11 @@ public final class Dataset {
 
     /** As {@link #tokenize(PreTrainedTokenizer, String, EncodeOptions)} for sentence pairs (MRPC, MNLI style). */
     public Dataset tokenize(PreTrainedTokenizer tokenizer, String textColumn, String textPairColumn, EncodeOptions options) {
+        if (options.returnOverflowingTokens()) {
+            throw new DataException("tokenize keeps one row per example, so it cannot return overflowing windows; "
+                    + "encode with the tokenizer (EncodeOptions.withReturnOverflowingTokens) and build the rows from "
+                    + "BatchEncoding.overflowToSampleMapping()");
+        }
         strings(textColumn);
         if (textPairColumn != null) {
             strings(textPairColumn);

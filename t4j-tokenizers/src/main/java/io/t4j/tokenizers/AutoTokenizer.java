@@ -1,6 +1,8 @@
 package io.t4j.tokenizers;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.t4j.engine.Engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,14 @@ public final class AutoTokenizer {
 
     /** Loads the tokenizer in {@code dir}; fails naming the folder when it has no tokenizer.json. */
     public static PreTrainedTokenizer fromPretrained(Path dir) {
+        return fromPretrained(dir, TokenizerOptions.defaults());
+    }
+
+    /**
+     * HF's {@code AutoTokenizer.from_pretrained(dir, **kwargs)} with the kwargs in {@code options}, e.g.
+     * {@code add_prefix_space=True} for pre-tokenized input to a RoBERTa tokenizer.
+     */
+    public static PreTrainedTokenizer fromPretrained(Path dir, TokenizerOptions options) {
         Engine.init(); // turns DJL's telemetry off before its first call
         if (!Files.isDirectory(dir)) {
             throw new TokenizerException("tokenizer folder " + dir.toAbsolutePath() + " does not exist");
@@ -33,6 +43,21 @@ public final class AutoTokenizer {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         JsonNode parsed = TokenizerConfig.readJson(file);
-        return new PreTrainedTokenizer(dir, json, parsed, TokenizerConfig.read(dir, parsed));
+        TokenizerConfig config = TokenizerConfig.read(dir, parsed);
+        if (options.addPrefixSpace() != null) {
+            config = config.withAddPrefixSpace(options.addPrefixSpace());
+        }
+        if (config.addPrefixSpace() != null && parsed.isObject()) {
+            ObjectNode rewritten = ((ObjectNode) parsed).deepCopy();
+            if (ByteLevelJson.setAddPrefixSpace(rewritten, config.addPrefixSpace())) {
+                parsed = rewritten;
+                try {
+                    json = TokenizerConfig.JSON.writeValueAsString(rewritten);
+                } catch (JsonProcessingException e) {
+                    throw new TokenizerException(file + ": cannot write the tokenizer back: " + e.getOriginalMessage(), e);
+                }
+            }
+        }
+        return new PreTrainedTokenizer(dir, json, parsed, config);
     }
 }

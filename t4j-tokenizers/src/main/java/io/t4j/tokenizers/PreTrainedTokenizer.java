@@ -1,6 +1,7 @@
 package io.t4j.tokenizers;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,29 +27,39 @@ import java.util.concurrent.ConcurrentHashMap;
  * HF's {@code PreTrainedTokenizerFast}: HF's Rust tokenizer (through DJL) plus what tokenizer_config.json says
  * about special tokens, lengths and sides. Made by {@link AutoTokenizer#fromPretrained(Path)}.
  *
- * <p>The Rust side tokenizes and truncates (HF's {@code "longest_first"} for pairs, in parallel for a batch); this
- * class pads in Java with the tokenizer's pad id on its padding side, so padding follows tokenizer_config.json
- * exactly. Thread-safe: each truncation length gets its own immutable native tokenizer.
+ * <p>The Rust side tokenizes and truncates (HF's truncation strategies and sides, overflowing windows with a stride;
+ * in parallel for a batch); this class pads in Java with the tokenizer's pad id on its padding side, so padding
+ * follows tokenizer_config.json exactly. Thread-safe: each truncation setting gets its own immutable native
+ * tokenizer.
+ *
+ * <p>DJL's batch calls abort the JVM when the Rust side fails or panics (a truncation that cannot be done, a stride
+ * not smaller than the window), so such cases are checked here first and reported as a {@link TokenizerException}
+ * naming the row and the numbers.
  */
 public final class PreTrainedTokenizer implements AutoCloseable {
     /** {@link #modelMaxLength()} when the tokenizer sets no limit (HF's {@code VERY_LARGE_INTEGER}). */
     public static final int NO_MAX_LENGTH = Integer.MAX_VALUE;
     private static final String HF_VERY_LARGE_INTEGER = "1000000000000000019884624838656";
-    private static final int NO_TRUNCATION = 0;
+    private static final TokenizersLibrary LIB = TokenizersLibrary.LIB;
 
     private final Path source;
     private final String tokenizerJson;
+    private final JsonNode parsedJson;
     private final TokenizerConfig config;
     private final Vocab vocab;
-    private final Map<Integer, HuggingFaceTokenizer> rustByTruncation = new ConcurrentHashMap<>();
+    private final Map<Truncation, HuggingFaceTokenizer> rustByTruncation = new ConcurrentHashMap<>();
+    /** {@link #numSpecialTokensToAdd} for a single text and for a pair, computed on first use (-1 before). */
+    private volatile int addedSingle = -1;
+    private volatile int addedPair = -1;
 
     PreTrainedTokenizer(Path source, String tokenizerJson, JsonNode parsedJson, TokenizerConfig config) {
         this.source = source;
         this.tokenizerJson = tokenizerJson;
+        this.parsedJson = parsedJson;
         this.config = config;
         this.vocab = Vocab.read(parsedJson, source.resolve("tokenizer.json").toString());
         checkSpecialTokensExist();
-        rust(NO_TRUNCATION); // fail now, naming the file, if the Rust side rejects tokenizer.json
+        rust(Truncation.NONE); // fail now, naming the file, if the Rust side rejects tokenizer.json
     }
 
     /** HF's {@code tokenizer(texts, **options)}. */
@@ -56,12 +67,85 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         return encodeBatch(checkTexts(texts, "texts"), null, options);
     }
 
-    /** HF's {@code tokenizer(first, second, **options)}: sentence pairs, truncated longest-first. */
+    /**
+     * HF's {@code tokenizer(first, second, **options)}: sentence pairs, truncated by
+     * {@link EncodeOptions#truncationStrategy()} (HF's default {@code longest_first}; question answering encodes
+     * question and context with {@code only_second} and overflowing windows).
+     */
     public BatchEncoding encodePairs(List<String> first, List<String> second, EncodeOptions options) {
         if (first.size() != second.size()) {
             throw new TokenizerException("pairs need as many second texts as first texts: " + first.size() + " vs " + second.size());
         }
         return encodeBatch(checkTexts(first, "first"), checkTexts(second, "second"), options);
+    }
+
+    /**
+     * HF's {@code tokenizer(words, is_split_into_words=True, **options)}: each row is a list of words (CoNLL tokens)
+     * tokenized word by word, so {@link BatchEncoding#wordIds(int)} indexes the row's words and offsets are within
+     * each word, as in HF. Byte-level BPE tokenizers (GPT-2, RoBERTa) must be loaded with {@code add_prefix_space=True}
+     * ({@link TokenizerOptions#withAddPrefixSpace}), as HF requires; otherwise this fails saying so.
+     */
+    public BatchEncoding encodeWords(List<List<String>> words, EncodeOptions options) {
+        if (Boolean.FALSE.equals(ByteLevelJson.byteLevelAddsPrefixSpace(parsedJson))) {
+            throw new TokenizerException(source.resolve("tokenizer.json") + ": pre-tokenized input (is_split_into_words) "
+                    + "needs add_prefix_space=True with this byte-level BPE tokenizer, as in HF (\"You need to instantiate "
+                    + fastClassName() + " with add_prefix_space=True "
+                    + "to use it with pretokenized inputs.\"); load it with AutoTokenizer.fromPretrained(dir, "
+                    + "TokenizerOptions.defaults().withAddPrefixSpace(true))");
+        }
+        String[][] rows = new String[words.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            List<String> row = words.get(i);
+            if (row == null) {
+                throw new TokenizerException("words[" + i + "] is null");
+            }
+            rows[i] = checkTexts(row, "words[" + i + "]");
+        }
+        Truncation truncation = truncation(options, false);
+        long handle = rust(truncation).getHandle();
+        long[] encodings = new long[rows.length];
+        int done = 0;
+        try {
+            for (; done < rows.length; done++) {
+                encodings[done] = LIB.encodeList(handle, rows[done], options.addSpecialTokens());
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < done; i++) {
+                LIB.deleteEncoding(encodings[i]);
+            }
+            throw new TokenizerException("words[" + done + "] " + List.of(rows[done]) + ": HF tokenizers failed: "
+                    + e.getMessage(), e);
+        }
+        return collect(encodings, options, new Sources(null, null, rows));
+    }
+
+    /**
+     * HF's {@code num_special_tokens_to_add(pair)}: the tokens the post-processor adds to one text (BERT: [CLS] and
+     * [SEP], 2) or to a pair (BERT: 3).
+     */
+    public int numSpecialTokensToAdd(boolean pair) {
+        int cached = pair ? addedPair : addedSingle;
+        if (cached >= 0) {
+            return cached;
+        }
+        long handle = rust(Truncation.NONE).getHandle();
+        long with = pair ? LIB.encodeDual(handle, "", "", true) : LIB.encode(handle, "", true);
+        try {
+            long without = pair ? LIB.encodeDual(handle, "", "", false) : LIB.encode(handle, "", false);
+            try {
+                int added = LIB.getTokenIds(with).length - LIB.getTokenIds(without).length;
+                if (pair) {
+                    addedPair = added;
+                } else {
+                    addedSingle = added;
+                }
+                return added;
+            } finally {
+                LIB.deleteEncoding(without);
+            }
+        } finally {
+            LIB.deleteEncoding(with);
+        }
     }
 
     /** HF's {@code decode(ids, skip_special_tokens=...)}. */
@@ -71,7 +155,7 @@ public final class PreTrainedTokenizer implements AutoCloseable {
             checkId(ids[i]);
             longs[i] = ids[i];
         }
-        return rust(NO_TRUNCATION).decode(longs, skipSpecialTokens);
+        return rust(Truncation.NONE).decode(longs, skipSpecialTokens);
     }
 
     /** HF's {@code convert_tokens_to_ids}: unknown tokens map to the unk id (an error when there is no unk token). */
@@ -150,6 +234,14 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         return config.returnsTokenTypeIds();
     }
 
+    /**
+     * HF's {@code add_prefix_space} as loaded (tokenizer_config.json or {@link TokenizerOptions}), or null when
+     * neither sets it.
+     */
+    public Boolean addPrefixSpace() {
+        return config.addPrefixSpace();
+    }
+
     /** HF's {@code tokenizer_class} from tokenizer_config.json, or null. */
     public String tokenizerClass() {
         return config.tokenizerClass();
@@ -196,86 +288,331 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         rustByTruncation.clear();
     }
 
-    private int truncationLength(EncodeOptions options) {
+    /**
+     * The Rust truncation for these options, checked so the Rust side cannot fail: {@link Truncation#NONE} when
+     * truncation is off or there is no maximum; the stride only with overflowing tokens (it only shapes the windows).
+     */
+    private Truncation truncation(EncodeOptions options, boolean pair) {
         if (!options.truncation()) {
-            return NO_TRUNCATION;
+            return Truncation.NONE;
         }
         int max = options.maxLength() != null ? options.maxLength() : modelMaxLength();
         if (max == NO_MAX_LENGTH) {
-            return NO_TRUNCATION; // HF: "no maximum length is provided ... Default to no truncation."
+            return Truncation.NONE; // HF: "no maximum length is provided ... Default to no truncation."
         }
-        if (config.truncationSide() == Side.LEFT) {
-            throw new TokenizerException(source.resolve("tokenizer_config.json")
-                    + ": truncation_side 'left' is not supported by t4j's tokenizer binding yet; encode with "
-                    + "EncodeOptions.noTruncation() or set truncation_side to 'right'");
+        TruncationStrategy strategy = options.truncationStrategy();
+        if (!pair && strategy == TruncationStrategy.ONLY_SECOND) {
+            throw new TokenizerException("truncation only_second needs text pairs (encodePairs): a single text has no "
+                    + "second sequence to shorten (HF: \"Truncation error: Second sequence not provided\"); use "
+                    + "longest_first or only_first");
         }
-        return max;
+        if (pair && strategy == TruncationStrategy.LONGEST_FIRST && options.returnOverflowingTokens()) {
+            throw new TokenizerException("Not possible to return overflowing tokens for pair of sequences with the "
+                    + "`longest_first`. Please select another truncation strategy than `longest_first`, for instance "
+                    + "`only_second` or `only_first`.");
+        }
+        int added = options.addSpecialTokens() ? numSpecialTokensToAdd(pair) : 0;
+        if (max <= added) {
+            throw new TokenizerException("max_length " + max + " leaves no room for tokens: the tokenizer in " + source
+                    + " adds " + added + " special tokens to " + (pair ? "a pair" : "a text"));
+        }
+        int stride = options.returnOverflowingTokens() ? options.stride() : 0;
+        // Rust checks the stride against max_length less the special tokens of a single text (and DJL then silently
+        // drops truncation), and asserts that it is smaller than each window: require both here.
+        int room = max - Math.max(added, numSpecialTokensToAdd(false));
+        if (stride >= room) {
+            throw new TokenizerException("stride " + stride + " must be smaller than max_length " + max + " less the "
+                    + (max - room) + " special tokens (" + room + "), so that consecutive windows advance");
+        }
+        return new Truncation(max, strategy, stride);
     }
 
-    private HuggingFaceTokenizer rust(int truncateTo) {
-        return rustByTruncation.computeIfAbsent(truncateTo, this::newRust);
+    private HuggingFaceTokenizer rust(Truncation truncation) {
+        return rustByTruncation.computeIfAbsent(truncation, this::newRust);
     }
 
-    private HuggingFaceTokenizer newRust(int truncateTo) {
+    private HuggingFaceTokenizer newRust(Truncation truncation) {
         Map<String, String> options = new TreeMap<>();
         options.put("padding", "false");
         options.put("addSpecialTokens", "true");
-        if (truncateTo == NO_TRUNCATION) {
+        String json = tokenizerJson;
+        if (truncation.equals(Truncation.NONE)) {
             options.put("truncation", "false");
         } else {
-            options.put("truncation", "LONGEST_FIRST");
-            options.put("maxLength", Integer.toString(truncateTo));
-            options.put("modelMaxLength", Integer.toString(truncateTo));
+            options.put("truncation", truncation.strategy().name());
+            options.put("maxLength", Integer.toString(truncation.maxLength()));
+            options.put("modelMaxLength", Integer.toString(truncation.maxLength()));
+            options.put("stride", Integer.toString(truncation.stride()));
+            json = withTruncationSection(truncation);
         }
         try {
-            return HuggingFaceTokenizer.newInstance(
-                    new ByteArrayInputStream(tokenizerJson.getBytes(StandardCharsets.UTF_8)), options);
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), options);
         } catch (IOException | RuntimeException e) {
             throw new TokenizerException(source.resolve("tokenizer.json") + ": HF tokenizers rejected the file: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Encodes through DJL's JNI binding directly, reading only ids and type ids per encoding: DJL's
-     * {@code Encoding} objects also copy tokens, word ids and character spans, which took half the time on SST-2.
+     * tokenizer.json with its {@code truncation} section on the tokenizer's truncation side: DJL's options set
+     * length, strategy and stride but keep the file's direction, so the direction goes into the file (HF's
+     * {@code set_truncation_and_padding} passes {@code direction=truncation_side}). The file is used as it is when it
+     * has no truncation section and the side is right (Rust's default).
+     */
+    private String withTruncationSection(Truncation truncation) {
+        JsonNode existing = parsedJson.get("truncation");
+        boolean hasSection = existing != null && !existing.isNull();
+        if (truncationSide() == Side.RIGHT && !hasSection) {
+            return tokenizerJson;
+        }
+        ObjectNode copy = ((ObjectNode) parsedJson).deepCopy();
+        ObjectNode section = copy.putObject("truncation");
+        section.put("direction", truncationSide() == Side.LEFT ? "Left" : "Right");
+        section.put("max_length", truncation.maxLength());
+        section.put("strategy", switch (truncation.strategy()) {
+            case LONGEST_FIRST -> "LongestFirst";
+            case ONLY_FIRST -> "OnlyFirst";
+            case ONLY_SECOND -> "OnlySecond";
+        });
+        section.put("stride", truncation.stride());
+        try {
+            return TokenizerConfig.JSON.writeValueAsString(copy);
+        } catch (JsonProcessingException e) {
+            throw new TokenizerException(source.resolve("tokenizer.json") + ": cannot write the tokenizer back: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Encodes through DJL's JNI binding directly. Without extra arrays only ids and type ids are read per encoding:
+     * DJL's {@code Encoding} objects also copy tokens, word ids and character spans, which took half the time on
+     * SST-2.
      */
     private BatchEncoding encodeBatch(String[] first, String[] second, EncodeOptions options) {
-        long handle = rust(truncationLength(options)).getHandle();
+        Truncation truncation = truncation(options, second != null);
+        if (second != null && !truncation.equals(Truncation.NONE) && truncation.strategy() != TruncationStrategy.LONGEST_FIRST) {
+            checkRoomForPairs(first, second, truncation, options.addSpecialTokens());
+        }
+        long handle = rust(truncation).getHandle();
         long[] encodings = second == null
-                ? TokenizersLibrary.LIB.batchEncode(handle, first, options.addSpecialTokens())
-                : TokenizersLibrary.LIB.batchEncodePair(handle, first, second, options.addSpecialTokens());
+                ? LIB.batchEncode(handle, first, options.addSpecialTokens())
+                : LIB.batchEncodePair(handle, first, second, options.addSpecialTokens());
+        if (options.returnsMoreThanIds()) {
+            return collect(encodings, options, new Sources(first, second, null));
+        }
         int n = encodings.length;
         int[][] ids = new int[n][];
         int[][] types = returnsTokenTypeIds() ? new int[n][] : null;
         try {
             for (int i = 0; i < n; i++) {
-                ids[i] = toInts(TokenizersLibrary.LIB.getTokenIds(encodings[i]));
+                ids[i] = toInts(LIB.getTokenIds(encodings[i]));
                 if (types != null) {
-                    types[i] = toInts(TokenizersLibrary.LIB.getTypeIds(encodings[i]));
+                    types[i] = toInts(LIB.getTypeIds(encodings[i]));
                 }
             }
         } finally {
             for (long encoding : encodings) {
-                TokenizersLibrary.LIB.deleteEncoding(encoding);
+                LIB.deleteEncoding(encoding);
             }
         }
-        return pad(ids, types, options);
+        return pad(new Rows(ids, types, null, null, null, null, null, null), options);
     }
 
-    private BatchEncoding pad(int[][] ids, int[][] types, EncodeOptions options) {
-        int n = ids.length;
-        int target = paddedLength(ids, options);
-        int[][] mask = new int[n][];
-        for (int i = 0; i < n; i++) {
-            int real = ids[i].length;
-            mask[i] = new int[Math.max(real, target)];
-            Arrays.fill(mask[i], paddingSide() == Side.RIGHT ? 0 : mask[i].length - real, paddingSide() == Side.RIGHT ? real : mask[i].length, 1);
-            ids[i] = padRow(ids[i], target, target > real ? requirePadId() : 0);
-            if (types != null) {
-                types[i] = padRow(types[i], target, 0);
+    /**
+     * Truncating only one sequence of a pair fails in Rust when the other leaves it no room, and panics when the
+     * stride is not smaller than that room: find those pairs first. Only the kept sequence is tokenized for this
+     * (the question, in QA), and the shortened one only for pairs near the limit.
+     */
+    private void checkRoomForPairs(String[] first, String[] second, Truncation truncation, boolean addSpecialTokens) {
+        boolean onlySecond = truncation.strategy() == TruncationStrategy.ONLY_SECOND;
+        String[] kept = onlySecond ? first : second;
+        String[] shortened = onlySecond ? second : first;
+        int added = addSpecialTokens ? numSpecialTokensToAdd(true) : 0;
+        int budget = truncation.maxLength() - added;
+        int[] keptLengths = tokenCounts(kept);
+        List<Integer> tight = new ArrayList<>();
+        for (int i = 0; i < kept.length; i++) {
+            if (budget - keptLengths[i] <= truncation.stride()) {
+                tight.add(i);
             }
         }
-        return new BatchEncoding(ids, mask, types);
+        if (tight.isEmpty()) {
+            return;
+        }
+        int[] shortenedLengths = tokenCounts(tight.stream().map(i -> shortened[i]).toArray(String[]::new));
+        for (int k = 0; k < tight.size(); k++) {
+            int i = tight.get(k);
+            int room = budget - keptLengths[i];
+            if (keptLengths[i] + shortenedLengths[k] <= budget) {
+                continue; // it fits: nothing is truncated
+            }
+            String keptName = onlySecond ? "first" : "second";
+            String shortName = onlySecond ? "second" : "first";
+            if (room <= 0) {
+                throw new TokenizerException("pair " + i + ": the " + keptName + " sequence has " + keptLengths[i]
+                        + " tokens, which leaves no room for the " + shortName + " within max_length "
+                        + truncation.maxLength() + " (" + added + " special tokens); truncation "
+                        + truncation.strategy().hfName() + " cannot shorten it enough (HF: \"Sequence to truncate too "
+                        + "short to respect the provided max_length\")");
+            }
+            throw new TokenizerException("pair " + i + ": stride " + truncation.stride() + " is not smaller than the "
+                    + room + " tokens left for the " + shortName + " sequence (max_length " + truncation.maxLength()
+                    + " less " + added + " special tokens less the " + keptLengths[i] + " tokens of the " + keptName
+                    + "); use a smaller stride or a larger max_length");
+        }
+    }
+
+    /** Tokens per text without special tokens, untruncated (a Rust batch call that cannot fail). */
+    private int[] tokenCounts(String[] texts) {
+        long[] encodings = LIB.batchEncode(rust(Truncation.NONE).getHandle(), texts, false);
+        int[] counts = new int[encodings.length];
+        try {
+            for (int i = 0; i < encodings.length; i++) {
+                counts[i] = LIB.getTokenIds(encodings[i]).length;
+            }
+        } finally {
+            for (long encoding : encodings) {
+                LIB.deleteEncoding(encoding);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Reads the arrays the options ask for from each encoding and, with overflowing tokens, from each of its
+     * windows (HF's fast {@code _batch_encode_plus}: {@code [encoding] + encoding.overflowing}), then frees them.
+     */
+    private BatchEncoding collect(long[] encodings, EncodeOptions options, Sources sources) {
+        List<Long> owned = new ArrayList<>(encodings.length); // every native encoding, freed at the end
+        for (long encoding : encodings) {
+            owned.add(encoding);
+        }
+        List<Long> windows = new ArrayList<>(encodings.length);
+        List<Integer> samples = new ArrayList<>(encodings.length);
+        try {
+            for (int i = 0; i < encodings.length; i++) {
+                windows.add(encodings[i]);
+                samples.add(i);
+                if (options.returnOverflowingTokens() && LIB.getOverflowCount(encodings[i]) > 0) {
+                    for (long overflow : LIB.getOverflowing(encodings[i])) {
+                        owned.add(overflow);
+                        windows.add(overflow);
+                        samples.add(i);
+                    }
+                }
+            }
+            int n = windows.size();
+            boolean offsets = options.returnOffsetsMapping();
+            Rows rows = new Rows(new int[n][], returnsTokenTypeIds() ? new int[n][] : null,
+                    options.returnSpecialTokensMask() ? new int[n][] : null, options.returnWordIds() ? new int[n][] : null,
+                    options.returnSequenceIds() ? new int[n][] : null, offsets ? new int[n][] : null,
+                    offsets ? new int[n][] : null,
+                    options.returnOverflowingTokens() ? samples.stream().mapToInt(Integer::intValue).toArray() : null);
+            for (int w = 0; w < n; w++) {
+                long h = windows.get(w);
+                rows.ids[w] = toInts(LIB.getTokenIds(h));
+                if (rows.types != null) {
+                    rows.types[w] = toInts(LIB.getTypeIds(h));
+                }
+                if (rows.special != null) {
+                    rows.special[w] = toInts(LIB.getSpecialTokenMask(h));
+                }
+                int[] wordIds = rows.words != null || (offsets && sources.words != null) ? toInts(LIB.getWordIds(h)) : null;
+                int[] seqIds = rows.sequences != null || (offsets && sources.second != null) ? toInts(LIB.getSequenceIds(h)) : null;
+                if (rows.words != null) {
+                    rows.words[w] = wordIds;
+                }
+                if (rows.sequences != null) {
+                    rows.sequences[w] = seqIds;
+                }
+                if (offsets) {
+                    readOffsets(LIB.getTokenCharSpans(h), samples.get(w), seqIds, wordIds, sources, rows, w);
+                }
+            }
+            return pad(rows, options);
+        } finally {
+            for (long encoding : owned) {
+                LIB.deleteEncoding(encoding);
+            }
+        }
+    }
+
+    /**
+     * HF's offsets in Java {@code char} indices: Rust gives Unicode code points (Python's str indices), which differ
+     * from UTF-16 indices after a character outside the Basic Multilingual Plane (an emoji). Special tokens have no
+     * span: (0, 0), as in HF.
+     */
+    private static void readOffsets(CharSpan[] spans, int sample, int[] seqIds, int[] wordIds, Sources sources, Rows rows, int w) {
+        int[] starts = new int[spans.length];
+        int[] ends = new int[spans.length];
+        String mapped = null;
+        int[] charOf = null;
+        for (int t = 0; t < spans.length; t++) {
+            CharSpan span = spans[t];
+            if (span == null) {
+                continue;
+            }
+            String text = sources.text(sample, seqIds == null ? 0 : seqIds[t], wordIds == null ? 0 : wordIds[t]);
+            if (text == null || !hasSurrogates(text)) {
+                starts[t] = span.getStart();
+                ends[t] = span.getEnd();
+                continue;
+            }
+            if (!text.equals(mapped)) {
+                mapped = text;
+                charOf = codePointToChar(text);
+            }
+            starts[t] = charOf[Math.min(span.getStart(), charOf.length - 1)];
+            ends[t] = charOf[Math.min(span.getEnd(), charOf.length - 1)];
+        }
+        rows.starts[w] = starts;
+        rows.ends[w] = ends;
+    }
+
+    private static boolean hasSurrogates(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code map[k]} is the char index of code point {@code k}; {@code map[count]} is the string's length. */
+    private static int[] codePointToChar(String text) {
+        int[] map = new int[text.codePointCount(0, text.length()) + 1];
+        int k = 0;
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            map[k++] = i;
+        }
+        map[k] = text.length();
+        return map;
+    }
+
+    private BatchEncoding pad(Rows rows, EncodeOptions options) {
+        int n = rows.ids.length;
+        int target = paddedLength(rows.ids, options);
+        int[][] mask = new int[n][];
+        boolean right = paddingSide() == Side.RIGHT;
+        for (int i = 0; i < n; i++) {
+            int real = rows.ids[i].length;
+            mask[i] = new int[Math.max(real, target)];
+            Arrays.fill(mask[i], right ? 0 : mask[i].length - real, right ? real : mask[i].length, 1);
+            rows.ids[i] = padRow(rows.ids[i], target, target > real ? requirePadId() : 0);
+            padRows(rows.types, i, target, 0);
+            padRows(rows.special, i, target, 1);
+            padRows(rows.words, i, target, BatchEncoding.NONE);
+            padRows(rows.sequences, i, target, BatchEncoding.NONE);
+            padRows(rows.starts, i, target, 0);
+            padRows(rows.ends, i, target, 0);
+        }
+        return new BatchEncoding(rows.ids, mask, rows.types, rows.special, rows.words, rows.sequences, rows.starts,
+                rows.ends, rows.sampleMapping);
+    }
+
+    private void padRows(int[][] array, int row, int target, int value) {
+        if (array != null) {
+            array[row] = padRow(array[row], target, value);
+        }
     }
 
     /** The length rows are padded to, or 0 for no padding (HF's {@code _get_padding_truncation_strategies}). */
@@ -338,6 +675,11 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         }
     }
 
+    private String fastClassName() {
+        String name = tokenizerClass();
+        return name == null ? "the tokenizer" : name.endsWith("Fast") ? name : name + "Fast";
+    }
+
     private static String[] checkTexts(List<String> texts, String what) {
         String[] array = texts.toArray(String[]::new);
         for (int i = 0; i < array.length; i++) {
@@ -372,6 +714,9 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         if (config.tokenizerClass() != null) {
             out.put("tokenizer_class", config.tokenizerClass());
         }
+        if (config.addPrefixSpace() != null) {
+            out.put("add_prefix_space", config.addPrefixSpace());
+        }
         saveChatTemplates(out);
         return out;
     }
@@ -401,4 +746,23 @@ public final class PreTrainedTokenizer implements AutoCloseable {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
+
+    /** One truncation setting of the Rust tokenizer ({@link #NONE}: no truncation). */
+    private record Truncation(int maxLength, TruncationStrategy strategy, int stride) {
+        static final Truncation NONE = new Truncation(0, TruncationStrategy.LONGEST_FIRST, 0);
+    }
+
+    /** The texts a batch was encoded from, to map offsets: first (and second) texts, or each row's words. */
+    private record Sources(String[] first, String[] second, String[][] words) {
+        String text(int sample, int sequenceId, int wordId) {
+            if (words != null) {
+                return wordId >= 0 && wordId < words[sample].length ? words[sample][wordId] : null;
+            }
+            return second != null && sequenceId == 1 ? second[sample] : first[sample];
+        }
+    }
+
+    /** The arrays of a batch being read (null: not asked for), one row per encoding or window. */
+    private record Rows(int[][] ids, int[][] types, int[][] special, int[][] words, int[][] sequences, int[][] starts,
+                        int[][] ends, int[] sampleMapping) {}
 }

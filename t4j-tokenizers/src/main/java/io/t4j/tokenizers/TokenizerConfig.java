@@ -23,11 +23,13 @@ import java.util.stream.Stream;
  * @param modelMaxLength {@link PreTrainedTokenizer#NO_MAX_LENGTH} when the config has none or HF's 1e30 sentinel
  * @param modelInputNames null when tokenizer_config.json does not list them
  * @param chatTemplates name to template; the unnamed template is under {@code "default"}
+ * @param addPrefixSpace tokenizer_config.json's {@code add_prefix_space} (an init kwarg of HF's byte-level BPE
+ *     tokenizers), or null when absent
  * @param raw tokenizer_config.json as read (empty when absent), kept so savePretrained preserves unknown keys
  */
 record TokenizerConfig(SpecialTokens specialTokens, int modelMaxLength, Side paddingSide, Side truncationSide,
                        List<String> modelInputNames, String tokenizerClass, String modelType,
-                       Map<String, String> chatTemplates, ObjectNode raw) {
+                       Map<String, String> chatTemplates, Boolean addPrefixSpace, ObjectNode raw) {
     static final ObjectMapper JSON = new ObjectMapper();
     /** HF's {@code VERY_LARGE_INTEGER} is int(1e30); anything this large means "no limit". */
     private static final double NO_LIMIT_THRESHOLD = 1e29;
@@ -55,7 +57,24 @@ record TokenizerConfig(SpecialTokens specialTokens, int modelMaxLength, Side pad
                 textOrNull(config.get("tokenizer_class")),
                 textOrNull(modelConfig.get("model_type")),
                 chatTemplates(config, dir),
+                bool(config.get("add_prefix_space"), configFile + ": add_prefix_space"),
                 config);
+    }
+
+    /** This config with {@code add_prefix_space} set (HF's {@code from_pretrained(..., add_prefix_space=...)}). */
+    TokenizerConfig withAddPrefixSpace(Boolean value) {
+        return new TokenizerConfig(specialTokens, modelMaxLength, paddingSide, truncationSide, modelInputNames,
+                tokenizerClass, modelType, chatTemplates, value, raw);
+    }
+
+    private static Boolean bool(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw new TokenizerException(where + ": expected true or false, found " + node);
+        }
+        return node.asBoolean();
     }
 
     /** HF: model_input_names if given, else by tokenizer class, else by the model's config.json model_type. */

@@ -113,13 +113,14 @@ class TokenizerConfigTest {
     }
 
     @Test
-    void leftTruncationFailsLoudlyOnlyWhenTruncating() throws IOException {
+    void leftTruncationKeepsTheEnd() throws IOException {
         Path tok = robertaWithConfig("{\"pad_token\": \"<pad>\", \"truncation_side\": \"left\", \"model_max_length\": 8}");
         try (PreTrainedTokenizer t = AutoTokenizer.fromPretrained(tok)) {
             assertThat(t.truncationSide()).isEqualTo(Side.LEFT);
             assertThat(t.encode(List.of("hello"), EncodeOptions.noTruncation()).inputIds()[0]).containsExactly(0, 5, 2);
-            assertThatThrownBy(() -> t.encode(List.of("hello"), EncodeOptions.defaults()))
-                    .hasMessageContaining("truncation_side 'left' is not supported");
+            // <s> + the last 6 of 9 words + </s>
+            assertThat(t.encode(List.of("the cat sat on the mat a dog ran"), EncodeOptions.defaults()).inputIds()[0])
+                    .containsExactly(0, 10, 7, 11, 12, 13, 14, 2);
         }
     }
 
