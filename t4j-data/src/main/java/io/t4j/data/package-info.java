@@ -7,5 +7,8 @@
  * from {@code trainer_pt_utils.py}) make padded {@link io.t4j.tokenizers.ModelInputs} batches. Pre-training text:
  * {@link io.t4j.data.LoadDataset#fromTextFiles}, {@link io.t4j.data.LanguageModelingData} (run_mlm.py's
  * {@code group_texts} and line-by-line examples) and {@link io.t4j.data.TextDatasetForNextSentencePrediction}.
+ * Token classification (run_ner.py): {@link io.t4j.data.TokenClassificationData} reads CoNLL and JSON Lines files
+ * into {@link io.t4j.data.TaggedSentences}, label lists, and aligns word labels to sub-tokens
+ * ({@code tokenize_and_align_labels}).
  */
 package io.t4j.data;
