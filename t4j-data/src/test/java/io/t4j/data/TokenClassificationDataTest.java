@@ -246,6 +246,37 @@ class TokenClassificationDataTest {
     }
 
     @Test
+    void collatorPadsLabelsWithMinus100OnThePaddingSide() throws java.io.IOException {
+        Dataset d = sentences(List.of(List.of("hide", "new", "secretions"), List.of("EU")), List.of(new int[] {0, 7, 8}, new int[] {3}));
+        Dataset aligned = TokenClassificationData.tokenizeAndAlignLabels(d, bge, AlignOptions.defaults()).dataset();
+        DataCollatorForTokenClassification collator = new DataCollatorForTokenClassification(bge);
+        collator.check(aligned);
+        PaddedBatch batch = collator.pad(aligned, new int[] {1, 0});
+        assertThat(batch.length()).isEqualTo(6);
+        assertThat(batch.inputIds()).containsExactly(101, 7327, 102, 0, 0, 0, 101, 5342, 2047, 3595, 8496, 102);
+        assertThat(batch.tokenLabels()).containsExactly(IGNORE, 3, IGNORE, IGNORE, IGNORE, IGNORE, IGNORE, 0, 7, 8, IGNORE, IGNORE);
+        assertThat(batch.labels()).isNull();
+
+        Path leftDir = dir.resolve("left");
+        java.nio.file.Files.createDirectories(leftDir);
+        for (String f : new String[] {"tokenizer.json", "special_tokens_map.json"}) {
+            java.nio.file.Files.copy(Fixtures.bgeTokenizer().resolve(f), leftDir.resolve(f));
+        }
+        java.nio.file.Files.writeString(leftDir.resolve("tokenizer_config.json"), java.nio.file.Files.readString(
+                Fixtures.bgeTokenizer().resolve("tokenizer_config.json")).replaceFirst("\\{", "{\"padding_side\": \"left\","));
+        try (PreTrainedTokenizer left = AutoTokenizer.fromPretrained(leftDir)) {
+            PaddedBatch leftBatch = new DataCollatorForTokenClassification(left, io.t4j.tokenizers.Padding.LONGEST, null, 4, -100)
+                    .pad(aligned, new int[] {1});
+            assertThat(leftBatch.inputIds()).containsExactly(0, 101, 7327, 102);
+            assertThat(leftBatch.tokenLabels()).containsExactly(IGNORE, IGNORE, 3, IGNORE);
+        }
+        Dataset unlabelled = aligned.removeColumns("labels");
+        assertThat(collator.pad(unlabelled, new int[] {0}).tokenLabels()).isNull();
+        Dataset wrong = aligned.removeColumns("labels").withFormat("input_ids", "ner_tags");
+        assertThat(collator.pad(wrong, new int[] {0}).tokenLabels()).isNull();
+    }
+
+    @Test
     void aSentenceWithoutTokensIsAnErrorAndWordsWithoutTokensAreCounted() {
         Dataset lost = sentences(List.of(List.of("EU", "\u200b", "rejects")), List.of(new int[] {3, 0, 0}));
         AlignedDataset aligned = TokenClassificationData.tokenizeAndAlignLabels(lost, bge, AlignOptions.defaults());
