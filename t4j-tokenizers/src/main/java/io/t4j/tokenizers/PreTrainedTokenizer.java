@@ -563,22 +563,22 @@ public final class PreTrainedTokenizer implements AutoCloseable {
     private static void readOffsets(CharSpan[] spans, int sample, int[] seqIds, int[] wordIds, Sources sources, Rows rows, int w) {
         int[] starts = new int[spans.length];
         int[] ends = new int[spans.length];
-        String mapped = null;
-        int[] charOf = null;
+        String checked = null; // the text last looked at (tokens of one sequence or word come together)
+        int[] charOf = null; // its code point to char map, null when it has no surrogate pairs
         for (int t = 0; t < spans.length; t++) {
             CharSpan span = spans[t];
             if (span == null) {
                 continue;
             }
             String text = sources.text(sample, seqIds == null ? 0 : seqIds[t], wordIds == null ? 0 : wordIds[t]);
-            if (text == null || !hasSurrogates(text)) {
+            if (text != checked) {
+                checked = text;
+                charOf = text != null && hasSurrogates(text) ? codePointToChar(text) : null;
+            }
+            if (charOf == null) {
                 starts[t] = span.getStart();
                 ends[t] = span.getEnd();
                 continue;
-            }
-            if (!text.equals(mapped)) {
-                mapped = text;
-                charOf = codePointToChar(text);
             }
             starts[t] = charOf[Math.min(span.getStart(), charOf.length - 1)];
             ends[t] = charOf[Math.min(span.getEnd(), charOf.length - 1)];
