@@ -97,6 +97,11 @@ public final class Dataset {
         return as(name, TokenColumn.class);
     }
 
+    /** A list-of-strings column ({@code Sequence(Value('string'))}, e.g. CoNLL's {@code tokens}). */
+    public StringListColumn stringLists(String name) {
+        return as(name, StringListColumn.class);
+    }
+
     /** The ClassLabel of a column, or null when the column is not a ClassLabel. */
     public Feature.ClassLabel classLabel(String name) {
         column(name);
@@ -341,6 +346,11 @@ public final class Dataset {
         }
         out.put("attention_mask", Column.concat(masks));
         return out;
+    }
+
+    /** This dataset with {@code added} columns (new or replacing), fingerprinted by {@code operation}. */
+    Dataset withAddedColumns(Map<String, Column> added, String operation) {
+        return withColumns(added, derived(operation));
     }
 
     private Dataset withColumns(Map<String, Column> added, String newFingerprint) {

@@ -47,8 +47,12 @@ public sealed interface Feature permits Feature.Value, Feature.ClassLabel, Featu
         }
     }
 
-    /** HF's {@code Sequence(Value(dtype))}: a variable-length list per row, e.g. {@code input_ids}. */
-    record Sequence(Value feature) implements Feature {
+    /**
+     * HF's {@code Sequence(feature)}: a variable-length list per row, e.g. {@code input_ids}
+     * ({@code Sequence(Value('int32'))}), CoNLL's {@code tokens} ({@code Sequence(Value('string'))}) or
+     * {@code ner_tags} ({@code Sequence(ClassLabel(names=[...]))}).
+     */
+    record Sequence(Feature feature) implements Feature {
         @Override
         public String toString() {
             return "Sequence(feature=" + feature + ")";

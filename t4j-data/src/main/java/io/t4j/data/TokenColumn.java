@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A ragged int column (HF {@code Sequence(Value('int32'))}: {@code input_ids}, {@code token_type_ids},
- * {@code attention_mask}) stored flat: row {@code r} is {@code flat[offsets[r] .. offsets[r+1])}.
+ * {@code attention_mask}, token-level {@code labels}; or, with a {@code Sequence(ClassLabel)} feature, the label ids
+ * of CoNLL's {@code ner_tags}) stored flat: row {@code r} is {@code flat[offsets[r] .. offsets[r+1])}.
  *
  * <p>{@code flat == null} marks a column whose every value is 1 (an unpadded {@code attention_mask}): it shares
  * the offsets of its {@code input_ids} and costs no memory per token.

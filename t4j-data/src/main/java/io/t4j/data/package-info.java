@@ -11,5 +11,8 @@
  * HF's flat JSON, JSON Lines and Parquet) into {@link io.t4j.data.SquadData}, {@link io.t4j.data.QaFeatures}
  * (doc-stride windows labelled with answer positions) over a {@link io.t4j.data.QuestionContextTokenizer}, and
  * {@link io.t4j.data.QaPostprocessing} (n-best answers).
+ * Token classification (run_ner.py): {@link io.t4j.data.TokenClassificationData} reads CoNLL and JSON Lines files
+ * into {@link io.t4j.data.TaggedSentences}, label lists, and aligns word labels to sub-tokens
+ * ({@code tokenize_and_align_labels}); {@link io.t4j.data.DataCollatorForTokenClassification} pads them with -100.
  */
 package io.t4j.data;

@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /**
  * HF's {@code PreTrainedTokenizerFast}: HF's Rust tokenizer (through DJL) plus what tokenizer_config.json says
@@ -41,6 +44,8 @@ public final class PreTrainedTokenizer implements AutoCloseable {
     public static final int NO_MAX_LENGTH = Integer.MAX_VALUE;
     private static final String HF_VERY_LARGE_INTEGER = "1000000000000000019884624838656";
     private static final TokenizersLibrary LIB = TokenizersLibrary.LIB;
+    /** Pre-tokenized batches at least this long are encoded on all cores. */
+    private static final int PARALLEL_ROWS = 64;
 
     private final Path source;
     private final String tokenizerJson;
@@ -103,18 +108,32 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         }
         Truncation truncation = truncation(options, false);
         long handle = rust(truncation).getHandle();
+        // DJL binds no batch call for pre-tokenized input: one call per row, rows in parallel as Rust's batch does
         long[] encodings = new long[rows.length];
-        int done = 0;
-        try {
-            for (; done < rows.length; done++) {
-                encodings[done] = LIB.encodeList(handle, rows[done], options.addSpecialTokens());
+        AtomicInteger failedRow = new AtomicInteger(-1);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        IntStream range = IntStream.range(0, rows.length);
+        (rows.length >= PARALLEL_ROWS ? range.parallel() : range).forEach(i -> {
+            if (failure.get() != null) {
+                return;
             }
-        } catch (RuntimeException e) {
-            for (int i = 0; i < done; i++) {
-                LIB.deleteEncoding(encodings[i]);
+            try {
+                encodings[i] = LIB.encodeList(handle, rows[i], options.addSpecialTokens());
+            } catch (RuntimeException e) {
+                if (failure.compareAndSet(null, e)) {
+                    failedRow.set(i);
+                }
             }
-            throw new TokenizerException("words[" + done + "] " + List.of(rows[done]) + ": HF tokenizers failed: "
-                    + e.getMessage(), e);
+        });
+        if (failure.get() != null) {
+            for (long encoding : encodings) {
+                if (encoding != 0) {
+                    LIB.deleteEncoding(encoding);
+                }
+            }
+            int row = failedRow.get();
+            throw new TokenizerException("words[" + row + "] " + List.of(rows[row]) + ": HF tokenizers failed: "
+                    + failure.get().getMessage(), failure.get());
         }
         return collect(encodings, options, new Sources(null, null, rows));
     }
@@ -544,22 +563,22 @@ public final class PreTrainedTokenizer implements AutoCloseable {
     private static void readOffsets(CharSpan[] spans, int sample, int[] seqIds, int[] wordIds, Sources sources, Rows rows, int w) {
         int[] starts = new int[spans.length];
         int[] ends = new int[spans.length];
-        String mapped = null;
-        int[] charOf = null;
+        String checked = null; // the text last looked at (tokens of one sequence or word come together)
+        int[] charOf = null; // its code point to char map, null when it has no surrogate pairs
         for (int t = 0; t < spans.length; t++) {
             CharSpan span = spans[t];
             if (span == null) {
                 continue;
             }
             String text = sources.text(sample, seqIds == null ? 0 : seqIds[t], wordIds == null ? 0 : wordIds[t]);
-            if (text == null || !hasSurrogates(text)) {
+            if (text != checked) {
+                checked = text;
+                charOf = text != null && hasSurrogates(text) ? codePointToChar(text) : null;
+            }
+            if (charOf == null) {
                 starts[t] = span.getStart();
                 ends[t] = span.getEnd();
                 continue;
-            }
-            if (!text.equals(mapped)) {
-                mapped = text;
-                charOf = codePointToChar(text);
             }
             starts[t] = charOf[Math.min(span.getStart(), charOf.length - 1)];
             ends[t] = charOf[Math.min(span.getEnd(), charOf.length - 1)];

@@ -213,6 +213,32 @@ class EncodingFeaturesTest {
     }
 
     @Test
+    void largePreTokenizedBatchesGiveTheSameRowsAsOneByOne() {
+        List<String> vocabulary = List.of("John", "playing", "unbelievable", "in", "New", "York", "a", "dog", "");
+        List<List<String>> rows = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 300; i++) { // past the parallel threshold
+            List<String> row = new ArrayList<>();
+            for (int k = 0; k < 1 + random.nextInt(12); k++) {
+                row.add(vocabulary.get(random.nextInt(vocabulary.size())));
+            }
+            rows.add(row);
+        }
+        EncodeOptions options = EncodeOptions.defaults().withMaxLength(10).withReturnWordIds(true).withReturnOverflowingTokens(true);
+        BatchEncoding batch = bert.encodeWords(rows, options);
+        int w = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            BatchEncoding one = bert.encodeWords(List.of(rows.get(i)), options);
+            for (int k = 0; k < one.size(); k++, w++) {
+                assertThat(batch.overflowToSampleMapping()[w]).isEqualTo(i);
+                assertThat(batch.inputIds()[w]).containsExactly(one.inputIds()[k]);
+                assertThat(batch.wordIds()[w]).containsExactly(one.wordIds()[k]);
+            }
+        }
+        assertThat(w).isEqualTo(batch.size());
+    }
+
+    @Test
     void preTokenizedWordsTruncateAndOverflow() {
         List<List<String>> words = List.of(List.of("the", "cat", "sat", "on", "the", "mat"));
         BatchEncoding enc = bert.encodeWords(words, EncodeOptions.defaults().withMaxLength(5).withReturnWordIds(true)
