@@ -42,7 +42,11 @@ record TokenizerConfig(SpecialTokens specialTokens, int modelMaxLength, Side pad
             "deberta-v2", "xlnet", "funnel", "layoutlm", "mobilebert", "squeezebert", "convbert", "roformer", "rembert");
 
     static TokenizerConfig read(Path dir, JsonNode tokenizerJson) {
-        ObjectNode config = readObject(dir.resolve("tokenizer_config.json"));
+        return read(dir, tokenizerJson, readObject(dir.resolve("tokenizer_config.json")));
+    }
+
+    /** With tokenizer_config.json given: a converted slow tokenizer's config, its class defaults filled in. */
+    static TokenizerConfig read(Path dir, JsonNode tokenizerJson, ObjectNode config) {
         ObjectNode specialMap = readObject(dir.resolve("special_tokens_map.json"));
         ObjectNode modelConfig = readObject(dir.resolve("config.json"));
         String configFile = dir.resolve("tokenizer_config.json").toString();
