@@ -3,7 +3,6 @@ package io.t4j.tokenizers.convert;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -274,9 +273,5 @@ final class Components {
             map.put((String) tokenIdPairs[i], (Integer) tokenIdPairs[i + 1]);
         }
         return map;
-    }
-
-    static List<ObjectNode> list(ObjectNode... nodes) {
-        return Arrays.asList(nodes);
     }
 }

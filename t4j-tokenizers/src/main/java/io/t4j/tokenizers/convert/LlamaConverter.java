@@ -61,13 +61,18 @@ final class LlamaConverter extends SpmConverter {
     }
 
     @Override
+    boolean legacy() {
+        return original.bool("legacy", true);
+    }
+
+    @Override
     boolean addPrefixSpace() {
         return original.bool("add_prefix_space", true);
     }
 
     @Override
     ObjectNode normalizer() {
-        if (!original.bool("legacy", true)) {
+        if (!legacy()) {
             return null;
         }
         List<ObjectNode> normalizers = new ArrayList<>();
@@ -80,7 +85,7 @@ final class LlamaConverter extends SpmConverter {
 
     @Override
     ObjectNode preTokenizer(boolean addPrefixSpace) {
-        if (original.bool("legacy", true)) {
+        if (legacy()) {
             return null;
         }
         return PreTokenizers.metaspace(REPLACEMENT, prependScheme(addPrefixSpace), false);

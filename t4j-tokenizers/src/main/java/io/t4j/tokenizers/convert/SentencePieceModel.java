@@ -135,11 +135,6 @@ public record SentencePieceModel(List<Piece> pieces, TrainerSpec trainerSpec, No
         }
     }
 
-    /** The pieces' strings in id order. */
-    public List<String> pieceStrings() {
-        return pieces.stream().map(Piece::piece).toList();
-    }
-
     private static CodedInputStream embedded(CodedInputStream in, int tag, String where) throws IOException {
         return CodedInputStream.newInstance(bytesField(in, tag, where).readByteArray());
     }

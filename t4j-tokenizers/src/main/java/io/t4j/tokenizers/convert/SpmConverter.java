@@ -6,7 +6,6 @@ import io.t4j.tokenizers.convert.Components.Decoders;
 import io.t4j.tokenizers.convert.Components.Models;
 import io.t4j.tokenizers.convert.Components.Normalizers;
 import io.t4j.tokenizers.convert.Components.PreTokenizers;
-import io.t4j.tokenizers.convert.SentencePieceModel.ModelType;
 import io.t4j.tokenizers.convert.SentencePieceModel.Piece;
 import io.t4j.tokenizers.convert.SentencePieceModel.Type;
 import java.nio.file.Path;
@@ -63,12 +62,17 @@ abstract class SpmConverter extends Converter {
         return true;
     }
 
-    /** HF's {@code _get_prepend_scheme}: "always" with a prefix space ("first" when {@code legacy} is false), else "never". */
+    /** The slow class's {@code legacy} attribute: true unless the class has one (Llama). */
+    boolean legacy() {
+        return true;
+    }
+
+    /** HF's {@code _get_prepend_scheme}: "always" with a prefix space ("first" when not {@code legacy}), else "never". */
     String prependScheme(boolean addPrefixSpace) {
         if (!addPrefixSpace) {
             return "never";
         }
-        return original.bool("legacy", true) ? "always" : "first";
+        return legacy() ? "always" : "first";
     }
 
     ObjectNode normalizer() {
@@ -189,10 +193,5 @@ abstract class SpmConverter extends Converter {
 
     static Map.Entry<String, Double> entry(String piece, double score) {
         return new SimpleEntry<>(piece, score);
-    }
-
-    /** The model type, for log messages. */
-    ModelType modelType() {
-        return proto.trainerSpec().modelType();
     }
 }

@@ -61,12 +61,6 @@ final class TokenizerJson {
         return id != null ? id : modelVocab.get(token);
     }
 
-    /** The added token with this content, or null. */
-    AddedToken added(String content) {
-        Integer id = addedIds.get(content);
-        return id == null ? null : addedById.get(id);
-    }
-
     String toJson() {
         ObjectNode root = Components.JSON.createObjectNode();
         root.put("version", "1.0");
