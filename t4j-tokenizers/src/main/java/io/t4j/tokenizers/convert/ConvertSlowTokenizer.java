@@ -92,9 +92,7 @@ public final class ConvertSlowTokenizer {
      */
     private static void addFastTokens(SlowTokenizer original, TokenizerJson tokenizer) {
         TreeMap<Integer, AddedToken> declared = original.addedTokensDecoder();
-        List<String> specials = original.allSpecialTokens().stream().map(AddedToken::content).toList();
-        List<AddedToken> toAdd = new ArrayList<>();
-        declared.values().forEach(t -> toAdd.add(specials.contains(t.content()) ? t.withSpecial(true) : t));
+        List<AddedToken> toAdd = new ArrayList<>(declared.values());
         toAdd.addAll(original.allSpecialTokens());
         tokenizer.addTokens(toAdd);
         declared.forEach((id, token) -> {

@@ -21,7 +21,7 @@ import java.util.Map;
 final class XLMRobertaConverter extends SpmConverter {
     /**
      * XLMRobertaTokenizerFast's special tokens; a string mask_token becomes {@code AddedToken(mask, lstrip=True,
-     * rstrip=False)}, which is normalized (the Python default for a token built as non-special).
+     * rstrip=False)}, left unnormalized once marked special (tokenizers defaults normalized to {@code not special}).
      */
     static final List<SpecialDefault> XLMR_SPECIALS = List.of(
             new SpecialDefault("bos_token", AddedToken.of("<s>", true)),
@@ -30,7 +30,7 @@ final class XLMRobertaConverter extends SpmConverter {
             new SpecialDefault("sep_token", AddedToken.of("</s>", true)),
             new SpecialDefault("pad_token", AddedToken.of("<pad>", true)),
             new SpecialDefault("cls_token", AddedToken.of("<s>", true)),
-            new SpecialDefault("mask_token", new AddedToken("<mask>", false, true, false, true, true)));
+            new SpecialDefault("mask_token", new AddedToken("<mask>", false, true, false, false, true)));
 
     static final String VOCAB_FILE = "sentencepiece.bpe.model";
 
