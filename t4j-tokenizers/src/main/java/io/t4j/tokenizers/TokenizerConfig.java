@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What HF's {@code PreTrainedTokenizerBase.from_pretrained} reads besides tokenizer.json: tokenizer_config.json,
@@ -209,14 +208,5 @@ record TokenizerConfig(SpecialTokens specialTokens, int modelMaxLength, Side pad
 
     private static String textOrNull(JsonNode node) {
         return node == null || node.isNull() || !node.isValueNode() ? null : node.asText();
-    }
-
-    /** Files in {@code dir}, for "folder holds: ..." hints in errors. */
-    static List<String> listing(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
     }
 }
