@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HF's {@code SpmConverter}: a SentencePiece model to a Unigram ({@code model_type} UNIGRAM) or BPE (BPE, merges
@@ -25,6 +27,7 @@ import java.util.Map;
  * override each step as HF's do.
  */
 abstract class SpmConverter extends Converter {
+    private static final Logger LOG = LoggerFactory.getLogger(SpmConverter.class);
     static final String REPLACEMENT = "▁";
     final SentencePieceModel proto;
     final Path modelFile;
@@ -97,6 +100,11 @@ abstract class SpmConverter extends Converter {
 
     @Override
     final TokenizerJson converted() {
+        if (proto.trainerSpec().byteFallback() && !handleByteFallback()) {
+            LOG.warn("{}: the model falls back to byte pieces (trainer_spec.byte_fallback) but {}, as HF's, does not: "
+                    + "text outside the vocabulary becomes the unknown token instead of bytes", modelFile,
+                    getClass().getSimpleName());
+        }
         TokenizerJson tokenizer = tokenizer();
         tokenizer.normalizer = normalizer();
         boolean addPrefixSpace = addPrefixSpace();

@@ -45,7 +45,9 @@ public final class ConversionCheck {
                 texts.add(JSON.readValue(line, String.class));
             }
         }
+        long start = System.nanoTime();
         ConvertSlowTokenizer.Converted converted = ConvertSlowTokenizer.convert(slow);
+        System.out.printf("converted with %s in %d ms%n", converted.converter(), (System.nanoTime() - start) / 1_000_000);
         for (String arg : args) {
             if (arg.startsWith("--out=")) {
                 Files.writeString(Path.of(arg.substring(6)), converted.tokenizerJson());
