@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.t4j.engine.Engine;
+import io.t4j.tokenizers.convert.ConvertSlowTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,12 +13,14 @@ import java.nio.file.Path;
 /**
  * HF's {@code AutoTokenizer}: reads a tokenizer folder as {@code AutoTokenizer.from_pretrained(path)} does for a
  * fast tokenizer (tokenizer.json, with tokenizer_config.json, special_tokens_map.json, chat_template.jinja and
- * config.json when present).
+ * config.json when present). A folder without tokenizer.json has its slow tokenizer files converted as HF's
+ * {@code convert_slow_tokenizer} does ({@link ConvertSlowTokenizer}: vocab.txt, vocab.json + merges.txt, or a
+ * SentencePiece model), and the conversion is logged at info.
  */
 public final class AutoTokenizer {
     private AutoTokenizer() {}
 
-    /** Loads the tokenizer in {@code dir}; fails naming the folder when it has no tokenizer.json. */
+    /** Loads the tokenizer in {@code dir}; fails naming the folder and files when it has nothing t4j can read. */
     public static PreTrainedTokenizer fromPretrained(Path dir) {
         return fromPretrained(dir, TokenizerOptions.defaults());
     }
@@ -33,8 +36,11 @@ public final class AutoTokenizer {
         }
         Path file = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(file)) {
-            throw new TokenizerException("no tokenizer.json in " + dir.toAbsolutePath() + " (t4j reads HF's fast "
-                    + "tokenizer file; the folder holds " + TokenizerConfig.listing(dir) + ")");
+            // HF's from_slow path: convert vocab.txt, vocab.json + merges.txt or a SentencePiece model (logged at info)
+            ConvertSlowTokenizer.Converted converted = ConvertSlowTokenizer.convert(dir);
+            JsonNode parsed = readJson(converted.tokenizerJson(), dir);
+            return new PreTrainedTokenizer(dir, converted.tokenizerJson(), parsed,
+                    TokenizerConfig.read(dir, parsed, converted.tokenizerConfig()));
         }
         String json;
         try {
@@ -59,5 +65,13 @@ public final class AutoTokenizer {
             }
         }
         return new PreTrainedTokenizer(dir, json, parsed, config);
+    }
+
+    private static JsonNode readJson(String json, Path dir) {
+        try {
+            return TokenizerConfig.JSON.readTree(json);
+        } catch (IOException e) {
+            throw new TokenizerException("the tokenizer.json converted from the files in " + dir + " is not valid JSON", e);
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What HF's {@code PreTrainedTokenizerBase.from_pretrained} reads besides tokenizer.json: tokenizer_config.json,
@@ -44,7 +43,11 @@ record TokenizerConfig(SpecialTokens specialTokens, int modelMaxLength, Side pad
             "deberta-v2", "xlnet", "funnel", "layoutlm", "mobilebert", "squeezebert", "convbert", "roformer", "rembert");
 
     static TokenizerConfig read(Path dir, JsonNode tokenizerJson) {
-        ObjectNode config = readObject(dir.resolve("tokenizer_config.json"));
+        return read(dir, tokenizerJson, readObject(dir.resolve("tokenizer_config.json")));
+    }
+
+    /** With tokenizer_config.json given: a converted slow tokenizer's config, its class defaults filled in. */
+    static TokenizerConfig read(Path dir, JsonNode tokenizerJson, ObjectNode config) {
         ObjectNode specialMap = readObject(dir.resolve("special_tokens_map.json"));
         ObjectNode modelConfig = readObject(dir.resolve("config.json"));
         String configFile = dir.resolve("tokenizer_config.json").toString();
@@ -224,14 +227,5 @@ record TokenizerConfig(SpecialTokens specialTokens, int modelMaxLength, Side pad
 
     private static String textOrNull(JsonNode node) {
         return node == null || node.isNull() || !node.isValueNode() ? null : node.asText();
-    }
-
-    /** Files in {@code dir}, for "folder holds: ..." hints in errors. */
-    static List<String> listing(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
     }
 }
