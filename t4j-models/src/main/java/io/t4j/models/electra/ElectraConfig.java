@@ -73,7 +73,11 @@ public record ElectraConfig(
             throw new IllegalArgumentException("pad_token_id " + padTokenId + " is outside the vocabulary (vocab_size "
                     + vocabSize + ")");
         }
-        asBertConfig(); // validates the encoder's fields (hidden_size / num_attention_heads, position_embedding_type)
+        // validates the shared fields; with the parameters, as the record's fields are assigned only after this body
+        new BertConfig("bert", architectures, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads,
+                intermediateSize, hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings,
+                typeVocabSize, initializerRange, layerNormEps, padTokenId, positionEmbeddingType, classifierDropout,
+                id2label, null, problemType, torchDtype);
     }
 
     /**
