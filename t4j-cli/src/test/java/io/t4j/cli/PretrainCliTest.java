@@ -124,7 +124,20 @@ class PretrainCliTest {
         Run roberta = run("pretrain", "--model", TinyTokenizer.robertaFixtureFolder(Fixture.load("roberta-seqcls"),
                 tmp.resolve("roberta")).toString(), "--train-file", train.toString(), "--nsp", "--output_dir", tmp.resolve("w").toString());
         assertThat(roberta.exit()).isEqualTo(ExitCode.DATA);
-        assertThat(roberta.err()).contains("--nsp needs a model with pre-training heads (model types: bert) but model_type is 'roberta'");
+        assertThat(roberta.err()).contains("--nsp needs a model with pre-training heads (model types: bert, electra) but model_type is 'roberta'");
+
+        // ELECTRA's pre-training class is the discriminator (replaced-token detection), not masked LM + NSP
+        Path electra = Files.createDirectories(tmp.resolve("electra"));
+        for (String f : java.util.List.of("config.json", "model.safetensors")) {
+            Files.copy(Fixture.load("electra-disc").dir().resolve(f), electra.resolve(f));
+        }
+        TinyTokenizer.writeBert(electra, 128, 64);
+        Run disc = run("pretrain", "--model", electra.toString(), "--train-file", train.toString(), "--nsp",
+                "--output_dir", tmp.resolve("e").toString());
+        assertThat(disc.exit()).isEqualTo(ExitCode.DATA);
+        assertThat(disc.err()).contains("--nsp trains masked LM + next-sentence prediction, but electra's pre-training class "
+                + "ElectraForPreTraining has another objective (label_names [labels])");
+        assertThat(tmp.resolve("e")).doesNotExist();
     }
 
     /** The number after {@code key} on its output line. */

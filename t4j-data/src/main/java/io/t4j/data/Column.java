@@ -6,7 +6,8 @@ import java.util.List;
  * One column of a {@link Dataset}, stored as primitive arrays (HF datasets keeps Arrow arrays): never boxed.
  * Columns are immutable; {@link #select} gathers rows into a new column.
  */
-public sealed interface Column permits StringColumn, LongColumn, DoubleColumn, TokenColumn, StringListColumn {
+public sealed interface Column permits StringColumn, LongColumn, DoubleColumn, TokenColumn, StringListColumn,
+        FloatListColumn {
     int size();
 
     /** A new column with the rows at {@code indices}, in that order. */
@@ -33,6 +34,7 @@ public sealed interface Column permits StringColumn, LongColumn, DoubleColumn, T
             case DoubleColumn d -> DoubleColumn.concat(parts);
             case TokenColumn t -> TokenColumn.concat(parts);
             case StringListColumn s -> StringListColumn.concat(parts);
+            case FloatListColumn f -> FloatListColumn.concat(parts);
         };
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * HF's {@code DataCollatorWithPadding} ({@code data/data_collator.py}): pads tokenized rows with the tokenizer's
  * pad id on its padding side, builds {@code attention_mask}, keeps {@code token_type_ids} only when the tokenizer
- * returns them, and turns {@code label}/{@code labels} into {@code labels} (int64; float32 for regression); QA positions and
+ * returns them, and turns {@code label}/{@code labels} into {@code labels} (int64; float32 for regression; float32
+ * [B,L] for multi-label 0/1 vectors); QA positions and
  * next-sentence labels pass through under their names.
  *
  * <p>Like HF's {@code tokenizer.pad}, it does not truncate: with {@link Padding#MAX_LENGTH} a row longer than
@@ -117,7 +118,8 @@ public final class DataCollatorWithPadding implements DataCollator {
     /**
      * The label columns the batch carries, by HF name: {@code label}, {@code labels} or {@code label_ids} become
      * {@code labels} (HF's renaming); {@code start_positions}, {@code end_positions} and {@code next_sentence_label}
-     * keep theirs. An int column gives int64 [B], a float column float32 [B]. Token labels (a ragged column) need
+     * keep theirs. An int column gives int64 [B], a float column float32 [B], a multi-label column of 0/1 vectors
+     * ({@link FloatListColumn}) float32 [B,L]. Token labels (a ragged column) need
      * {@link DataCollatorForTokenClassification}, which pads them.
      */
     static Map<String, NdArray> labelArrays(Dataset dataset, int[] rows, String skip) {
@@ -134,10 +136,11 @@ public final class DataCollatorWithPadding implements DataCollator {
             out.put(name, switch (dataset.column(column)) {
                 case LongColumn c -> NdArray.ofLongs(gather(rows, c::get), rows.length);
                 case DoubleColumn c -> NdArray.ofFloats(gatherFloats(rows, c::get), rows.length);
+                case FloatListColumn c -> multiLabel(column, c, rows);
                 case TokenColumn c -> throw new DataException("label column '" + column + "' holds one label per token; "
                         + "batch it with DataCollatorForTokenClassification, which pads labels with -100");
                 default -> throw new DataException("label column '" + column + "' is " + dataset.features().get(column)
-                        + "; labels must be integers (classes, positions) or floats (regression)");
+                        + "; labels must be integers (classes, positions), floats (regression) or 0/1 vectors (multi-label)");
             });
         }
         return out;
@@ -147,6 +150,20 @@ public final class DataCollatorWithPadding implements DataCollator {
     static final Map<String, String> LABEL_COLUMNS = Map.of("label", "labels", "labels", "labels", "label_ids", "labels",
             "start_positions", "start_positions", "end_positions", "end_positions",
             "next_sentence_label", "next_sentence_label");
+
+    /** Multi-label targets of {@code rows}: float32 [B,L]; every row must have the same L. */
+    private static NdArray multiLabel(String column, FloatListColumn c, int[] rows) {
+        int width = rows.length == 0 ? 0 : c.length(rows[0]);
+        float[] out = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            if (c.length(rows[i]) != width) {
+                throw new DataException("label column '" + column + "': row " + rows[i] + " has " + c.length(rows[i])
+                        + " multi-label targets but row " + rows[0] + " has " + width + "; every row needs one per label");
+            }
+            c.copyRow(rows[i], out, i * width);
+        }
+        return NdArray.ofFloats(out, rows.length, width);
+    }
 
     private static long[] gather(int[] rows, java.util.function.IntToLongFunction get) {
         long[] out = new long[rows.length];

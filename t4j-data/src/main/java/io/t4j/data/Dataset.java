@@ -103,6 +103,10 @@ public final class Dataset {
     }
 
     /** The ClassLabel of a column, or null when the column is not a ClassLabel. */
+    public FloatListColumn floatLists(String name) {
+        return as(name, FloatListColumn.class);
+    }
+
     public Feature.ClassLabel classLabel(String name) {
         column(name);
         return features.get(name) instanceof Feature.ClassLabel c ? c : null;

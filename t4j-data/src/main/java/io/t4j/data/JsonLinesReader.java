@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Reads JSON Lines (one object per line; CRLF, LF or CR; blank lines skipped) with Jackson. Columns are the keys in
- * order of first appearance; a column of integers becomes int64, of numbers float64, anything else string.
+ * order of first appearance; a column of integers becomes int64, of numbers float64, of arrays of numbers a float32
+ * list column (multi-label targets), anything else string.
  */
 final class JsonLinesReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,6 +80,19 @@ final class JsonLinesReader {
         }
         if (anyValue && allInts) {
             return new RawTable.RawLongs(nodes.stream().mapToLong(n -> n == null ? 0 : n.asLong()).toArray(), nullRows, "int64");
+        }
+        boolean allNumberArrays = nodes.stream().allMatch(n -> n == null || n.isNull()
+                || (n.isArray() && java.util.stream.StreamSupport.stream(n.spliterator(), false).allMatch(JsonNode::isNumber)));
+        if (anyValue && allNumberArrays) {
+            float[][] rows = new float[nodes.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                JsonNode n = nodes.get(i);
+                rows[i] = new float[n == null || n.isNull() ? 0 : n.size()];
+                for (int j = 0; j < rows[i].length; j++) {
+                    rows[i][j] = (float) n.get(j).asDouble();
+                }
+            }
+            return new RawTable.RawFloatLists(rows, nullRows);
         }
         if (anyValue && allNumbers) {
             return new RawTable.RawDoubles(nodes.stream().mapToDouble(n -> n == null ? Double.NaN : n.asDouble()).toArray(), nullRows, "float64");

@@ -16,7 +16,7 @@ import java.util.Map;
 record RawTable(Path file, List<String> names, List<RawColumn> columns, int[] lines, Map<String, Feature> declared) {
 
     /** A raw column: strings from text formats, typed values from JSON and Parquet (with a null mask). */
-    sealed interface RawColumn permits RawStrings, RawLongs, RawDoubles {
+    sealed interface RawColumn permits RawStrings, RawLongs, RawDoubles, RawFloatLists {
         int size();
 
         /** The Parquet/JSON type name, for "wrong type" errors. */
@@ -42,6 +42,17 @@ record RawTable(Path file, List<String> names, List<RawColumn> columns, int[] li
     record RawDoubles(double[] values, BitSet nulls, String typeName) implements RawColumn {
         public int size() {
             return values.length;
+        }
+    }
+
+    /** A JSON column whose every value is an array of numbers (a multi-label target), null rows in {@code nulls}. */
+    record RawFloatLists(float[][] values, BitSet nulls) implements RawColumn {
+        public int size() {
+            return values.length;
+        }
+
+        public String typeName() {
+            return "list<float32>";
         }
     }
 

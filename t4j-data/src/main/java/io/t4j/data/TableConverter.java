@@ -8,14 +8,15 @@ import java.util.Map;
 /**
  * Turns raw tables into typed Datasets under {@link LoadOptions}: required text columns (strings, non-empty),
  * the label column (ClassLabel from names, from the file's HF metadata, or from the sorted distinct strings across
- * all splits), and every other column typed by its values.
+ * all splits; float64 for regression; a {@link FloatListColumn} of 0/1 vectors for multi-label classification), and
+ * every other column typed by its values.
  */
 final class TableConverter {
     private final LoadOptions options;
     private final LabelKind labelKind;
     private final Feature.ClassLabel classLabel;
 
-    private enum LabelKind { NONE, INTEGER, STRING, FLOAT }
+    private enum LabelKind { NONE, INTEGER, STRING, FLOAT, MULTI_LABEL }
 
     private TableConverter(LoadOptions options, LabelKind labelKind, Feature.ClassLabel classLabel) {
         this.options = options;
@@ -43,6 +44,15 @@ final class TableConverter {
             return new TableConverter(options, LabelKind.NONE, null);
         }
         List<RawTable.RawColumn> columns = tables.stream().map(t -> t.column(label)).toList();
+        if (columns.stream().anyMatch(c -> c instanceof RawTable.RawFloatLists)) {
+            for (int i = 0; i < tables.size(); i++) {
+                if (!(columns.get(i) instanceof RawTable.RawFloatLists)) {
+                    throw new DataException(tables.get(i).file() + ": label column '" + label + "' has type "
+                            + columns.get(i).typeName() + " but other files hold multi-label vectors (arrays of 0/1)");
+                }
+            }
+            return new TableConverter(options, LabelKind.MULTI_LABEL, null);
+        }
         if (columns.stream().anyMatch(c -> c instanceof RawTable.RawDoubles)) {
             if (options.labelNames() != null) {
                 throw new DataException(tables.getFirst().file() + ": label column '" + label
@@ -98,6 +108,7 @@ final class TableConverter {
             case RawTable.RawStrings s -> new StringColumn(s.values());
             case RawTable.RawLongs l -> new LongColumn(l.values());
             case RawTable.RawDoubles d -> new DoubleColumn(d.values());
+            case RawTable.RawFloatLists f -> FloatListColumn.of(f.values());
         };
     }
 
@@ -152,8 +163,33 @@ final class TableConverter {
                 }
                 yield new LongColumn(ids);
             }
+            case MULTI_LABEL -> multiLabel(t, name, (RawTable.RawFloatLists) raw);
             case NONE -> throw new IllegalStateException("no label column configured");
         };
+    }
+
+    /**
+     * Multi-label targets: one 0/1 vector per row, all of one length (the number of label names when given). Soft
+     * targets in [0, 1] are accepted, as BCE takes them.
+     */
+    private FloatListColumn multiLabel(RawTable t, String name, RawTable.RawFloatLists raw) {
+        checkNoNulls(t, name, raw.nulls());
+        int width = options.labelNames() != null ? options.labelNames().size() : raw.values().length == 0 ? 0 : raw.values()[0].length;
+        for (int r = 0; r < raw.values().length; r++) {
+            float[] row = raw.values()[r];
+            if (row.length != width || width == 0) {
+                throw new DataException(t.where(r) + " column '" + name + "': a multi-label target of " + row.length
+                        + " values, expected " + (options.labelNames() != null ? width + " (one per label name "
+                        + options.labelNames() + ")" : width + " as in the first row"));
+            }
+            for (float v : row) {
+                if (!(v >= 0 && v <= 1)) {
+                    throw new DataException(t.where(r) + " column '" + name + "': multi-label target value " + v
+                            + " is not in [0, 1]");
+                }
+            }
+        }
+        return FloatListColumn.of(raw.values());
     }
 
     private long integerLabel(RawTable t, String name, RawTable.RawColumn raw, int r) {

@@ -52,6 +52,14 @@ public abstract class ModelFamily<C extends PretrainedConfig> {
         return false;
     }
 
+    /**
+     * Checks the checkpoint's tensor shapes against config fields whose mismatch strict loading would only report as
+     * mis-shaped or missing keys (ELECTRA's {@code embedding_size}); throws {@link IllegalArgumentException} naming the
+     * field. {@code shapes} maps each key, relative to the base model, to its shape.
+     */
+    public void checkCheckpoint(C config, java.util.Map<String, long[]> shapes) {
+    }
+
     /** The family's model classes, one {@link Heads#add} per (task, class). */
     protected abstract void registerModels(Heads<C> heads);
 

@@ -170,6 +170,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             } else if (!modelHasPrefix && checkpointHasPrefix) {
                 mapper = mapper.andThen(k -> k.startsWith(prefix) ? k.substring(prefix.length()) : null); // head checkpoint → base model
             }
+            checkCheckpoint(dir, checkpoint, prefix);
             boolean zeroCopy = options.zeroCopy();
             ScalarType dtype = resolveDtype(options);
             if (zeroCopy) {
@@ -203,6 +204,21 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             if (checkpoint != null) {
                 checkpoint.close();
             }
+        }
+    }
+
+    /** The family's config-against-checkpoint check ({@link ModelFamily#checkCheckpoint}), on base-model keys. */
+    private void checkCheckpoint(Path dir, Checkpoint checkpoint, String prefix) {
+        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+        for (String key : checkpoint.keys()) {
+            String k = fixLegacyKey(key);
+            shapes.put(k.startsWith(prefix) ? k.substring(prefix.length()) : k, checkpoint.info(key).shape());
+        }
+        try {
+            family.checkCheckpoint(config, shapes);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(dir.resolve(AutoConfig.CONFIG_NAME) + " does not match the checkpoint in "
+                    + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -53,8 +53,14 @@ public enum ProblemType {
                     : torch.mse_loss(logits.to(ScalarType.Float), labels.to(ScalarType.Float));
             case SINGLE_LABEL_CLASSIFICATION -> torch.cross_entropy(
                     logits.view(-1, numLabels).to(ScalarType.Float), labels.view(-1).to(ScalarType.Long)); // [B*, V] vs [B*]
-            case MULTI_LABEL_CLASSIFICATION -> torch.binary_cross_entropy_with_logits(
-                    logits.to(ScalarType.Float), labels.to(ScalarType.Float));
+            case MULTI_LABEL_CLASSIFICATION -> {
+                if (labels.dim() != 2 || labels.size(0) != logits.size(0) || labels.size(1) != numLabels) {
+                    throw new IllegalArgumentException("multi_label_classification takes labels of shape [batch, num_labels] = ["
+                            + logits.size(0) + ", " + numLabels + "] (a 0/1 target per label), got "
+                            + io.t4j.engine.Tensors.shapeString(labels));
+                }
+                yield torch.binary_cross_entropy_with_logits(logits.to(ScalarType.Float), labels.to(ScalarType.Float));
+            }
         };
     }
 }

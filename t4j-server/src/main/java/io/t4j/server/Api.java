@@ -77,7 +77,7 @@ public final class Api {
      * @param classifierPretrained false when the checkpoint has no classification head and a new one was made
      * @param dtype                the weights' dtype (float32, bfloat16)
      * @param maxLength            the longest input in tokens (the tokenizer's model_max_length or the context)
-     * @param hiddenSize           the embedding size (encoders) or hidden size (causal LMs)
+     * @param hiddenSize           the embedding size (encoders) or hidden size (causal LMs, decoder classifiers)
      * @param chatTemplate         whether {@code messages} are accepted (causal LMs)
      */
     public record ModelInfo(String id, String object, String modelType, List<String> architectures, List<String> tasks,

@@ -106,7 +106,8 @@ final class Endpoints {
     /** The runner of {@code type}; 404 naming what this server serves when the model has no such task. */
     private <T extends TaskRunner> T runner(Class<T> type, String path) {
         return model.runner(type).orElseThrow(() -> new ApiException(404, path + " is not served for this model ("
-                + model.info().modelType() + (model.generative() ? ", a causal LM" : ", an encoder") + "); it serves "
+                + model.info().modelType() + (model.generative() ? ", a causal LM"
+                : model.runner(EmbedRunner.class).isPresent() ? ", an encoder" : ", a sequence classifier") + "); it serves "
                 + served(), null));
     }
 

@@ -24,9 +24,10 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The one model a server runs, loaded once, and a {@link TaskRunner} per task it serves over those weights: an
- * encoder's task head (classify) and its base model (embed), or a causal LM (generate, zero-shot). The folder's
- * {@code model_type} and {@code architectures} pick the classes, as HF's Auto classes do.
+ * The one model a server runs, loaded once, and a {@link TaskRunner} per task it serves over those weights: a task
+ * head (classify; an encoder's or a decoder's such as LlamaForSequenceClassification) and, for an encoder, its base
+ * model (embed); or a causal LM (generate, zero-shot). The folder's {@code model_type} and {@code architectures} pick
+ * the classes, as HF's Auto classes do.
  */
 public final class ServedModel implements AutoCloseable {
     /** The encoder heads the server has a runner for, by task: one line per task. */
@@ -49,13 +50,17 @@ public final class ServedModel implements AutoCloseable {
         this.info = info.apply(this);
     }
 
-    /** Loads the model in {@code dir}; {@code id} is how the user named it (folder, hub id or "default"). */
+    /**
+     * Loads the model in {@code dir}; {@code id} is how the user named it (folder, hub id or "default"). A family with
+     * a causal LM is served for generation unless its {@code architectures} name a head the server runs (a decoder
+     * folder saved as {@code LlamaForSequenceClassification} is a classifier).
+     */
     public static ServedModel load(Path dir, String id, PretrainedOptions options) {
         PretrainedConfig config = AutoConfig.fromPretrained(dir);
-        if (ModelRegistry.entry(config.modelType(), Task.CAUSAL_LM).isPresent()) {
+        if (ModelRegistry.entry(config.modelType(), Task.CAUSAL_LM).isPresent() && architectureTask(config).isEmpty()) {
             return decoder(Pipeline.textGeneration(dir, options), id);
         }
-        return encoder(dir, id, config, options);
+        return head(dir, id, config, options);
     }
 
     private static ServedModel decoder(TextGenerationPipeline pipeline, String id) {
@@ -73,23 +78,28 @@ public final class ServedModel implements AutoCloseable {
 
     /**
      * The folder's task head ({@code architectures}; a sequence classifier, newly initialised as HF's
-     * AutoModelForSequenceClassification would, when the checkpoint has none), loaded once with the tokenizer; its
-     * base model serves the embeddings. One text is run through the head as a warm-up.
+     * AutoModelForSequenceClassification would, when the checkpoint has none), loaded once with the tokenizer; an
+     * encoder's base model also serves the embeddings (a decoder classifier serves no embed: its hidden states are not
+     * sentence embeddings). One text is run through the head as a warm-up.
      */
-    private static ServedModel encoder(Path dir, String id, PretrainedConfig config, PretrainedOptions options) {
+    private static ServedModel head(Path dir, String id, PretrainedConfig config, PretrainedOptions options) {
         Task<?> task = headTask(config);
         PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir);
         PreTrainedModel<?> model = null;
         try {
             model = (PreTrainedModel<?>) ModelRegistry.fromPretrained(dir, task, options);
             List<TaskRunner> runners = new ArrayList<>(List.of(HEADS.get(task).apply(model, tokenizer)));
-            EncoderModel<?> base = (EncoderModel<?>) model.baseModel();
-            runners.add(new EmbedRunner(base, tokenizer));
+            int hiddenSize = config instanceof DecoderConfig d ? d.hiddenSize() : 0;
+            if (model.baseModel() instanceof EncoderModel<?> base) {
+                runners.add(new EmbedRunner(base, tokenizer));
+                hiddenSize = base.hiddenSize();
+            }
             PreTrainedModel<?> head = model;
+            int hidden = hiddenSize;
             ServedModel served = new ServedModel(runners, List.of(model, tokenizer), tokenizer, false, s -> new Api.ModelInfo(id, "model",
                     config.modelType(), config.architectures(), s.tasks(), head.config().id2label(),
                     task.suffix().equals(task(config.architectures())), head.dtype().torchName(), maxLength(tokenizer),
-                    base.hiddenSize(), null));
+                    hidden, null));
             warmUp(served);
             return served;
         } catch (RuntimeException e) {
@@ -103,13 +113,18 @@ public final class ServedModel implements AutoCloseable {
 
     /** The first task in {@code architectures} the server has a head runner for; else sequence classification. */
     private static Task<?> headTask(PretrainedConfig config) {
+        return architectureTask(config).orElse(Task.SEQUENCE_CLASSIFICATION);
+    }
+
+    /** The first task in {@code architectures} the server has a head runner for, if any. */
+    private static Optional<Task<?>> architectureTask(PretrainedConfig config) {
         for (String architecture : config.architectures() == null ? List.<String>of() : config.architectures()) {
             Optional<Task<?>> task = ModelRegistry.byClassName(architecture).map(ModelRegistry.Entry::task);
             if (task.isPresent() && HEADS.containsKey(task.get())) {
-                return task.get();
+                return task;
             }
         }
-        return Task.SEQUENCE_CLASSIFICATION;
+        return Optional.empty();
     }
 
     /** The task suffix of the first architecture, or null. */

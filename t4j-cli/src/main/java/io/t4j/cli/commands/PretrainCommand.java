@@ -125,7 +125,14 @@ public final class PretrainCommand implements Callable<Integer> {
             Dataset eval = validationFile == null ? null : examples(validationFile, tokenizer, args.seed() + 1, "validation");
             Trainer.setSeed(args.seed()); // before the model: heads the checkpoint lacks start the same in every run
             if (nsp) {
-                return run(AutoModelForPreTraining.fromPretrained(dir), args, collator, train, eval, tokenizer);
+                var model = AutoModelForPreTraining.fromPretrained(dir);
+                if (!model.labelNames().contains("next_sentence_label")) { // ELECTRA's is replaced-token detection
+                    model.close();
+                    throw new UserException(ExitCode.DATA, dir + ": --nsp trains masked LM + next-sentence prediction, but "
+                            + modelType + "'s pre-training class " + model.getClass().getSimpleName() + " has another "
+                            + "objective (label_names " + model.labelNames() + "); drop --nsp to train its masked-LM head");
+                }
+                return run(model, args, collator, train, eval, tokenizer);
             }
             return run(AutoModelForMaskedLM.fromPretrained(dir), args, collator, train, eval, tokenizer);
         }

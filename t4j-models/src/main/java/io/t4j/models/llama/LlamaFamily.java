@@ -5,6 +5,7 @@ import io.t4j.models.ModelFamily;
 import io.t4j.models.Task;
 import io.t4j.models.decoder.DecoderInit;
 import io.t4j.models.llama.LlamaModeling.LlamaForCausalLM;
+import io.t4j.models.llama.LlamaModeling.LlamaForSequenceClassification;
 
 /** Llama as HF's {@code LlamaPreTrainedModel} declares it, and its rows of the Auto mappings. */
 public final class LlamaFamily extends ModelFamily<LlamaConfig> {
@@ -22,5 +23,6 @@ public final class LlamaFamily extends ModelFamily<LlamaConfig> {
     @Override
     protected void registerModels(Heads<LlamaConfig> heads) {
         heads.add(Task.CAUSAL_LM, LlamaForCausalLM.class, LlamaForCausalLM::new);
+        heads.add(Task.SEQUENCE_CLASSIFICATION, LlamaForSequenceClassification.class, LlamaForSequenceClassification::new);
     }
 }

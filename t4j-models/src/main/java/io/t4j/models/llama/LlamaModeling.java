@@ -7,8 +7,11 @@ import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.ModuleList;
 import io.t4j.engine.nn.RMSNorm;
 import io.t4j.models.AttentionMasks;
+import io.t4j.models.ModelInputs;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.SequenceClassificationModel;
+import io.t4j.models.SequenceClassifierOutput;
 import io.t4j.models.decoder.Attention;
 import io.t4j.models.decoder.CausalLM;
 import io.t4j.models.decoder.CausalLMInputs;
@@ -18,6 +21,7 @@ import io.t4j.models.decoder.CosSin;
 import io.t4j.models.decoder.DecoderConfig;
 import io.t4j.models.decoder.DynamicCache;
 import io.t4j.models.decoder.DynamicCache.LayerCache;
+import io.t4j.models.decoder.LastTokenPooling;
 import io.t4j.models.decoder.Rope;
 import io.t4j.models.decoder.RotaryEmbedding;
 import java.nio.file.Path;
@@ -193,6 +197,34 @@ public final class LlamaModeling {
         @Override
         public DecoderConfig decoderConfig() {
             return config;
+        }
+    }
+
+    /**
+     * {@code LlamaForSequenceClassification}: LlamaModel and {@code score} C → num_labels (no bias), read at each row's
+     * last token before the first pad ({@link LastTokenPooling}, HF 4.46's rule); the loss of HF's problem type.
+     */
+    public static final class LlamaForSequenceClassification extends SequenceClassificationModel<LlamaConfig> {
+        public final LlamaModel model;
+        public final Linear score;
+
+        public LlamaForSequenceClassification(LlamaConfig config) {
+            super(config, LlamaFamily.INSTANCE);
+            model = register("model", new LlamaModel(config));
+            score = register("score", new Linear(config.hiddenSize(), config.numLabels(), false));
+            postInit();
+        }
+
+        public static LlamaForSequenceClassification fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, LlamaConfig.class, LlamaForSequenceClassification::new);
+        }
+
+        /** input_ids, attention_mask [B,T] → logits [B, num_labels] (score is linear: pooling before it equals HF's after). */
+        @Override
+        public SequenceClassifierOutput forward(ModelInputs in) {
+            Tensor h = model.forward(in.inputIds(), in.attentionMask(), null, null);           // [B,T,C]
+            Tensor pooled = LastTokenPooling.pool(h, in.inputIds(), config.padTokenId());      // [B,C]
+            return SequenceClassifierOutput.of(score.forward(pooled), in.labels(), config);
         }
     }
 }

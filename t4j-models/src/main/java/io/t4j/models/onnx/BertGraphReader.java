@@ -107,6 +107,11 @@ final class BertGraphReader {
         if (!graph.inputs().contains("input_ids")) {
             throw notBert("no graph input 'input_ids' (inputs: " + graph.inputs() + ")");
         }
+        if (graph.initializers().keySet().stream().anyMatch(k -> k.startsWith("embeddings_project.")
+                || k.startsWith("electra.embeddings_project."))) {
+            throw notBert("it has embeddings_project, so it is an ELECTRA encoder, whose embeddings are narrower than "
+                    + "its layers; import-onnx recovers BERT graphs only: load ELECTRA from its HF folder (model.safetensors)");
+        }
     }
 
     // ---- names ----
@@ -420,7 +425,8 @@ final class BertGraphReader {
         OnnxTensor positions = graph.constant(ids).orElse(null);
         if (positions == null || !positions.dataType().isInteger() || !isRange(positions.longs())) {
             throw notBert("'" + POSITION_EMBEDDINGS + "' is not gathered at the constant positions 0..P-1 (from '"
-                    + ids + "'), so position_embedding_type is not BERT's absolute");
+                    + ids + "'), so position_embedding_type is not BERT's absolute (RoBERTa and XLM-R compute position "
+                    + "ids from input_ids; import-onnx recovers BERT graphs only: load those from their HF folders)");
         }
     }
 

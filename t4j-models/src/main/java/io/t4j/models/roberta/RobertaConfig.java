@@ -55,7 +55,11 @@ public record RobertaConfig(
         positionEmbeddingType = positionEmbeddingType != null ? positionEmbeddingType : "absolute";
         id2label = Labels.normalize(id2label);
         label2id = Labels.label2id(id2label);
-        asBertConfig(); // validates the shared fields
+        // validates the shared fields; with the parameters, as the record's fields are assigned only after this body
+        new BertConfig("bert", architectures, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads,
+                intermediateSize, hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings,
+                typeVocabSize, initializerRange, layerNormEps, padTokenId, positionEmbeddingType, classifierDropout,
+                id2label, null, problemType, torchDtype);
     }
 
     /**

@@ -162,6 +162,16 @@ class OnnxImporterTest {
         assertThat(imported.info().weights()).doesNotContainKey("onnx::Reshape_999");
     }
 
+    /**
+     * An ELECTRA export does not map onto BertModel (its embeddings are embedding_size wide and projected by
+     * embeddings_project, and t4j's config would be inferred at the wrong width): refused naming why.
+     */
+    @Test
+    void electraEncoderIsRefusedNamingWhy() {
+        assertImportFails(SyntheticBert.standard().withExtra("embeddings_project.bias"), true,
+                "not a BERT encoder graph", "ELECTRA", "embeddings_project", "load ELECTRA from its HF folder");
+    }
+
     @Test
     void missingParameterIsAnError() {
         assertImportFails(SyntheticBert.standard().without("encoder.layer.1.output.LayerNorm.bias"), true,

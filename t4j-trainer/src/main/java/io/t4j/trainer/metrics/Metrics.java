@@ -1,5 +1,6 @@
 package io.t4j.trainer.metrics;
 
+import io.t4j.data.NdArray;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
@@ -25,6 +26,44 @@ public final class Metrics {
      */
     public static final Function<EvalPrediction, Map<String, Double>> ACCURACY =
             p -> Map.of("accuracy", accuracy(p.labelIds().toInts(), p.argmax()));
+
+    /**
+     * The {@code compute_metrics} of HF's run_classification.py for multi-label classification: logits above 0
+     * (sigmoid above 0.5) become a multi-hot prediction, scored against the 0/1 targets [N,L] with
+     * {@code f1(average="micro")}: {@code {"f1": 2 TP / (2 TP + FP + FN)}} over every (example, label) pair.
+     */
+    public static final Function<EvalPrediction, Map<String, Double>> MULTI_LABEL_F1 = p -> {
+        NdArray logits = p.predictions();
+        NdArray targets = p.labelIds();
+        if (targets == null || targets.rank() != 2 || !java.util.Arrays.equals(targets.shape(), logits.shape())) {
+            throw new IllegalArgumentException("multi-label F1 takes logits and 0/1 targets of one shape [N, num_labels], got "
+                    + java.util.Arrays.toString(logits.shape()) + " and "
+                    + (targets == null ? "no labels" : java.util.Arrays.toString(targets.shape())));
+        }
+        int[] yPred = new int[logits.size()];
+        int[] yTrue = new int[targets.size()];
+        for (int i = 0; i < yPred.length; i++) {
+            yPred[i] = logits.value(i) > 0 ? 1 : 0;
+            yTrue[i] = targets.value(i) > 0.5 ? 1 : 0;
+        }
+        return Map.of("f1", precisionRecallF1(yTrue, yPred, Average.BINARY, ZeroDivision.WARN).f1()); // micro over the indicator matrix
+    };
+
+    /** HF's run_classification.py for regression: {@code {"mse": mean((predictions.squeeze() - labels)^2)}}. */
+    public static final Function<EvalPrediction, Map<String, Double>> MSE = p -> {
+        NdArray predictions = p.predictions();
+        NdArray labels = p.labelIds();
+        if (labels == null || predictions.size() != labels.size()) {
+            throw new IllegalArgumentException("mse takes one prediction per label, got " + predictions.size()
+                    + " predictions and " + (labels == null ? "no" : labels.size()) + " labels");
+        }
+        double sum = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            double d = predictions.value(i) - labels.value(i);
+            sum += d * d;
+        }
+        return Map.of("mse", sum / labels.size());
+    };
 
     /** {@code accuracy_score}: the fraction of exact matches. */
     public static double accuracy(int[] yTrue, int[] yPred) {

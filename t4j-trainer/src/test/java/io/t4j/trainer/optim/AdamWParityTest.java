@@ -39,7 +39,9 @@ class AdamWParityTest {
     /** The fixture with the fused kernel (the default) and with torch's single-tensor loop. */
     @ParameterizedTest
     @CsvSource({"bert-seqcls,true", "roberta-seqcls,true", "distilbert-seqcls,true",
-            "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false"})
+            "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false",
+            "xlmr-seqcls,true", "electra-seqcls,true", "electra-disc,true", "llama-seqcls,true", "qwen2-seqcls,true",
+            "bert-multilabel,true"})
     void threeStepsMatchTorch(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         try (PointerScope scope = new PointerScope()) {
@@ -60,7 +62,10 @@ class AdamWParityTest {
             assertParametersMatch(model, fx);
             try (NoGradGuard g = new NoGradGuard()) {
                 var out = classifier.forward(batch);
-                Parity.assertClose("logits after 3 steps", out.predictions().getFirst(), fx.tensor("adamw3.logits_after_3_steps"), 1e-5, null);
+                Tensor logits = out.predictions().getFirst();
+                Tensor real = logits.dim() == 2 && logits.size(1) == batch.sequenceLength() // per-token logits [B,T] (ELECTRA's
+                        ? batch.attentionMask().to(ScalarType.Float) : null;                   // discriminator): real positions
+                Parity.assertClose("logits after 3 steps", logits, fx.tensor("adamw3.logits_after_3_steps"), 1e-5, real);
                 Parity.assertRelClose("loss after 3 steps", out.loss().item_double(), fx.number("adamw3.loss_after_3_steps"),
                         LOSS_AFTER_STEPS_REL);
             }
@@ -72,7 +77,8 @@ class AdamWParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bert-seqcls", "roberta-seqcls", "distilbert-seqcls"})
+    @ValueSource(strings = {"bert-seqcls", "roberta-seqcls", "distilbert-seqcls", "xlmr-seqcls", "electra-seqcls",
+            "electra-disc", "llama-seqcls", "qwen2-seqcls", "bert-multilabel"})
     void oneStepOnTorchsGradientsMatches(String name) {
         Fixture fx = Fixture.load(name);
         try (PointerScope scope = new PointerScope();
@@ -97,7 +103,11 @@ class AdamWParityTest {
      * (2) single elements whose first gradient is below 10 * eps (1e-7): there Adam's first update
      * {@code lr * g / (|g| + eps)} turns fp32 rounding of a near-zero gradient into a ~1e-4 move (found: one element
      * of roberta's layer-1 intermediate.dense.weight, |g| = 1.4e-8, and one of distilbert's layer-1 out_lin.weight,
-     * |g| = 8.4e-10). Such elements are counted and their largest difference printed.
+     * |g| = 8.4e-10). Such elements are counted and their largest difference printed. (3) For Qwen2's rotary key
+     * biases ({@code k_proj.bias}) the floor is 1e-6: the components on RoPE's lowest frequency (dims 3 and 7 of each
+     * head, 1e6^-0.75 rad per position) are almost a constant shift of the scores, so their gradient is nearly zero
+     * (|g| 4.9e-7 .. 1.3e-5 here) and Adam's eps-scaled steps amplify its rounding: one element with |g| = 7.6e-7 ends
+     * 2.6e-5 from torch's after 3 steps (its move is 2.7e-3); the rest of the tensor is within 1e-5.
      */
     private static void assertParametersMatch(Module model, Fixture fx) {
         try (SafeTensors expected = SafeTensors.open(fx.dir().resolve("adamw3.safetensors"));
@@ -109,13 +119,14 @@ class AdamWParityTest {
                     System.out.printf("  %-70s skipped: zero true gradient, torch moved it by eps-scaled noise%n", name);
                     return;
                 }
-                Tensor wellConditioned = grads.tensor(name).abs().ge(new Scalar(1e-7)).to(ScalarType.Float);
+                double floor = name.endsWith("self_attn.k_proj.bias") ? 1e-6 : 1e-7;
+                Tensor wellConditioned = grads.tensor(name).abs().ge(new Scalar(floor)).to(ScalarType.Float);
                 long excluded = wellConditioned.numel() - wellConditioned.sum().item_long();
                 if (excluded > 0) {
                     double noisy = Tensors.maxAbsDiff(p.data().mul(wellConditioned.neg().add(new Scalar(1.0))),
                             expected.tensor(name).mul(wellConditioned.neg().add(new Scalar(1.0))));
-                    System.out.printf("  %-70s %d element(s) with |grad| < 1e-7 excluded, their max|diff| = %.3e%n",
-                            name, excluded, noisy);
+                    System.out.printf("  %-70s %d element(s) with |grad| < %.0e excluded, their max|diff| = %.3e%n",
+                            name, excluded, floor, noisy);
                 }
                 Parity.assertClose(name, p.data(), expected.tensor(name), 1e-5, wellConditioned);
             });
@@ -133,7 +144,8 @@ class AdamWParityTest {
             case "bert-seqcls" -> BertForSequenceClassification.fromPretrained(fx.dir(), opts);
             case "roberta-seqcls" -> RobertaForSequenceClassification.fromPretrained(fx.dir(), opts);
             case "distilbert-seqcls" -> DistilBertForSequenceClassification.fromPretrained(fx.dir(), opts);
-            default -> throw new IllegalArgumentException(fx.name());
+            default -> (Module) io.t4j.models.ModelRegistry.fromPretrained(fx.dir(), io.t4j.models.ModelRegistry
+                    .byClassName(fx.node("model_class").asText()).orElseThrow().task(), opts); // the fixture's HF class
         };
     }
 }
