@@ -84,7 +84,7 @@ public final class ServedModel implements AutoCloseable {
             model = (PreTrainedModel<?>) ModelRegistry.fromPretrained(dir, task, options);
             List<TaskRunner> runners = new ArrayList<>(List.of(HEADS.get(task).apply(model, tokenizer)));
             EncoderModel<?> base = (EncoderModel<?>) model.baseModel();
-            runners.add(new EmbedRunner(base, tokenizer));
+            runners.add(new EmbedRunner(base, tokenizer, SentenceTransformersConfig.read(dir)));
             PreTrainedModel<?> head = model;
             ServedModel served = new ServedModel(runners, List.of(model, tokenizer), tokenizer, false, s -> new Api.ModelInfo(id, "model",
                     config.modelType(), config.architectures(), s.tasks(), head.config().id2label(),
@@ -156,10 +156,13 @@ public final class ServedModel implements AutoCloseable {
         return info;
     }
 
-    /** Frees the model's weights and tokenizer. */
+    /** Frees the runners' own resources, then the model's weights and tokenizer. */
     @Override
     public void close() {
-        for (AutoCloseable c : owned) {
+        List<AutoCloseable> all = new ArrayList<>();
+        runners.stream().filter(r -> r instanceof AutoCloseable).forEach(r -> all.add((AutoCloseable) r));
+        all.addAll(owned);
+        for (AutoCloseable c : all) {
             try {
                 c.close();
             } catch (Exception e) {
