@@ -24,7 +24,7 @@ public record SentenceTransformersConfig(Map<String, String> prompts, String def
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public SentenceTransformersConfig {
-        prompts = Map.copyOf(prompts);
+        prompts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(prompts)); // the file's order
     }
 
     public static SentenceTransformersConfig none() {

@@ -60,7 +60,7 @@ public final class Tei {
 
             @Override
             public PredictInput deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-                JsonNode node = p.readValueAsTree();
+                JsonNode node = ctx.readTree(p); // not p.readValueAsTree(): it would check for trailing tokens
                 if (node.isTextual()) {
                     return new PredictInput(List.of(ClassificationInput.of(node.asText())), true);
                 }
@@ -134,7 +134,7 @@ public final class Tei {
 
             @Override
             public EmbedInput deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-                JsonNode node = p.readValueAsTree();
+                JsonNode node = ctx.readTree(p); // not p.readValueAsTree(): it would check for trailing tokens
                 if (node.isTextual()) {
                     return new EmbedInput(List.of(node.asText()), true);
                 }
@@ -203,7 +203,7 @@ public final class Tei {
 
             @Override
             public InputIds deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-                JsonNode node = p.readValueAsTree();
+                JsonNode node = ctx.readTree(p); // not p.readValueAsTree(): it would check for trailing tokens
                 if (!node.isArray()) {
                     throw MismatchedInputException.from(p, InputIds.class, "expected an array of token ids or an array of them");
                 }
