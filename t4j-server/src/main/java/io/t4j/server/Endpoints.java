@@ -41,10 +41,6 @@ final class Endpoints {
         return Reply.json(new Api.Health("ok"));
     }
 
-    Reply models(Request r) {
-        return Reply.json(new Api.ModelList("list", List.of(model.info()), config.limits()));
-    }
-
     /** {@code POST /v1/classify}: one list of {@code {label, score}} per text (a single list for a single text). */
     Reply classify(Request r) {
         ClassifyRunner classifier = runner(ClassifyRunner.class, "/v1/classify");

@@ -4,19 +4,17 @@ import java.util.List;
 
 /**
  * OpenAI's {@code stop}: the returned text ends before the first stop sequence (HF's {@code stop_strings} end
- * generation but keep the string). Streamed text is held back while its end could still begin a stop sequence, so
- * the concatenated deltas equal the non-streamed text.
+ * generation but keep the string). Streamed text is held back only while its end could still begin a stop sequence
+ * (its longest suffix that is a prefix of one), so the concatenated deltas equal the non-streamed text.
  */
 final class StopSequences {
     private final List<String> stops;
-    private final int holdBack;
     private final StringBuilder text = new StringBuilder();
     private int emitted;
     private boolean stopped;
 
     StopSequences(List<String> stops) {
         this.stops = List.copyOf(stops);
-        this.holdBack = stops.stream().mapToInt(String::length).max().orElse(1) - 1;
     }
 
     /** {@code text} cut before the first occurrence of any stop sequence. */
@@ -37,7 +35,7 @@ final class StopSequences {
             stopped = true;
             safe = at;
         } else {
-            safe = Math.max(emitted, text.length() - holdBack);
+            safe = Math.max(emitted, text.length() - heldBack());
             if (safe > emitted && Character.isHighSurrogate(text.charAt(safe - 1))) {
                 safe--; // never split a character
             }
@@ -49,6 +47,20 @@ final class StopSequences {
     String finish() {
         int at = firstStop(text, stops);
         return take(at >= 0 ? at : text.length());
+    }
+
+    /** The length of the text's longest suffix that is a proper prefix of a stop sequence. */
+    private int heldBack() {
+        int held = 0;
+        for (String stop : stops) {
+            for (int k = Math.min(stop.length() - 1, text.length()); k > held; k--) {
+                if (text.substring(text.length() - k).equals(stop.substring(0, k))) {
+                    held = k;
+                    break;
+                }
+            }
+        }
+        return held;
     }
 
     private String take(int upTo) {
