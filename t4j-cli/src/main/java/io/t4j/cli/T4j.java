@@ -8,6 +8,7 @@ import io.t4j.cli.commands.EmbedCommand;
 import io.t4j.cli.commands.ImportOnnxCommand;
 import io.t4j.cli.commands.EvalCommand;
 import io.t4j.cli.commands.FillMaskCommand;
+import io.t4j.cli.commands.GenerateCommand;
 import io.t4j.cli.commands.InfoCommand;
 import io.t4j.cli.commands.PredictCommand;
 import io.t4j.engine.CheckpointException;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 /** {@code t4j}: Hugging Face-style transformer text classification from the command line. */
 @Command(name = "t4j", mixinStandardHelpOptions = true, version = "t4j 0.1.0",
         description = "Fine-tune, evaluate and run Hugging Face transformer text classifiers in Java.",
-        subcommands = {DemoCommand.class, EvalCommand.class, PredictCommand.class, FillMaskCommand.class, ClassifyLlmCommand.class, EvalLlmCommand.class, EmbedCommand.class, ImportOnnxCommand.class, InfoCommand.class, DownloadCommand.class,
+        subcommands = {DemoCommand.class, EvalCommand.class, PredictCommand.class, FillMaskCommand.class, GenerateCommand.class, ClassifyLlmCommand.class, EvalLlmCommand.class, EmbedCommand.class, ImportOnnxCommand.class, InfoCommand.class, DownloadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class T4j implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

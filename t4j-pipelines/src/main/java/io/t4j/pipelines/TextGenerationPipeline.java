@@ -21,7 +21,7 @@ import java.util.List;
  * plain-text prompts are used. One prompt per call: the {@code Generator} owns a scope per decoding step.
  */
 public final class TextGenerationPipeline extends Pipeline<CausalLM, TextGenerationPipeline.Prompt,
-        TextGenerationPipeline.Encoded, GenerateOutput, String, TextGenerationPipeline.Options> {
+        TextGenerationPipeline.Encoded, GenerateOutput, GeneratedText, TextGenerationPipeline.Options> {
 
     /** One input: chat messages (through the template) or a plain-text prompt. */
     public sealed interface Prompt {
@@ -30,8 +30,15 @@ public final class TextGenerationPipeline extends Pipeline<CausalLM, TextGenerat
         record Text(String text) implements Prompt {}
     }
 
-    /** The call options: the generation config, HF's {@code return_full_text}, and a streamer (or null). */
-    public record Options(GenerationConfig config, boolean returnFullText, TokenStreamer streamer) {}
+    /**
+     * The call options: the generation config, HF's {@code return_full_text}, a streamer (or null), and choices the
+     * output is constrained to (vLLM's {@code guided_choice}; null for free generation).
+     */
+    public record Options(GenerationConfig config, boolean returnFullText, TokenStreamer streamer, GuidedChoice choice) {
+        public Options(GenerationConfig config, boolean returnFullText, TokenStreamer streamer) {
+            this(config, returnFullText, streamer, null);
+        }
+    }
 
     /** A prompt as text (what return_full_text prepends) and as token ids. */
     public record Encoded(String text, long[] ids) {}
@@ -70,7 +77,7 @@ public final class TextGenerationPipeline extends Pipeline<CausalLM, TextGenerat
         if (template == null) {
             throw new IllegalArgumentException("the tokenizer of this model has no chat_template: send a plain-text prompt");
         }
-        return run(List.of(new Prompt.Chat(messages)), new Options(config, returnFullText, streamer)).getFirst();
+        return generate(new Prompt.Chat(messages), new Options(config, returnFullText, streamer)).text();
     }
 
     /**
@@ -78,7 +85,20 @@ public final class TextGenerationPipeline extends Pipeline<CausalLM, TextGenerat
      * with the tokenizer's special tokens (e.g. a bos token), as HF does for text, and no chat template is applied.
      */
     public String apply(String prompt, GenerationConfig config, boolean returnFullText, TokenStreamer streamer) {
-        return run(List.of(new Prompt.Text(prompt)), new Options(config, returnFullText, streamer)).getFirst();
+        return generate(new Prompt.Text(prompt), new Options(config, returnFullText, streamer)).text();
+    }
+
+    /** One generation for chat messages or a plain prompt, with its token counts and finish reason. */
+    public GeneratedText generate(Prompt prompt, Options options) {
+        if (prompt instanceof Prompt.Chat && template == null) {
+            throw new IllegalArgumentException("the tokenizer of this model has no chat_template: send a plain-text prompt");
+        }
+        return run(List.of(prompt), options).getFirst();
+    }
+
+    /** The prompt's token ids as the model sees them: the rendered chat template, or the text with special tokens. */
+    public long[] promptIds(Prompt prompt) {
+        return preprocess(List.of(prompt), null).ids();
     }
 
     /** Token ids to text, special tokens skipped. */
@@ -110,12 +130,23 @@ public final class TextGenerationPipeline extends Pipeline<CausalLM, TextGenerat
         if (options.streamer() != null) {
             generator = generator.withStreamer(options.streamer());
         }
-        return generator.generate(List.of(prompt.ids()), options.config());
+        GenerationConfig config = options.config();
+        if (options.choice() != null) {
+            GuidedChoice choice = options.choice();
+            generator = generator.withLogitsProcessor(choice.processor(prompt.ids().length));
+            int end = Math.toIntExact(choice.endToken());
+            config = config.withMaxNewTokens(Math.min(config.newTokenBudget(prompt.ids().length), choice.maxNewTokens()))
+                    .withEosTokenId(List.of(end)).withStopStrings(List.of());
+        }
+        return generator.generate(List.of(prompt.ids()), config);
     }
 
     @Override
-    protected List<String> postprocess(List<Prompt> prompts, Encoded prompt, GenerateOutput out, Options options) {
-        String generated = decode(out.newTokens(0));
-        return List.of(options.returnFullText() ? prompt.text() + generated : generated);
+    protected List<GeneratedText> postprocess(List<Prompt> prompts, Encoded prompt, GenerateOutput out, Options options) {
+        long[] fresh = out.newTokens(0);
+        String choice = options.choice() != null ? options.choice().choiceOf(fresh) : null;
+        String generated = choice != null ? choice : decode(fresh);
+        String text = options.returnFullText() ? prompt.text() + generated : generated;
+        return List.of(new GeneratedText(text, prompt.ids().length, fresh.length, out.finishReasons()[0]));
     }
 }

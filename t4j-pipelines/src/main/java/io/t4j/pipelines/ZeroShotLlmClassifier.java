@@ -7,7 +7,6 @@ import io.t4j.models.decoder.DynamicCache;
 import io.t4j.models.generation.GenerateOutput;
 import io.t4j.models.generation.GenerationConfig;
 import io.t4j.models.generation.Generator;
-import io.t4j.models.generation.LogitsProcessor;
 import io.t4j.tokenizers.ChatTemplate;
 import io.t4j.tokenizers.ChatTemplate.Message;
 import io.t4j.tokenizers.EncodeOptions;
@@ -62,7 +61,7 @@ public final class ZeroShotLlmClassifier {
     private final boolean checkUnconstrained;
     private final long endToken;
     private final Map<String, long[]> labelTokens;
-    private final LabelTrie trie;
+    private final GuidedChoice choice;
 
     private ZeroShotLlmClassifier(CausalLM model, PreTrainedTokenizer tokenizer, ChatTemplate template,
                                   List<String> labels, String systemInstruction, List<LabeledText> examples, Mode mode,
@@ -80,7 +79,7 @@ public final class ZeroShotLlmClassifier {
         for (String label : labels) {
             labelTokens.put(label, tokenizeLabel(label));
         }
-        this.trie = new LabelTrie(labelTokens, endToken);
+        this.choice = GuidedChoice.of(labels, tokenizer, endToken);
     }
 
     /**
@@ -235,17 +234,13 @@ public final class ZeroShotLlmClassifier {
         return null;
     }
 
-    /** Greedy decoding through the label trie: always exactly one label. */
+    /** Greedy decoding through the label trie ({@link GuidedChoice}): always exactly one label. */
     private String constrained(long[] prompt) {
-        GenerationConfig config = GenerationConfig.greedy(trie.depth() + 1, List.of((int) endToken))
+        GenerationConfig config = GenerationConfig.greedy(choice.maxNewTokens(), List.of((int) endToken))
                 .withPadTokenId((int) endToken);
-        int p = prompt.length;
-        LogitsProcessor onlyLabels = LogitsProcessor.prefixAllowedTokens((row, seq) -> {
-            long[] allowed = trie.allowed(Arrays.copyOfRange(seq, p, seq.length));
-            return allowed == null ? new long[] {endToken} : allowed;
-        });
-        GenerateOutput out = new Generator(model).withLogitsProcessor(onlyLabels).generate(List.of(prompt), config);
-        String label = trie.labelOf(out.newTokens(0));
+        GenerateOutput out = new Generator(model).withLogitsProcessor(choice.processor(prompt.length))
+                .generate(List.of(prompt), config);
+        String label = choice.choiceOf(out.newTokens(0));
         if (label == null) {
             throw new IllegalStateException("constrained decoding produced " + Arrays.toString(out.newTokens(0))
                     + ", which is no label: this is a bug");
@@ -258,7 +253,7 @@ public final class ZeroShotLlmClassifier {
         Set<Integer> eos = new LinkedHashSet<>();
         eos.add((int) endToken);
         eos.addAll(model.decoderConfig().eosTokenId());
-        GenerationConfig config = GenerationConfig.greedy(trie.depth() + 8, List.copyOf(eos)).withPadTokenId((int) endToken);
+        GenerationConfig config = GenerationConfig.greedy(choice.maxNewTokens() + 7, List.copyOf(eos)).withPadTokenId((int) endToken);
         GenerateOutput out = new Generator(model).generate(List.of(prompt), config);
         return tokenizer.decode(Arrays.stream(out.newTokens(0)).mapToInt(x -> (int) x).toArray(), true);
     }

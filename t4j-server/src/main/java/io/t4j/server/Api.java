@@ -97,9 +97,6 @@ public final class Api {
     public record Limits(int maxClientBatchSize, int maxInputChars, int payloadLimit, int maxConcurrentRequests,
                          int maxBatchSize, long maxWaitMs) {}
 
-    /** {@code GET /v1/models}: an OpenAI-style list (object "list", data) plus the server's limits. */
-    public record ModelList(String object, List<ModelInfo> data, Limits limits) {}
-
     /** {@code GET /health}. */
     public record Health(String status) {}
 

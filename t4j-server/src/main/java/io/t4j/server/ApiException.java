@@ -5,19 +5,39 @@ package io.t4j.server;
  * {@code field} names the request field at fault (e.g. {@code top_k}, {@code inputs[2]}), or is null.
  */
 public final class ApiException extends RuntimeException {
+    /** {@link #type()} of a pipeline's or tokenizer's rejection of a value (TEI calls these tokenizer errors). */
+    public static final String TOKENIZER_OR_VALUE = "tokenizer_or_value";
+
     private final int status;
     private final String field;
     private final Integer retryAfterSeconds;
+    private final String type;
 
     public ApiException(int status, String message, String field) {
-        this(status, message, field, null);
+        this(status, message, field, null, null);
     }
 
-    private ApiException(int status, String message, String field, Integer retryAfterSeconds) {
+    private ApiException(int status, String message, String field, Integer retryAfterSeconds, String type) {
         super(message);
         this.status = status;
         this.field = field;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.type = type;
+    }
+
+    /**
+     * This error with an API-specific kind: TEI's {@code error_type} ({@code Empty}, {@code Validation}, ...) or
+     * OpenAI's {@code code} ({@code model_not_found}, ...), for the route's error style to use.
+     */
+    public ApiException withType(String kind) {
+        ApiException e = new ApiException(status, getMessage(), field, retryAfterSeconds, kind);
+        e.initCause(getCause());
+        return e;
+    }
+
+    /** The API-specific kind, or null. */
+    public String type() {
+        return type;
     }
 
     /** 400: the body is no valid JSON, or has an unknown field or a value of the wrong type. */
@@ -37,7 +57,7 @@ public final class ApiException extends RuntimeException {
 
     /** 503 with Retry-After: the queue is full or the server is shutting down. */
     public static ApiException unavailable(String message, int retryAfterSeconds) {
-        return new ApiException(503, message, null, retryAfterSeconds);
+        return new ApiException(503, message, null, retryAfterSeconds, null);
     }
 
     public int status() {

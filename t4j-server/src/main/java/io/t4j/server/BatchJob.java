@@ -16,6 +16,14 @@ public abstract class BatchJob<R> {
     /** Texts this job adds to a batch. */
     public abstract int size();
 
+    /**
+     * The longest of this job's texts in tokens, as the forward sees it (after truncation, special tokens included):
+     * what a token budget bounds (longest × texts is a padded batch's size). 0 when unknown.
+     */
+    public int tokens() {
+        return 0;
+    }
+
     /** Jobs with equal keys may run in one batch (same task and options that change the forward). */
     public abstract Object batchKey();
 
@@ -36,6 +44,11 @@ public abstract class BatchJob<R> {
 
     public final void fail(Throwable error) {
         result.completeExceptionally(error);
+    }
+
+    /** Whether the job has completed or failed (a streaming reply polls this while it forwards tokens). */
+    public final boolean isDone() {
+        return result.isDone();
     }
 
     /** Waits for the result; the job's failure is rethrown as it was raised. */

@@ -23,19 +23,22 @@ final class Endpoints {
     private final ServedModel model;
     private final ServerConfig config;
     private final MicroBatcher<BatchJob<?>> queue;
+    private final boolean tokenBudget;
 
     Endpoints(ServedModel model, ServerConfig config, MicroBatcher<BatchJob<?>> queue) {
+        this(model, config, queue, false);
+    }
+
+    /** {@code tokenBudget}: the batcher bounds padded tokens, so jobs carry their longest text in tokens. */
+    Endpoints(ServedModel model, ServerConfig config, MicroBatcher<BatchJob<?>> queue, boolean tokenBudget) {
         this.model = model;
         this.config = config;
         this.queue = queue;
+        this.tokenBudget = tokenBudget;
     }
 
     Reply health(Request r) {
         return Reply.json(new Api.Health("ok"));
-    }
-
-    Reply models(Request r) {
-        return Reply.json(new Api.ModelList("list", List.of(model.info()), config.limits()));
     }
 
     /** {@code POST /v1/classify}: one list of {@code {label, score}} per text (a single list for a single text). */
@@ -47,7 +50,8 @@ final class Endpoints {
         FunctionToApply f = req.functionToApply() == null ? FunctionToApply.defaultFor(classifier.model().config())
                 : parse(() -> FunctionToApply.parse(req.functionToApply()), "function_to_apply");
         checkTokenCounts(req.inputs(), req.truncation());
-        var job = classifier.job(texts, f, topK);
+        var job = classifier.job(texts.stream().map(io.t4j.pipelines.ClassificationInput::of).toList(), f, topK,
+                model.tokenizer().truncationSide(), longest(texts));
         queue.submit(job);
         List<List<ClassificationResult>> results = job.await();
         return Reply.json(req.inputs().single() ? results.getFirst() : results);
@@ -64,7 +68,8 @@ final class Endpoints {
                     "pooling");
         }
         checkTokenCounts(req.inputs(), req.truncation());
-        var job = embedder.job(texts, pooling, req.normalize() == null || req.normalize());
+        var job = embedder.job(texts, pooling, req.normalize() == null || req.normalize(), model.tokenizer().truncationSide(),
+                longest(texts));
         queue.submit(job);
         return Reply.json(job.await());
     }
@@ -151,6 +156,20 @@ final class Endpoints {
                     + topK, "top_k");
         }
         return topK;
+    }
+
+    /** The longest text in tokens (at most the model's max length) when the batcher has a token budget, else 0. */
+    private int longest(List<String> texts) {
+        if (!tokenBudget) {
+            return 0;
+        }
+        int max = model.tokenizer().modelMaxLength();
+        int longest = 0;
+        for (int n : TeiEndpoints.tokenCounts(model.tokenizer(), texts.stream()
+                .map(io.t4j.pipelines.ClassificationInput::of).toList())) {
+            longest = Math.max(longest, Math.min(n, max));
+        }
+        return longest;
     }
 
     /** With {@code truncation: false}, a text longer than the model's max length is refused (422) before queueing. */

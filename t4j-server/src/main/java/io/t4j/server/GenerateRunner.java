@@ -2,6 +2,8 @@ package io.t4j.server;
 
 import io.t4j.models.decoder.CausalLM;
 import io.t4j.models.generation.GenerationConfig;
+import io.t4j.pipelines.GeneratedText;
+import io.t4j.pipelines.GuidedChoice;
 import io.t4j.pipelines.TextGenerationPipeline;
 import io.t4j.tokenizers.ChatTemplate.Message;
 import io.t4j.tokenizers.EncodeOptions;
@@ -46,6 +48,62 @@ public final class GenerateRunner implements TaskRunner {
                 ? pipeline.chatTemplate().apply(messages, true, tokenizer.bosToken(), tokenizer.eosToken()) : prompt;
         EncodeOptions encode = EncodeOptions.noTruncation().withAddSpecialTokens(messages == null);
         return tokenizer.encode(List.of(text), encode).inputIds()[0].length;
+    }
+
+    /** The prompt's token ids as the model sees them (the rendered chat template, or the text with special tokens). */
+    public long[] promptIds(TextGenerationPipeline.Prompt prompt) {
+        return pipeline.promptIds(prompt);
+    }
+
+    /** Token ids to text, special tokens skipped (what a streamer decodes new tokens with). */
+    public String decode(long[] ids) {
+        return pipeline.decode(ids);
+    }
+
+    /**
+     * {@code choices} as a {@link GuidedChoice} ended by the tokenizer's eos token (the chat turn's end), else by the
+     * first eos id of the generation config.
+     */
+    public GuidedChoice guidedChoice(List<String> choices) {
+        Integer end = pipeline.tokenizer().eosTokenId();
+        if (end == null) {
+            if (defaults().eosTokenId().isEmpty()) {
+                throw new IllegalArgumentException("guided_choice needs an end token, and this model has no eos token");
+            }
+            end = defaults().eosTokenId().getFirst();
+        }
+        return GuidedChoice.of(choices, pipeline.tokenizer(), end);
+    }
+
+    /** One generation with its token counts and finish reason (the OpenAI-compatible routes' job). */
+    public GenerationJob job(TextGenerationPipeline.Prompt prompt, TextGenerationPipeline.Options options) {
+        return new GenerationJob(prompt, options);
+    }
+
+    /** One generation: a prompt and the pipeline's options (streamer and guided choice included). */
+    public final class GenerationJob extends BatchJob<GeneratedText> {
+        private final TextGenerationPipeline.Prompt prompt;
+        private final TextGenerationPipeline.Options options;
+
+        private GenerationJob(TextGenerationPipeline.Prompt prompt, TextGenerationPipeline.Options options) {
+            this.prompt = prompt;
+            this.options = options;
+        }
+
+        @Override
+        public int size() {
+            return 1;
+        }
+
+        @Override
+        public Object batchKey() {
+            return this; // never merged
+        }
+
+        @Override
+        void runBatch(List<BatchJob<?>> batch) {
+            complete(pipeline.generate(prompt, options));
+        }
     }
 
     /** A generation for chat messages or a plain prompt (exactly one is non-null). */

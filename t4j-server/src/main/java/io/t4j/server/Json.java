@@ -25,6 +25,8 @@ import java.util.TreeSet;
  */
 public final class Json {
     static final ObjectMapper MAPPER = strictMapper();
+    /** As strict about types, but fields it does not know are ignored (TEI's serde bodies, which ignore them too). */
+    static final ObjectMapper IGNORING_UNKNOWN_FIELDS = strictMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Json() {}
 
@@ -47,11 +49,16 @@ public final class Json {
 
     /** {@code body} as a {@code type}; any problem is a 400 naming the field and what was expected. */
     public static <T> T read(byte[] body, Class<T> type) {
+        return read(body, type, MAPPER);
+    }
+
+    /** {@code body} as a {@code type} read with {@code mapper}, errors as {@link #read(byte[], Class)}'s. */
+    static <T> T read(byte[] body, Class<T> type, ObjectMapper mapper) {
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty; expected a JSON object", null);
         }
         try {
-            T value = MAPPER.readValue(body, type);
+            T value = mapper.readValue(body, type);
             if (value == null) {
                 throw ApiException.badRequest("the request body is null; expected a JSON object", null);
             }
@@ -87,7 +94,9 @@ public final class Json {
         if (field.isEmpty()) {
             return ApiException.badRequest("the request body must be a JSON object", null);
         }
-        String expected = e.getTargetType() == Inputs.class ? e.getOriginalMessage() : "expected " + describe(e.getTargetType());
+        boolean ownMessage = e.getTargetType() != null
+                && e.getTargetType().isAnnotationPresent(com.fasterxml.jackson.databind.annotation.JsonDeserialize.class);
+        String expected = ownMessage ? e.getOriginalMessage() : "expected " + describe(e.getTargetType());
         return ApiException.badRequest(field + ": " + expected, field);
     }
 

@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * forward per batch and completes each job with its own slice of the results. A job is never split: one larger than
  * {@code maxBatchSize} runs alone.
  *
+ * <p>With a token budget ({@code maxBatchTokens} > 0, TEI's {@code --max-batch-tokens}) a batch is also bounded by
+ * its padded size, longest text × texts, which is what a padded forward costs: a queued job that would take the
+ * batch over the budget is passed over for this batch (the oldest job always leads the next one, so nothing waits
+ * forever), and jobs of similar length end up together. One long text then no longer pads 31 short ones to its
+ * length. TEI stops at the first job that does not fit, which for a padded CPU model bounds the forward but still
+ * pads every short text queued before the long one; passing over keeps the oldest-first order otherwise.
+ *
  * <p>One thread runs every forward, so requests never compete for the cores (libtorch already uses all of them
  * within one forward). At most {@code maxQueued} jobs are admitted (queued or running); beyond that
  * {@link #submit} answers 503 with Retry-After instead of letting memory grow. When a batch of several jobs fails,
@@ -30,6 +37,7 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
 
     private final String name;
     private final int maxBatchSize;
+    private final int maxBatchTokens;
     private final long maxWaitNanos;
     private final int maxQueued;
     private final Consumer<List<J>> runner;
@@ -53,8 +61,18 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
      */
     public MicroBatcher(String name, int maxBatchSize, Duration maxWait, int maxQueued, Consumer<List<J>> runner,
                         Metrics metrics) {
+        this(name, maxBatchSize, 0, maxWait, maxQueued, runner, metrics);
+    }
+
+    /**
+     * As above, with a token budget: {@code maxBatchTokens} bounds a batch's padded tokens (its longest job's
+     * {@link BatchJob#tokens()} × its texts); 0 bounds only the count.
+     */
+    public MicroBatcher(String name, int maxBatchSize, int maxBatchTokens, Duration maxWait, int maxQueued,
+                        Consumer<List<J>> runner, Metrics metrics) {
         this.name = name;
         this.maxBatchSize = maxBatchSize;
+        this.maxBatchTokens = maxBatchTokens;
         this.maxWaitNanos = maxWait.toNanos();
         this.maxQueued = maxQueued;
         this.runner = runner;
@@ -143,45 +161,64 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
                 changed.await();
             }
             J first = pending.pollFirst();
-            List<J> batch = new ArrayList<>(List.of(first));
-            int texts = first.size();
+            Fill fill = new Fill(new ArrayList<>(List.of(first)), first.size(), first.tokens());
             long deadline = System.nanoTime() + maxWaitNanos;
-            while (texts < maxBatchSize) {
-                int before = texts;
-                texts = takeCompatible(first.batchKey(), batch, texts);
+            while (fill.texts < maxBatchSize) {
+                int before = fill.texts;
+                boolean full = takeCompatible(first.batchKey(), fill);
                 long left = deadline - System.nanoTime();
-                if (texts < 0 || draining || left <= 0) {
+                if (full || draining || left <= 0) {
                     break;
                 }
-                if (texts == before) {
+                if (fill.texts == before) {
                     changed.awaitNanos(left);
                 }
             }
-            return batch;
+            return fill.batch;
         } finally {
             lock.unlock();
         }
     }
 
+    /** A batch being filled: its jobs, texts and longest text in tokens. */
+    private final class Fill {
+        final List<J> batch;
+        int texts;
+        int longest;
+
+        Fill(List<J> batch, int texts, int longest) {
+            this.batch = batch;
+            this.texts = texts;
+            this.longest = longest;
+        }
+    }
+
     /**
-     * Moves queued jobs with {@code key} into {@code batch}, oldest first, while they fit in {@code maxBatchSize}
-     * texts; the batch's new text count, or -1 when a job with this key is left that does not fit (the batch is as
-     * full as it gets).
+     * Moves queued jobs with {@code key} into the batch, oldest first, while they fit in {@code maxBatchSize} texts
+     * and {@code maxBatchTokens} padded tokens; true when the batch is as full as it gets (a job with this key is
+     * left that does not fit).
      */
-    private int takeCompatible(Object key, List<J> batch, int texts) {
+    private boolean takeCompatible(Object key, Fill fill) {
+        boolean passedOver = false;
         for (Iterator<J> it = pending.iterator(); it.hasNext(); ) {
             J job = it.next();
             if (!job.batchKey().equals(key)) {
                 continue;
             }
-            if (texts + job.size() > maxBatchSize) {
-                return -1;
+            if (fill.texts + job.size() > maxBatchSize) {
+                return true;
+            }
+            int longest = Math.max(fill.longest, job.tokens());
+            if (maxBatchTokens > 0 && (long) longest * (fill.texts + job.size()) > maxBatchTokens) {
+                passedOver = true; // too long for this batch: it leads a later one
+                continue;
             }
             it.remove();
-            batch.add(job);
-            texts += job.size();
+            fill.batch.add(job);
+            fill.texts += job.size();
+            fill.longest = longest;
         }
-        return texts;
+        return passedOver;
     }
 
     private void run(List<J> batch) {

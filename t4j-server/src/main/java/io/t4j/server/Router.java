@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 final class Router implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
-    /** What a route answers: a status, a JSON body (a record or list) or plain text, and extra headers. */
+    /**
+     * What a route answers: a status, a JSON body (a record or list), plain text or a {@link Stream} of server-sent
+     * events, and extra headers.
+     */
     record Reply(int status, Object body, Map<String, String> headers) {
         static Reply json(Object body) {
             return new Reply(200, body, Map.of());
@@ -36,6 +39,23 @@ final class Router implements HttpHandler {
                     : Map.of("Retry-After", Integer.toString(e.retryAfterSeconds()));
             return new Reply(e.status(), new Api.ApiError(e.getMessage(), e.field()), headers);
         }
+    }
+
+    /**
+     * A body written as it is produced ({@code text/event-stream}, chunked): the status and headers are sent first,
+     * so every check that can refuse the request must be done before the route returns it.
+     */
+    @FunctionalInterface
+    interface Stream {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** How a route's API shapes its errors (t4j's {@link Api.ApiError}, TEI's, OpenAI's). */
+    @FunctionalInterface
+    interface ErrorStyle {
+        ErrorStyle T4J = Reply::error;
+
+        Reply render(ApiException e);
     }
 
     /** One request: its exchange and the body limit it is read under. */
@@ -78,6 +98,7 @@ final class Router implements HttpHandler {
     }
 
     private final Map<String, Map<String, Function<Request, Reply>>> routes = new LinkedHashMap<>();
+    private final Map<String, ErrorStyle> styles = new LinkedHashMap<>();
     private final int payloadLimit;
     private final Metrics metrics;
 
@@ -87,7 +108,13 @@ final class Router implements HttpHandler {
     }
 
     Router route(String method, String path, Function<Request, Reply> handler) {
+        return route(method, path, handler, ErrorStyle.T4J);
+    }
+
+    /** A route whose errors (its own, and the router's 405 and 413) take {@code style}'s shape. */
+    Router route(String method, String path, Function<Request, Reply> handler, ErrorStyle style) {
         routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, handler);
+        styles.put(path, style);
         return this;
     }
 
@@ -95,15 +122,16 @@ final class Router implements HttpHandler {
     public void handle(HttpExchange exchange) {
         String path = exchange.getRequestURI().getPath();
         Reply reply;
+        ErrorStyle style = styles.getOrDefault(path, ErrorStyle.T4J);
         try {
             reply = dispatch(exchange, path);
         } catch (ApiException e) {
-            reply = Reply.error(e);
+            reply = style.render(e);
         } catch (IllegalArgumentException | TokenizerException | ChatTemplateException e) {
-            reply = Reply.error(ApiException.invalid(e.getMessage(), null));
+            reply = style.render(ApiException.invalid(e.getMessage(), null).withType(ApiException.TOKENIZER_OR_VALUE));
         } catch (RuntimeException | Error e) {
             LOG.error("{} {} failed", exchange.getRequestMethod(), path, e);
-            reply = new Reply(500, new Api.ApiError("internal error: " + e, null), Map.of());
+            reply = style.render(new ApiException(500, "internal error: " + e, null));
         }
         metrics.request(routes.containsKey(path) ? path : "unmatched", reply.status());
         send(exchange, reply);
@@ -131,6 +159,10 @@ final class Router implements HttpHandler {
     }
 
     private static void send(HttpExchange exchange, Reply reply) {
+        if (reply.body() instanceof Stream stream) {
+            sendStream(exchange, reply, stream);
+            return;
+        }
         byte[] bytes = reply.body() instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : Json.write(reply.body());
         exchange.getResponseHeaders().set("Content-Type", reply.body() instanceof String
                 ? "text/plain; version=0.0.4; charset=utf-8" : "application/json");
@@ -145,6 +177,23 @@ final class Router implements HttpHandler {
             }
         } catch (IOException e) {
             LOG.debug("could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** Server-sent events: headers now, then the body chunk by chunk as the stream writes and flushes it. */
+    private static void sendStream(HttpExchange exchange, Reply reply, Stream stream) {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        try {
+            exchange.sendResponseHeaders(reply.status(), 0); // chunked
+            try (OutputStream out = exchange.getResponseBody()) {
+                stream.write(out);
+            }
+        } catch (IOException e) {
+            LOG.debug("stream {} {} ended early: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
         } finally {
             exchange.close();
         }

@@ -91,7 +91,7 @@ public final class ServedModel implements AutoCloseable {
             List<TaskRunner> runners = new ArrayList<>(List.of(HEADS.get(task).apply(model, tokenizer)));
             int hiddenSize = config instanceof DecoderConfig d ? d.hiddenSize() : 0;
             if (model.baseModel() instanceof EncoderModel<?> base) {
-                runners.add(new EmbedRunner(base, tokenizer));
+                runners.add(new EmbedRunner(base, tokenizer, SentenceTransformersConfig.read(dir)));
                 hiddenSize = base.hiddenSize();
             }
             PreTrainedModel<?> head = model;
@@ -171,10 +171,13 @@ public final class ServedModel implements AutoCloseable {
         return info;
     }
 
-    /** Frees the model's weights and tokenizer. */
+    /** Frees the runners' own resources, then the model's weights and tokenizer. */
     @Override
     public void close() {
-        for (AutoCloseable c : owned) {
+        List<AutoCloseable> all = new ArrayList<>();
+        runners.stream().filter(r -> r instanceof AutoCloseable).forEach(r -> all.add((AutoCloseable) r));
+        all.addAll(owned);
+        for (AutoCloseable c : all) {
             try {
                 c.close();
             } catch (Exception e) {

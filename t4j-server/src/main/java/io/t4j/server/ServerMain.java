@@ -24,8 +24,10 @@ import picocli.CommandLine.Option;
  * folder or value, 4 hub unavailable.
  */
 @Command(name = "t4j serve", mixinStandardHelpOptions = true, version = "t4j 0.1.0", sortOptions = false,
-        description = {"Serve a model over HTTP/JSON: POST /v1/classify and /v1/embed for encoders, POST /v1/generate "
-                + "and /v1/zero-shot for causal LMs; GET /health, /v1/models, /metrics."})
+        description = {"Serve a model over HTTP/JSON. Encoders: TEI's POST /predict, /rerank, /embed, /tokenize, "
+                + "/decode, GET /info, OpenAI's POST /v1/embeddings, and /v1/classify, /v1/embed. Causal LMs: OpenAI's "
+                + "POST /v1/chat/completions (streaming, guided_choice) and /v1/completions, and /v1/generate, "
+                + "/v1/zero-shot. GET /health, /v1/models, /metrics."})
 public final class ServerMain implements Callable<Integer> {
     static final int OK = 0;
     static final int SOFTWARE = 1;
@@ -70,18 +72,42 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--payload-limit", defaultValue = "2000000", description = "Request body bytes (default: ${DEFAULT-VALUE}).")
     int payloadLimit;
 
+    @Option(names = "--max-batch-tokens", defaultValue = "16384",
+            description = "TEI's token budget: a micro-batch's padded tokens (longest text x texts) stay within this, so "
+                    + "a long text does not pad many short ones; 0 bounds batches by --max-batch-size only "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxBatchTokens;
+
+    @Option(names = "--auto-truncate", description = "TEI's: truncate over-long inputs when a request does not say (TEI "
+            + "requests default to refusing them with 413).")
+    boolean autoTruncate;
+
+    @Option(names = "--pooling", paramLabel = "cls|mean", description = "Pooling of /embed and /v1/embeddings "
+            + "(default: the folder's 1_Pooling/config.json, else cls).")
+    String pooling;
+
+    @Option(names = "--default-prompt-name", paramLabel = "NAME", description = "A sentence-transformers prompt "
+            + "(config_sentence_transformers.json) applied when an embedding request names none.")
+    String defaultPromptName;
+
+    @Option(names = "--served-model-name", paramLabel = "NAME", description = "The model id OpenAI clients send and "
+            + "GET /v1/models lists (default: the --model argument).")
+    String servedModelName;
+
     @Option(names = "--drain-timeout-s", defaultValue = "30", description = "On shutdown, seconds to wait for in-flight requests (default: ${DEFAULT-VALUE}).")
     long drainSeconds;
 
     @Override
     public Integer call() throws IOException {
         ServerConfig config = config();
+        ApiOptions api = apiOptions();
         PretrainedOptions options = PretrainedOptions.defaults().withDtype(dtype()).withZeroCopy(true);
         ServedModel served = ServedModel.load(resolve(), model, options);
         T4jServer server;
         try {
-            server = T4jServer.start(served, config);
-        } catch (IOException e) {
+            checkDefaultPrompt(served, api);
+            server = T4jServer.start(served, config, api);
+        } catch (IOException | RuntimeException e) {
             served.close();
             throw e;
         }
@@ -101,6 +127,27 @@ public final class ServerMain implements Callable<Integer> {
         try {
             return new ServerConfig(host, port, maxBatchSize, Duration.ofMillis(maxWaitMs), maxConcurrentRequests,
                     maxClientBatchSize, maxInputChars, payloadLimit, Duration.ofSeconds(drainSeconds));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage().replace('_', '-'));
+        }
+    }
+
+    /** TEI fails at start-up when --default-prompt-name is not one of the folder's prompts; so does t4j. */
+    private static void checkDefaultPrompt(ServedModel served, ApiOptions api) {
+        if (api.defaultPromptName() == null) {
+            return;
+        }
+        var prompts = served.runner(EmbedRunner.class).map(e -> e.sentenceTransformers().prompts()).orElse(java.util.Map.of());
+        if (!prompts.containsKey(api.defaultPromptName())) {
+            throw new IllegalArgumentException("--default-prompt-name is '" + api.defaultPromptName() + "' but the model's "
+                    + "sentence-transformers prompts (config_sentence_transformers.json) are " + prompts.keySet());
+        }
+    }
+
+    private ApiOptions apiOptions() {
+        try {
+            return new ApiOptions(servedModelName, maxBatchTokens, autoTruncate,
+                    pooling == null ? null : io.t4j.pipelines.Pooling.parse(pooling), defaultPromptName);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage().replace('_', '-'));
         }

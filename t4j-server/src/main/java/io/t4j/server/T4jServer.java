@@ -45,12 +45,17 @@ public final class T4jServer implements AutoCloseable {
 
     /** Binds {@code config}'s address and starts serving {@code model}, which the server now owns. */
     public static T4jServer start(ServedModel model, ServerConfig config) throws IOException {
+        return start(model, config, ApiOptions.defaults());
+    }
+
+    /** As {@link #start(ServedModel, ServerConfig)}, with the TEI/OpenAI options (token budget, model name, ...). */
+    public static T4jServer start(ServedModel model, ServerConfig config, ApiOptions options) throws IOException {
         Metrics metrics = new Metrics();
         MicroBatcher<BatchJob<?>> queue = model.generative()
                 ? new MicroBatcher<>("decoder", 1, java.time.Duration.ZERO, config.maxConcurrentRequests(),
                         T4jServer::runBatch, metrics)
-                : new MicroBatcher<>("encoder", config.maxBatchSize(), config.maxWait(), config.maxConcurrentRequests(),
-                        T4jServer::runBatch, metrics);
+                : new MicroBatcher<>("encoder", config.maxBatchSize(), options.maxBatchTokens(), config.maxWait(),
+                        config.maxConcurrentRequests(), T4jServer::runBatch, metrics);
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
@@ -58,10 +63,21 @@ public final class T4jServer implements AutoCloseable {
             queue.close();
             throw e;
         }
-        Endpoints endpoints = new Endpoints(model, config, queue);
+        Endpoints endpoints = new Endpoints(model, config, queue, options.maxBatchTokens() > 0);
+        TeiEndpoints tei = new TeiEndpoints(model, config, options, queue);
+        OpenAiEndpoints openAi = new OpenAiEndpoints(model, config, options, queue, tei);
         Router router = new Router(config.payloadLimit(), metrics)
                 .route("GET", "/health", endpoints::health)
-                .route("GET", "/v1/models", endpoints::models)
+                .route("GET", "/v1/models", openAi::models, OpenAiEndpoints.STYLE)
+                .route("POST", "/v1/chat/completions", openAi::chat, OpenAiEndpoints.STYLE)
+                .route("POST", "/v1/completions", openAi::completions, OpenAiEndpoints.STYLE)
+                .route("POST", "/v1/embeddings", openAi::embeddings, OpenAiEndpoints.STYLE)
+                .route("GET", "/info", tei::info, TeiEndpoints.STYLE)
+                .route("POST", "/predict", tei::predict, TeiEndpoints.STYLE)
+                .route("POST", "/rerank", tei::rerank, TeiEndpoints.STYLE)
+                .route("POST", "/embed", tei::embed, TeiEndpoints.STYLE)
+                .route("POST", "/tokenize", tei::tokenize, TeiEndpoints.STYLE)
+                .route("POST", "/decode", tei::decode, TeiEndpoints.STYLE)
                 .route("GET", "/metrics", r -> new Router.Reply(200, metrics.render(), java.util.Map.of()))
                 .route("POST", "/v1/classify", endpoints::classify)
                 .route("POST", "/v1/embed", endpoints::embed)

@@ -248,6 +248,15 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         return config.truncationSide();
     }
 
+    /**
+     * HF's {@code tokenizer.truncation_side = side}, on a new tokenizer that shares nothing native with this one (a
+     * server truncating per request, as TEI's {@code truncation_direction}, keeps one of each side). The caller
+     * closes it.
+     */
+    public PreTrainedTokenizer withTruncationSide(Side side) {
+        return new PreTrainedTokenizer(source, tokenizerJson, parsedJson, config.withTruncationSide(side));
+    }
+
     /** Whether {@link #encode} returns token_type_ids (HF's {@code "token_type_ids" in model_input_names}). */
     public boolean returnsTokenTypeIds() {
         return config.returnsTokenTypeIds();

@@ -70,6 +70,12 @@ record TokenizerConfig(SpecialTokens specialTokens, int modelMaxLength, Side pad
                 tokenizerClass, modelType, chatTemplates, value, raw);
     }
 
+    /** This config with {@code truncation_side} set (HF's {@code tokenizer.truncation_side = ...}). */
+    TokenizerConfig withTruncationSide(Side value) {
+        return new TokenizerConfig(specialTokens, modelMaxLength, paddingSide, value, modelInputNames,
+                tokenizerClass, modelType, chatTemplates, addPrefixSpace, raw);
+    }
+
     private static Boolean bool(JsonNode node, String where) {
         if (node == null || node.isNull()) {
             return null;

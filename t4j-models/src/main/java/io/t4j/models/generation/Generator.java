@@ -47,7 +47,10 @@ public final class Generator {
         this.useCache = useCache;
     }
 
-    /** Adds a logits processor, applied after the config's (HF's {@code logits_processor} argument). */
+    /**
+     * Adds a logits processor (HF's {@code logits_processor} argument): applied after the config's repetition
+     * penalty and before its sampling warpers (temperature, top-k, top-p), as HF orders them.
+     */
     public Generator withLogitsProcessor(LogitsProcessor p) {
         List<LogitsProcessor> l = new ArrayList<>(extraProcessors);
         l.add(p);
@@ -121,8 +124,9 @@ public final class Generator {
         int budget = config.newTokenBudget(p);
         int steps = Math.min(budget, contextWindow - p);
         GenerationState state = new GenerationState(prompt, promptMask, p + steps, config);
-        List<LogitsProcessor> processors = new ArrayList<>(LogitsProcessor.forConfig(config));
-        processors.addAll(extraProcessors);
+        List<LogitsProcessor> processors = new ArrayList<>(LogitsProcessor.processorsFor(config)); // HF's order:
+        processors.addAll(extraProcessors);                                                      // the caller's,
+        processors.addAll(LogitsProcessor.warpersFor(config));                                   // then the warpers
         SplittableRandom rng = config.seed() != null ? new SplittableRandom(config.seed()) : new SplittableRandom();
         List<float[][]> scores = new ArrayList<>();
 

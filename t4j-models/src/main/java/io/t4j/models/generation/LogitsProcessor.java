@@ -23,10 +23,22 @@ public interface LogitsProcessor {
      * temperature, top-k and top-p (each only when it changes something, as HF).
      */
     static List<LogitsProcessor> forConfig(GenerationConfig c) {
+        List<LogitsProcessor> out = new ArrayList<>(processorsFor(c));
+        out.addAll(warpersFor(c));
+        return out;
+    }
+
+    /** The config's processors that come before a caller's own (HF: repetition penalty). */
+    static List<LogitsProcessor> processorsFor(GenerationConfig c) {
+        return c.repetitionPenalty() != 1.0 ? List.of(repetitionPenalty(c.repetitionPenalty())) : List.of();
+    }
+
+    /**
+     * The sampling warpers, which HF appends after every processor, a caller's {@code logits_processor} and
+     * {@code prefix_allowed_tokens_fn} included: temperature, top-k, top-p (empty for greedy decoding).
+     */
+    static List<LogitsProcessor> warpersFor(GenerationConfig c) {
         List<LogitsProcessor> out = new ArrayList<>();
-        if (c.repetitionPenalty() != 1.0) {
-            out.add(repetitionPenalty(c.repetitionPenalty()));
-        }
         if (c.doSample()) {
             if (c.temperature() != 1.0) {
                 out.add(temperature(c.temperature()));

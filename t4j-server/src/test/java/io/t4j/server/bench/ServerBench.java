@@ -28,10 +28,13 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * ServerBench [--model default] [--seconds 15] [--rounds 2] [--concurrency 1,8,32] [--modes 1:0,32:0,32:5]
- *             [--memory-requests 10000] [--memory-mode 32:5]
+ *             [--load short|mixed] [--memory-requests 10000] [--memory-mode 32:5]
  * </pre>
- * A mode is {@code max-batch-size:max-wait-ms[:threads]}; {@code 1:0} is no batching (requests run one by one);
- * {@code threads} sets the server's T4J_NUM_THREADS and OPENBLAS_NUM_THREADS (default: unset, all cores).
+ * A mode is {@code max-batch-size:max-wait-ms[:threads[:max-batch-tokens]]}; {@code 1:0} is no batching (requests
+ * run one by one); {@code threads} sets the server's T4J_NUM_THREADS and OPENBLAS_NUM_THREADS ({@code -}: unset, all
+ * cores); {@code max-batch-tokens} is the server's token budget (0: batches bounded by count only, as before the
+ * budget existed; absent: the server's default). {@code --load mixed} makes every 8th request of a client a long
+ * review (about 300 tokens) among the short ones, and reports the short requests' latency apart.
  */
 public final class ServerBench {
     private static final List<String> TEXTS = List.of(
@@ -52,7 +55,13 @@ public final class ServerBench {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    record Result(int requests, int errors, double seconds, double p50Ms, double p99Ms) {
+    /** About 300 tokens for bge's WordPiece: the long request of the mixed load. */
+    private static final String LONG_TEXT = String.join(" ", java.util.Collections.nCopies(6,
+            "The film opens with a long, patient shot of a harbour at dawn, and for the next two hours it never quite "
+                    + "lets go of that mood: the fishermen, the failing bakery, the daughter who came back from the city "
+                    + "and cannot decide whether to stay."));
+
+    record Result(int requests, int errors, double seconds, double p50Ms, double p99Ms, double shortP50Ms, double shortP99Ms) {
         double rps() {
             return requests / seconds;
         }
@@ -66,17 +75,20 @@ public final class ServerBench {
         String[] modes = option(args, "--modes", "1:0,32:0,32:5").split(",");
         int memoryRequests = Integer.parseInt(option(args, "--memory-requests", "10000"));
         String memoryMode = option(args, "--memory-mode", "32:5");
+        mixed = option(args, "--load", "short").equals("mixed");
         System.out.printf("model %s, %d s per point, %d rounds, %d cores%n", model, seconds, rounds,
                 Runtime.getRuntime().availableProcessors());
-        System.out.println("round | max-batch-size:max-wait-ms | clients | requests/s | p50 ms | p99 ms | errors");
+        System.out.printf("load: %s%n", mixed ? "mixed (every 8th request of a client is a ~300-token review)" : "short");
+        System.out.println("round | max-batch-size:max-wait-ms[:threads:max-batch-tokens] | clients | requests/s | p50 ms"
+                + " | p99 ms | short p50 ms | short p99 ms | errors");
         for (int round = 1; round <= rounds; round++) {
             for (String mode : modes) {
                 try (Server server = Server.start(model, mode)) {
                     load(server.base, 4, 3);  // warm-up
                     for (int c : concurrency) {
                         Result r = load(server.base, c, seconds);
-                        System.out.printf("%d | %s | %d | %.1f | %.1f | %.1f | %d%n", round, mode, c, r.rps(), r.p50Ms(),
-                                r.p99Ms(), r.errors());
+                        System.out.printf("%d | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d%n", round, mode, c, r.rps(),
+                                r.p50Ms(), r.p99Ms(), r.shortP50Ms(), r.shortP99Ms(), r.errors());
                     }
                 }
             }
@@ -104,6 +116,8 @@ public final class ServerBench {
         }
     }
 
+    private static boolean mixed;
+
     private static Result load(URI base, int clients, int seconds) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<long[]> perClient = new ArrayList<>();
@@ -120,8 +134,10 @@ public final class ServerBench {
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] all = perClient.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(all.length, errors.get(), elapsed, percentile(all, 0.50), percentile(all, 0.99));
+        long[] all = perClient.stream().flatMapToLong(Arrays::stream).map(Math::abs).sorted().toArray();
+        long[] shorts = perClient.stream().flatMapToLong(Arrays::stream).filter(x -> x > 0).sorted().toArray();
+        return new Result(all.length, errors.get(), elapsed, percentile(all, 0.50), percentile(all, 0.99),
+                percentile(shorts, 0.50), percentile(shorts, 0.99));
     }
 
     private static void count(URI base, int clients, int total) throws Exception {
@@ -142,12 +158,13 @@ public final class ServerBench {
         }
     }
 
-    /** One client's loop: latencies in ns of its successful requests. */
+    /** One client's loop: latencies in ns of its successful requests, negative for the long ones of the mixed load. */
     private static long[] client(URI base, int offset, long endNanos, int maxRequests, AtomicInteger errors) throws Exception {
         long[] latencies = new long[1024];
         int n = 0;
         for (int i = 0; i < maxRequests && System.nanoTime() < endNanos; i++) {
-            String text = TEXTS.get((offset + i) % TEXTS.size());
+            boolean isLong = mixed && (offset + i) % 8 == 0;
+            String text = isLong ? LONG_TEXT : TEXTS.get((offset + i) % TEXTS.size());
             HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/classify"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": \"" + text + "\"}")).build();
             long t0 = System.nanoTime();
@@ -160,7 +177,7 @@ public final class ServerBench {
             if (n == latencies.length) {
                 latencies = Arrays.copyOf(latencies, n * 2);
             }
-            latencies[n++] = dt;
+            latencies[n++] = isLong ? -dt : dt;
         }
         return Arrays.copyOf(latencies, n);
     }
@@ -183,12 +200,15 @@ public final class ServerBench {
         /** A server in {@code mode} (max-batch-size:max-wait-ms[:threads]). */
         static Server start(String model, String mode) throws IOException, InterruptedException {
             String[] bw = mode.split(":");
-            String threads = bw.length > 2 ? bw[2] : null;
+            String threads = bw.length > 2 && !bw[2].equals("-") ? bw[2] : null;
             Path log = Files.createTempFile("t4j-serve", ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-DOPT_OUT_TRACKING=true", HEAP, "-cp", System.getProperty("java.class.path"),
                     ServerMain.class.getName(), "--model", model, "--port", "0", "--max-concurrent-requests", "512",
                     "--max-batch-size", bw[0], "--max-wait-ms", bw[1]));
+            if (bw.length > 3) {
+                cmd.addAll(List.of("--max-batch-tokens", bw[3]));
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             if (threads != null) {
                 pb.environment().put("T4J_NUM_THREADS", threads);
