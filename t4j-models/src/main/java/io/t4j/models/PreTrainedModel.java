@@ -265,6 +265,11 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         quantization = QuantizationConfig.int8Dynamic(kept);
     }
 
+    /** What the weights compute in, as reports name it: {@code int8} for a quantized model, else {@link #dtype()}'s name. */
+    public String dtypeName() {
+        return quantization != null ? "int8" : dtype().torchName();
+    }
+
     /** The checkpoint's or {@link #quantizeInt8()}'s quantization, or null for a floating-point model. */
     public QuantizationConfig quantizationConfig() {
         return quantization;

@@ -1,5 +1,6 @@
 package io.t4j.models;
 
+import io.t4j.engine.Cpu;
 import java.util.Map;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -59,6 +60,31 @@ public record PretrainedOptions(Integer numLabels, Map<Integer, String> id2label
      */
     public PretrainedOptions withInt8(boolean quantize) {
         return new PretrainedOptions(numLabels, id2label, problemType, quantize ? ScalarType.Float : dtype, zeroCopy, quantize);
+    }
+
+    /** The values {@link #forInference} accepts. */
+    public static final String INFERENCE_DTYPES = "auto, float32, bfloat16 or int8";
+
+    /**
+     * Inference loading (frozen, memory-mapped weights) for a command line's {@code --dtype}: {@code auto} is
+     * bfloat16 where the CPU computes bf16 natively (AVX512_BF16 or AMX: {@link Cpu#nativeBf16()}) and float32
+     * elsewhere or for an int8 checkpoint; {@code float32}/{@code fp32}, {@code bfloat16}/{@code bf16}, or
+     * {@code int8} (the base model's Linear layers quantized after loading, see {@link #withInt8}).
+     *
+     * @param dtype the option's value
+     * @param dir   the model folder (read only to see whether it is an int8 checkpoint)
+     * @throws IllegalArgumentException naming the value when it is none of these
+     */
+    public static PretrainedOptions forInference(String dtype, java.nio.file.Path dir) {
+        PretrainedOptions frozen = defaults().withZeroCopy(true);
+        return switch (dtype.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> frozen.withDtype(Cpu.current().nativeBf16() && !QuantizationConfig.isQuantized(dir)
+                    ? ScalarType.BFloat16 : ScalarType.Float);
+            case "float32", "fp32" -> frozen;
+            case "bfloat16", "bf16" -> frozen.withDtype(ScalarType.BFloat16);
+            case "int8" -> frozen.withInt8(true);
+            default -> throw new IllegalArgumentException("--dtype must be " + INFERENCE_DTYPES + ", got '" + dtype + "'");
+        };
     }
 
     /** The config's labels after applying these options. */

@@ -29,6 +29,16 @@ public record QuantizationConfig(String quantMethod, Integer bits, List<String> 
         return new QuantizationConfig(INT8_DYNAMIC, 8, modulesToNotConvert);
     }
 
+    /** Whether {@code dir}'s config.json has a quantization_config (false when there is no readable config). */
+    public static boolean isQuantized(Path dir) {
+        Path file = dir.resolve(AutoConfig.CONFIG_NAME);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return false;
+        }
+        JsonNode node = AutoConfig.readTree(file).get("quantization_config");
+        return node != null && !node.isNull();
+    }
+
     /** The folder's quantization_config, or null when config.json has none; an unsupported method is an error naming it. */
     static QuantizationConfig read(Path dir) {
         Path file = dir.resolve(AutoConfig.CONFIG_NAME);

@@ -44,9 +44,9 @@ class ServerMainTest {
         assertThat(unknown.exit()).isEqualTo(ServerMain.USAGE);
         assertThat(unknown.err()).contains("Unknown option: '--frobnicate'");
 
-        Run dtype = run("--model", model.toString(), "--dtype", "int8");
+        Run dtype = run("--model", model.toString(), "--dtype", "int4");
         assertThat(dtype.exit()).isEqualTo(ServerMain.USAGE);
-        assertThat(dtype.err()).contains("--dtype must be float32 or bfloat16, got 'int8'");
+        assertThat(dtype.err()).contains("--dtype must be auto, float32, bfloat16 or int8, got 'int4'");
 
         Run batch = run("--model", model.toString(), "--max-batch-size", "0");
         assertThat(batch.exit()).isEqualTo(ServerMain.USAGE);

@@ -52,7 +52,7 @@ public final class Int8Weights {
      * takes). Rebuilt through {@code quantize_per_channel} of the de-quantized weight, which rounds back to exactly
      * the stored integers: |q| &lt;= 128, so {@code q * s / s} is within 1e-5 of q.
      */
-    static Tensor toQuantizedTensor(Tensor values, Tensor scale) {
+    public static Tensor toQuantizedTensor(Tensor values, Tensor scale) {
         Tensor scales = scale.to(ScalarType.Double);
         Tensor zeroPoints = torch.zeros(new long[] {scale.size(0)}, new TensorOptions(ScalarType.Long));
         return torch.quantize_per_channel(dequantize(values, scale), scales, zeroPoints, 0, ScalarType.QInt8);
