@@ -97,7 +97,8 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--infer-runtimes", split = ",", paramLabel = "RUNTIME",
             description = "infer: t4j runtimes compared with ORT fp32: t4j-fp32, t4j-bf16, t4j-int8, t4j-fp32-openblas "
-                    + "(T4J_GEMM=openblas), t4j-bf16-unpacked (bf16 weights reordered per call) "
+                    + "(T4J_GEMM=openblas), t4j-bf16-unpacked (bf16 weights reordered per call), t4j-fp32-2t, "
+                    + "t4j-bf16-2t, t4j-int8-2t (small forwards on all intra-op threads) "
                     + "(default: t4j-fp32,t4j-bf16,t4j-int8)")
     List<String> inferRuntimes = List.of("t4j-fp32", "t4j-bf16", "t4j-int8");
 

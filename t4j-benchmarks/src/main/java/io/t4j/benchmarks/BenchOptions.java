@@ -40,7 +40,7 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
 
     /** The t4j runtimes the infer section knows (ORT fp32 always runs). */
     public static final List<String> INFER_RUNTIMES = List.of("t4j-fp32", "t4j-bf16", "t4j-int8", "t4j-fp32-openblas",
-            "t4j-bf16-unpacked");
+            "t4j-bf16-unpacked", "t4j-fp32-2t", "t4j-bf16-2t", "t4j-int8-2t");
 
     public BenchOptions {
         for (String s : sections) {

@@ -1,5 +1,6 @@
 package io.t4j.benchmarks;
 
+import io.t4j.engine.IntraOpThreads;
 import io.t4j.engine.Tensors;
 import io.t4j.engine.gemm.Gemm;
 import io.t4j.engine.gemm.GemmPath;
@@ -112,7 +113,9 @@ public final class InferSection {
                     models.stream().map(m -> Table.num(m.meanRealLength(), 1)).toList(), reps, threads));
             notes.add("vs ORT = t4j samples/s / ORT fp32 samples/s; latency vs ORT = ORT ms / t4j ms (above 1: t4j faster)");
             notes.add("int8 = the encoder's Linear layers quantized per output channel (quantized::linear_dynamic, engine "
-                    + NativeOps.quantizedEngine() + "), the rest fp32; fp32-openblas / bf16-unpacked = T4J_GEMM=openblas");
+                    + NativeOps.quantizedEngine() + "), the rest fp32; fp32-openblas / bf16-unpacked = T4J_GEMM=openblas; "
+                    + "forwards of at most " + IntraOpThreads.smallForwardTokens() + " tokens run on one intra-op thread "
+                    + "as in pipelines (-2t runtimes: on all threads)");
             notes.add(accuracyLine(accuracy));
             notes.add("HF reference on this machine (issue 6): batch 128 over dev, 54 samples/s fp32, 197 with bf16 autocast");
             return List.of(new Table("infer: text classification over SST-2 dev against ONNX Runtime Java",
@@ -166,9 +169,9 @@ public final class InferSection {
     static PretrainedOptions loading(String runtime) {
         PretrainedOptions frozen = PretrainedOptions.numLabels(2).withZeroCopy(true);
         return switch (runtime) {
-            case "t4j-fp32", "t4j-fp32-openblas" -> frozen;
-            case "t4j-bf16", "t4j-bf16-unpacked" -> frozen.withDtype(ScalarType.BFloat16);
-            case "t4j-int8" -> frozen.withInt8(true);
+            case "t4j-fp32", "t4j-fp32-openblas", "t4j-fp32-2t" -> frozen;
+            case "t4j-bf16", "t4j-bf16-unpacked", "t4j-bf16-2t" -> frozen.withDtype(ScalarType.BFloat16);
+            case "t4j-int8", "t4j-int8-2t" -> frozen.withInt8(true);
             default -> throw new IllegalArgumentException("--infer-runtimes: unknown runtime '" + runtime + "'");
         };
     }
@@ -184,13 +187,16 @@ public final class InferSection {
                 var model = BertForSequenceClassification.fromPretrained(dir, loading(r));
                 open.add(model);
                 boolean openblas = r.endsWith("-openblas") || r.endsWith("-unpacked");
+                boolean twoThreads = r.endsWith("-2t");
                 runtimes.add(new Runtime(r.replace('-', ' '), b -> {
                     if (openblas) {
                         Gemm.forceBackend(Gemm.Backend.OPENBLAS);
                     }
+                    allThreads = twoThreads;
                     try {
                         t4jForward(model, b);
                     } finally {
+                        allThreads = false;
                         if (openblas) {
                             Gemm.forceBackend(null);
                         }
@@ -257,9 +263,17 @@ public final class InferSection {
         return ms;
     }
 
-    /** t4j's side: tensors from the arrays, forward under inference mode, logits back into Java. */
+    /** Set while a "-2t" runtime runs: its small forwards keep both threads (the guard off), for comparison. */
+    private static boolean allThreads;
+
+    /**
+     * t4j's side as a pipeline runs it: tensors from the arrays, forward under inference mode (on one intra-op thread
+     * when the batch is small, {@link IntraOpThreads}), logits back into Java.
+     */
     private static float[] t4jForward(SequenceClassificationModel<?> model, BatchEncoding batch) {
-        try (PointerScope scope = new PointerScope(); InferenceMode mode = new InferenceMode()) {
+        long tokens = (long) batch.size() * batch.inputIds()[0].length;
+        try (PointerScope scope = new PointerScope(); InferenceMode mode = new InferenceMode();
+             IntraOpThreads threads = IntraOpThreads.forTokens(allThreads ? -1 : tokens)) {
             return Tensors.toFloats(model.forward(ModelInputs.of(batch)).logits().to(ScalarType.Float));
         }
     }
