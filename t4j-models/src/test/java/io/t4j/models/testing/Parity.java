@@ -22,11 +22,13 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@code quantity} names the check a tolerance belongs to (for a parameterized test it includes the parameter, e.g.
  * the fixture), {@code item} what within it (a tensor's shape, a parameter's name, {@code -}), {@code metric} one of
  * {@code abs} (largest |actual - expected|), {@code rel} (|a - e| / |e|), {@code grad-rel} / {@code grad-abs} (see
- * {@link #assertGradClose}); {@code margin} is tol / value. A check with {@code tol 0} asserts that two paths share
- * one computation ({@link #assertSameComputation}), so they must agree bit for bit on every machine.
+ * {@link #assertGradClose}), or a caller's own through {@link #check} (AdamW's {@code ulp}); {@code margin} is
+ * tol / value. A check with {@code tol 0} asserts that two paths share one computation
+ * ({@link #assertSameComputation}), so they must agree bit for bit on every machine.
  *
- * <p>Tolerances: every caller states the worst difference measured by {@code scripts/test-kernels.sh} (OpenBLAS's
- * kernel paths unset/Haswell/SkylakeX/Zen/Sandybridge, 1 and 2 intra-op threads) and its margin next to the number.
+ * <p>Tolerances: every caller states next to the number the worst difference {@code scripts/test-kernels.sh} measured
+ * over its settings (OpenBLAS kernel paths, intra-op thread counts, an AVX2-only machine; DEVELOPERS.md) and the
+ * margin; the shared ones are in {@link Tolerances}.
  */
 public final class Parity {
     /** Every report line starts with this. */
