@@ -64,6 +64,7 @@ class TrainCliTest {
             assertThat(r.exit()).as(r.err()).isZero();
             saved[i] = Files.readAllBytes(out.resolve("model.safetensors"));
         }
+        // two runs of one computation (same seed, same batches, same process and thread settings): identical bytes
         assertThat(saved[1]).isEqualTo(saved[0]);
     }
 
