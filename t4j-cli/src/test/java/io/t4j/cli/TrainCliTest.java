@@ -8,6 +8,7 @@ import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.TinyTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,30 @@ class TrainCliTest {
             saved[i] = Files.readAllBytes(out.resolve("model.safetensors"));
         }
         assertThat(saved[1]).isEqualTo(saved[0]);
+    }
+
+    /**
+     * An output folder that cannot take files is found before the model loads: before, it was found only at the
+     * first save, or with save_strategy no after the whole run. Root ignores permission bits, so as root the
+     * read-only folder is one of sysfs's (which takes no new files from anyone).
+     */
+    @Test
+    void anUnwritableOutputDirFailsBeforeTraining() throws Exception {
+        Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
+        assertThat(readOnly.toFile().setWritable(false, false)).isTrue();
+        Path unwritable = Files.isWritable(readOnly) ? Path.of("/sys/kernel") : readOnly;
+        Path aFile = Files.writeString(tmp.resolve("a-file"), "x");
+        for (String command : new String[] {"train", "pretrain"}) {
+            for (Path out : List.of(unwritable, unwritable.resolve("run"), aFile.resolve("run"))) {
+                Run r = CliTest.run("", command, "--model", model.toString(), "--train-file", train.toString(),
+                        "--text-column", "sentence", "--output_dir", out.toString(), "--max_steps", "2",
+                        "--save_strategy", "no", "--disable_tqdm", "true");
+                assertThat(r.exit()).as(command + " " + out + ": " + r.err()).isEqualTo(ExitCode.DATA);
+                assertThat(r.err()).contains("output_dir '" + out + "' is not writable");
+                assertThat(r.err() + r.out()).doesNotContain("train_runtime", "examples");
+            }
+        }
+        readOnly.toFile().setWritable(true, false);
     }
 
     @Test

@@ -110,6 +110,7 @@ public final class PretrainCommand implements Callable<Integer> {
                     + "pairs are masked token by token)");
         }
         TrainingArguments args = trainingArgs.build(config);
+        TrainingArgsOptions.requireWritableOutputDir(args); // before the model loads, not at the first save
         Path dir = ModelResolver.resolve(model, revision);
         String modelType = AutoConfig.fromPretrained(dir).modelType();
         if (nsp && !modelType.equals("bert")) {
@@ -133,7 +134,7 @@ public final class PretrainCommand implements Callable<Integer> {
     private <M extends PreTrainedModel<?> & ModelWithLoss> int run(M m, TrainingArguments args,
             DataCollatorForLanguageModeling collator, Dataset train, Dataset eval, PreTrainedTokenizer tokenizer) {
         var trainer = new Trainer<>(m, args, collator, train, eval, tokenizer, null, List.of());
-        TrainOutput out = trainer.train(args.resumeFromCheckpoint());
+        TrainOutput out = TrainingArgsOptions.train(trainer, args);
         Map<String, Double> metrics = new LinkedHashMap<>(out.metrics());
         Double before = !args.evalOnStart() ? null : trainer.state().logHistory().stream()
                 .map(e -> e.get("eval_loss")).filter(java.util.Objects::nonNull).findFirst().orElse(null);
