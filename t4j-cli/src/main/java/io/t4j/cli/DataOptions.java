@@ -57,7 +57,19 @@ public final class DataOptions {
         }
         Dataset ds = LoadDataset.fromFiles(file, options);
         if (!(ds.features().get(LABEL) instanceof Feature.ClassLabel)) {
-            ds = ds.castToClassLabel(LABEL, integerLabels(ds, file));
+            if (!(ds.column(LABEL) instanceof io.t4j.data.LongColumn)) {
+                throw new io.t4j.data.DataException(file + ": label column '" + labelColumn + "' holds "
+                        + ds.features().get(LABEL) + " values (a regression target); classification needs integer "
+                        + "class ids or class names");
+            }
+            Feature.ClassLabel ids = integerLabels(ds, file);
+            try {
+                ds = ds.castToClassLabel(LABEL, ids);
+            } catch (io.t4j.data.DataException e) {
+                // the loader names the file and line of an id out of range: load again with the names for that message
+                LoadDataset.fromFiles(file, options.withLabelNames(ids.names().toArray(String[]::new)));
+                throw e;
+            }
         }
         return ds.tokenize(tokenizer, textColumn, EncodeOptions.defaults().withMaxLength(maxLength));
     }

@@ -92,6 +92,32 @@ class TrainCliTest {
         readOnly.toFile().setWritable(true, false);
     }
 
+    /**
+     * One empty or 0.5 label among integer labels: train and eval both stop at that file and line (train used to
+     * build a 3-class model and exit 0; eval blamed line 2), and a negative id is named by file and line too.
+     */
+    @Test
+    void aStrayLabelCellIsAnErrorNamingFileAndLineInTrainAndEval() throws Exception {
+        for (String stray : new String[] {"", "0.5", "-1"}) {
+            StringBuilder rows = new StringBuilder("sentence\tlabel\n");
+            for (int i = 0; i < 40; i++) {
+                rows.append("w").append(5 + i % 7).append(" w").append(40 + i % 5).append('\t').append(i % 2).append('\n');
+            }
+            rows.append("w7 w9\t").append(stray).append("\nw8 w9\t1\n");
+            Path file = Files.writeString(tmp.resolve("stray.tsv"), rows.toString());
+            String where = file + " line 42 column 'label': ";
+            Run train = CliTest.run("", "train", "--model", model.toString(), "--train-file", file.toString(),
+                    "--output_dir", tmp.resolve("stray-run").toString(), "--max_steps", "1", "--save_strategy", "no",
+                    "--disable_tqdm", "true");
+            assertThat(train.exit()).as(stray + ": " + train.err()).isEqualTo(ExitCode.DATA);
+            assertThat(train.err()).as(stray).contains(where);
+            assertThat(tmp.resolve("stray-run")).doesNotExist();
+            Run eval = CliTest.run("", "eval", "--model", model.toString(), "--file", file.toString());
+            assertThat(eval.exit()).as(stray + ": " + eval.err()).isEqualTo(ExitCode.DATA);
+            assertThat(eval.err()).as(stray).contains(where);
+        }
+    }
+
     @Test
     void aNonPositiveSampleLimitIsAUsageErrorNamingTheOption() {
         Run r = CliTest.run("", "train", "--model", model.toString(), "--train-file", train.toString(),
