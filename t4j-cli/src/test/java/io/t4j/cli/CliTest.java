@@ -77,8 +77,20 @@ class CliTest {
         Run r = run("", "predict", "-m", model.toString(), "-i", in.toString(), "-o", outFile.toString(), "--top-k", "2");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(outFile);
-        assertThat(lines).hasSize(2);
+        assertThat(lines).as("one output line per input line, the blank one included").hasSize(3);
         assertThat(lines.get(0)).startsWith("{\"text\":\"w7 w9 w11\",\"label\":\"LABEL_").contains("\"score\":", "\"top_k\":[");
+        assertThat(lines.get(1)).isEqualTo("{\"text\":\"\",\"error\":\"empty text\"}");
+        assertThat(lines.get(2)).startsWith("{\"text\":\"w100 w5\",\"label\":\"LABEL_");
+
+        Run skip = run("", "predict", "-m", model.toString(), "-i", in.toString(), "--skip-empty");
+        assertThat(skip.exit()).as(skip.err()).isZero();
+        assertThat(skip.out().lines()).hasSize(2).allMatch(l -> l.contains("\"label\""));
+        assertThat(run("", "predict", "--help").out()).contains("Output line N answers input line N", "--skip-empty");
+
+        Run embed = run("", "embed", "-m", model.toString(), "-i", in.toString(), "--batch-size", "1");
+        assertThat(embed.exit()).as(embed.err()).isZero();
+        assertThat(embed.out().lines()).hasSize(3);
+        assertThat(embed.out().lines().toList().get(1)).isEqualTo("{\"text\":\"\",\"error\":\"empty text\"}");
         Run stdin = run("w7 w9 w11\n", "predict", "-m", model.toString(), "--raw-scores");
         assertThat(stdin.exit()).isZero();
         assertThat(stdin.out()).startsWith("{\"text\":\"w7 w9 w11\"").doesNotContain("top_k");
