@@ -83,7 +83,12 @@ public final class TrainingArgsOptions {
         if (!tree.hasNonNull("output_dir")) {
             throw new UserException(ExitCode.USAGE, "--output_dir is required (where checkpoints and the final model go)");
         }
-        return TrainingArguments.fromJson(tree, config != null ? config + " and the command line" : "the command line");
+        try {
+            return TrainingArguments.fromJson(tree, config != null ? config + " and the command line" : "the command line");
+        } catch (IllegalArgumentException e) {
+            // only options: a bad command line (2); with --config the value may come from the file (3, bad input)
+            throw config != null ? e : new UserException(ExitCode.USAGE, e.getMessage());
+        }
     }
 
     /**

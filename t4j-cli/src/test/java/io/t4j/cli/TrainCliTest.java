@@ -118,6 +118,21 @@ class TrainCliTest {
         }
     }
 
+    /** Bad TrainingArguments values on the command line: a usage error naming the field, not Jackson's type name. */
+    @Test
+    void badTrainingArgumentValuesNameTheField() {
+        Run lr = CliTest.run("", "train", "--model", model.toString(), "--train-file", train.toString(),
+                "--output_dir", tmp.resolve("bad-lr").toString(), "--learning_rate", "abc");
+        assertThat(lr.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(lr.err()).contains("the command line: learning_rate must be a number, got 'abc'")
+                .doesNotContain("java.lang.Double");
+        Run epochs = CliTest.run("", "train", "--model", model.toString(), "--train-file", train.toString(),
+                "--output_dir", tmp.resolve("bad-epochs").toString(), "--num_train_epochs", "-1");
+        assertThat(epochs.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(epochs.err()).contains("num_train_epochs must be > 0 (or set max_steps), got -1.0")
+                .doesNotContain("num_training_steps");
+    }
+
     @Test
     void aNonPositiveSampleLimitIsAUsageErrorNamingTheOption() {
         Run r = CliTest.run("", "train", "--model", model.toString(), "--train-file", train.toString(),
