@@ -50,6 +50,7 @@ public final class T4j implements Runnable {
             e.printStackTrace(err);
         }
         return switch (e) {
+            case HubException h when h.reason() == HubException.Reason.INVALID_NAME -> ExitCode.USAGE; // '../../etc'
             case HubException h -> ExitCode.UNAVAILABLE;
             case CheckpointException c -> ExitCode.DATA;
             case IllegalArgumentException i -> ExitCode.DATA;

@@ -155,6 +155,20 @@ class CliTest {
                 .contains("max_length     64");
     }
 
+    /** An invalid repo id is a bad command line (2), not "hub unavailable" (4); a path-like one is a missing folder (3). */
+    @Test
+    void anInvalidRepoIdIsAUsageError() {
+        Run download = run("", "download", "../../etc");
+        assertThat(download.exit()).as(download.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(download.err()).contains("Invalid repo id '../../etc'");
+        Run revision = run("", "download", "org/name", "--revision", "../main");
+        assertThat(revision.exit()).as(revision.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(revision.err()).contains("Invalid revision '../main'");
+        Run predict = run("w7\n", "predict", "-m", "../../etc");
+        assertThat(predict.exit()).as(predict.err()).isEqualTo(ExitCode.DATA);
+        assertThat(predict.err()).contains("../../etc: no such model folder");
+    }
+
     @Test
     void hubErrorsReachTheUserWithExitCodes() throws Exception {
         HttpServer hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

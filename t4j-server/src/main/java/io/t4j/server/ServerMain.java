@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code t4j serve}: loads one model and serves it over HTTP until stopped (SIGTERM or Ctrl-C drain it first).
- * Exit codes are the t4j command line's: 0 stopped, 1 failure, 2 bad option (or the port is taken), 3 bad model
- * folder or value, 4 hub unavailable.
+ * Exit codes are the t4j command line's: 0 stopped, 1 failure, 2 bad option (or the port is taken, or an invalid
+ * repo id), 3 bad model folder or value, 4 hub unavailable.
  */
 @Command(name = "t4j serve", mixinStandardHelpOptions = true, version = "t4j 0.1.0", sortOptions = false,
         description = {"Serve a model over HTTP/JSON: POST /v1/classify and /v1/embed for encoders, POST /v1/generate "
@@ -143,6 +143,7 @@ public final class ServerMain implements Callable<Integer> {
         }
         return switch (e) {
             case BindException b -> USAGE;
+            case HubException h when h.reason() == HubException.Reason.INVALID_NAME -> USAGE; // a repo id like '../../etc'
             case HubException h -> UNAVAILABLE;
             case CheckpointException c -> DATA;
             case TokenizerException t -> DATA;
