@@ -40,18 +40,23 @@ class CliTest {
     static Run run(String stdin, String... args) {
         InputStream oldIn = System.in;
         PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         try {
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
             CommandLine cl = T4j.commandLine();
             cl.setErr(new PrintWriter(err, true));
             int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err + stderr.toString(StandardCharsets.UTF_8));
         } finally {
             System.setIn(oldIn);
             System.setOut(oldOut);
+            System.setErr(oldErr);
+            oldErr.print(stderr.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -94,6 +99,39 @@ class CliTest {
         Run stdin = run("w7 w9 w11\n", "predict", "-m", model.toString(), "--raw-scores");
         assertThat(stdin.exit()).isZero();
         assertThat(stdin.out()).startsWith("{\"text\":\"w7 w9 w11\"").doesNotContain("top_k");
+    }
+
+    /** NaN scores become JSON null (not the string "NaN") with a warning. */
+    @Test
+    void aNanScoreIsWrittenAsNullWithAWarning() throws Exception {
+        Path nan = Files.createDirectories(tmp.resolve("nan-model"));
+        try (var files = Files.list(model)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("tokenizer")
+                    || p.getFileName().toString().startsWith("special")).toList()) {
+                Files.copy(f, nan.resolve(f.getFileName()));
+            }
+        }
+        var clf = io.t4j.models.AutoModelForSequenceClassification.fromPretrained(model);
+        clf.namedParameters().get("classifier.weight").data().detach().fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
+        clf.savePretrained(nan);
+        clf.close();
+        Run r = run("w7 w9\nw8\n", "predict", "-m", nan.toString(), "--top-k", "2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"score\":null").doesNotContain("NaN");
+        assertThat(r.err()).contains("warning: 2 texts got a NaN or infinite score, written as null");
+    }
+
+    /** A checkpoint without pooler weights: cls pooling never uses the new pooler, so only pooler pooling warns. */
+    @Test
+    void embedWarnsAboutANewPoolerOnlyWhenPoolerPoolingUsesIt() {
+        Path noPooler = TinyTokenizer.bertFixtureFolder(Fixture.load("bert-mlm"), tmp.resolve("mlm-checkpoint"));
+        Run cls = run("w7 w9\n", "embed", "-m", noPooler.toString(), "--pooling", "cls");
+        assertThat(cls.exit()).as(cls.err()).isZero();
+        assertThat(cls.err().lines()).as("warnings").noneMatch(l -> l.contains("WARN") && l.contains("pooler"));
+        Run pooler = run("w7 w9\n", "embed", "-m", noPooler.toString(), "--pooling", "pooler");
+        assertThat(pooler.exit()).as(pooler.err()).isZero();
+        assertThat(pooler.err()).contains("pooling 'pooler': the checkpoint has no pooler weights")
+                .contains("[pooler.dense.weight, pooler.dense.bias]");
     }
 
     @Test
@@ -153,6 +191,25 @@ class CliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("model_type     bert").contains("BertForSequenceClassification")
                 .contains("max_length     64");
+    }
+
+    /** A training output folder: the size is the model's files, its checkpoints are listed apart. */
+    @Test
+    void infoSizeLeavesOutCheckpoints() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("info-run"));
+        long modelBytes = 0;
+        try (var files = Files.list(model)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, run.resolve(f.getFileName()));
+                modelBytes += Files.size(f);
+            }
+        }
+        Path ckpt = Files.createDirectories(run.resolve("checkpoint-10"));
+        Files.write(ckpt.resolve("optimizer.safetensors"), new byte[3_000_000]);
+        Run r = run("", "info", run.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(String.format("size_on_disk   %.1f MB (not counting 1 checkpoint folder: 3.0 MB)",
+                modelBytes / 1e6));
     }
 
     /** An invalid repo id is a bad command line (2), not "hub unavailable" (4); a path-like one is a missing folder (3). */

@@ -76,6 +76,15 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
     }
 
     /**
+     * New parameters that only feed an output the caller may never ask for (a base encoder's pooler): when they are
+     * all that is new, loading logs at info level, and whoever uses that output warns (e.g. the feature-extraction
+     * pipeline asked for {@code pooler} pooling), rather than every user of cls or mean pooling being told to train.
+     */
+    protected boolean isOptionalOutput(String parameterName) {
+        return false;
+    }
+
+    /**
      * Checkpoint keys (after prefix mapping) inside the base model that this class does not have and drops, listed
      * as unused the way HF lists them: e.g. the pooler of a pre-training checkpoint loaded into a masked-LM model
      * built without one ({@code add_pooling_layer=False}).
@@ -158,9 +167,15 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             }
             if (!report.newlyInitialized().isEmpty()) {
                 initNewParameters(report.newlyInitialized(), options, dtype);
-                LOG.warn("Some weights of {} were not initialized from the model checkpoint at {} and are newly "
-                        + "initialized: {}\nYou should probably TRAIN this model on a down-stream task to be able to use "
-                        + "it for predictions and inference.", getClass().getSimpleName(), dir, report.newlyInitialized());
+                if (report.newlyInitialized().stream().allMatch(this::isOptionalOutput)) {
+                    LOG.info("{} at {}: {} newly initialized; the outputs they feed are untrained until fine-tuned",
+                            getClass().getSimpleName(), dir, report.newlyInitialized());
+                } else {
+                    LOG.warn("Some weights of {} were not initialized from the model checkpoint at {} and are newly "
+                            + "initialized: {}\nYou should probably TRAIN this model on a down-stream task to be able to "
+                            + "use it for predictions and inference.", getClass().getSimpleName(), dir,
+                            report.newlyInitialized());
+                }
             }
             loadingInfo = new LoadingInfo(report.newlyInitialized(), unused);
             if (zeroCopy) {

@@ -8,20 +8,25 @@ import io.t4j.tokenizers.ModelInputs;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HF's {@code FeatureExtractionPipeline} (transformers/pipelines/feature_extraction.py): token vectors
  * ({@code last_hidden_state}) per text, plus pooled sentence vectors. One PointerScope per call; thread-safe.
  */
 public final class FeatureExtractionPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureExtractionPipeline.class);
     private final EncoderModel<?> model;
     private final PreTrainedTokenizer tokenizer;
     private final boolean owned;
+    private final AtomicBoolean warnedPooler = new AtomicBoolean();
 
     FeatureExtractionPipeline(EncoderModel<?> model, PreTrainedTokenizer tokenizer, boolean owned) {
         this.model = model;
@@ -46,8 +51,24 @@ public final class FeatureExtractionPipeline implements AutoCloseable {
         }
     }
 
+    /** Whether the model computes pooler_output (DistilBERT has no pooler). */
+    public boolean hasPooler() {
+        return model.namedParameters().keySet().stream().anyMatch(k -> k.startsWith("pooler."));
+    }
+
+    /** Whether the pooler is not the checkpoint's but newly initialised (e.g. an ONNX export without one). */
+    public boolean poolerNewlyInitialized() {
+        return model.loadingInfo().missingKeys().stream().anyMatch(k -> k.startsWith("pooler."));
+    }
+
     /** One vector per text, pooled as asked, optionally L2-normalised; batched by {@code batchSize}. */
     public List<float[]> embed(List<String> texts, Pooling pooling, boolean normalize, int batchSize) {
+        if (pooling == Pooling.POOLER && poolerNewlyInitialized() && warnedPooler.compareAndSet(false, true)) {
+            LOG.warn("pooling 'pooler': the checkpoint has no pooler weights, so {} {} newly initialized and "
+                    + "pooler_output is untrained; use cls or mean pooling, or fine-tune first",
+                    model.getClass().getSimpleName(), model.loadingInfo().missingKeys().stream()
+                            .filter(k -> k.startsWith("pooler.")).toList());
+        }
         List<float[]> out = new ArrayList<>(texts.size());
         for (int start = 0; start < texts.size(); start += batchSize) {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));

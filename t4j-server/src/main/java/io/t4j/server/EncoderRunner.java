@@ -113,12 +113,8 @@ public final class EncoderRunner implements AutoCloseable {
 
     private boolean probePooler() {
         classifier.apply(List.of("warm up"), TextClassificationOptions.defaults());
-        try {
-            embedder.embed(List.of("warm up"), Pooling.POOLER, false, 1);
-            return true;
-        } catch (IllegalArgumentException noPooler) {
-            return false;
-        }
+        embedder.embed(List.of("warm up"), Pooling.CLS, false, 1); // not POOLER: that warns when the pooler is new
+        return embedder.hasPooler();
     }
 
     public SequenceClassificationModel<?> classificationModel() {

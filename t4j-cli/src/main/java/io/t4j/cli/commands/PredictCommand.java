@@ -49,6 +49,8 @@ public final class PredictCommand implements Callable<Integer> {
             + "lines); by default a blank line gets an {\"error\": \"empty text\"} record.")
     boolean skipEmpty;
 
+    private long nonFinite;
+
     @Override
     public Integer call() {
         if (topK < 1 || batchSize < 1) {
@@ -64,6 +66,7 @@ public final class PredictCommand implements Callable<Integer> {
             var options = TextClassificationOptions.defaults().withTopK(topK).withBatchSize(batchSize)
                     .withFunctionToApply(rawScores ? FunctionToApply.NONE : null);
             long[] empty = {0};
+            nonFinite = 0;
             long n = TextInput.forEachBatch(input, batchSize, skipEmpty, batch -> {
                 empty[0] += batch.stream().filter(String::isBlank).count();
                 write(out, batch, TextInput.mapNonBlank(batch, texts -> pipe.apply(texts, options)));
@@ -71,6 +74,10 @@ public final class PredictCommand implements Callable<Integer> {
             out.commit();
             System.err.printf("t4j predict: %,d texts%s%n", n,
                     empty[0] == 0 ? "" : String.format(", %,d blank lines answered with \"error\": \"empty text\"", empty[0]));
+            if (nonFinite > 0) {
+                System.err.printf("t4j predict: warning: %,d texts got a NaN or infinite score, written as null (the "
+                        + "model's logits are not finite: check its weights)%n", nonFinite);
+            }
         }
         return ExitCode.OK;
     }
@@ -86,6 +93,9 @@ public final class PredictCommand implements Callable<Integer> {
                     Json.MAPPER.writeValue(out.stream(), row);
                     out.stream().write('\n');
                     continue;
+                }
+                if (r.stream().anyMatch(c -> Json.nonFinite(c.score()))) {
+                    nonFinite++;
                 }
                 row.put("label", r.get(0).label());
                 row.put("score", r.get(0).score());

@@ -311,6 +311,11 @@ public final class BertModeling {
         protected boolean isNewHead(String name) {
             return name.startsWith("pooler."); // checkpoints exported without the pooler (e.g. ONNX) get a fresh one, as HF does
         }
+
+        @Override
+        protected boolean isOptionalOutput(String name) {
+            return name.startsWith("pooler."); // only pooler_output uses it; cls and mean pooling never do
+        }
     }
 
     static void checkInputs(ModelInputs in, BertConfig config) {

@@ -127,6 +127,11 @@ public final class RobertaModeling {
         protected boolean isNewHead(String name) {
             return name.startsWith("pooler.");
         }
+
+        @Override
+        protected boolean isOptionalOutput(String name) {
+            return name.startsWith("pooler."); // only pooler_output uses it; cls and mean pooling never do
+        }
     }
 
     /** {@code RobertaClassificationHead}: dropout → dense → tanh → dropout → out_proj, on the {@code <s>} token. */
