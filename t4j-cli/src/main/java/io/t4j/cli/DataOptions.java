@@ -51,6 +51,11 @@ public final class DataOptions {
      * data: sorted distinct strings, or for integer labels 0..n-1 their numbers (as HF's run_classification does).
      */
     public Dataset loadTokenized(String file, PreTrainedTokenizer tokenizer, List<String> names) {
+        return load(file, names).tokenize(tokenizer, textColumn, EncodeOptions.defaults().withMaxLength(maxLength));
+    }
+
+    /** As {@link #loadTokenized} without the tokenization: texts and ClassLabel ids (what a pipeline takes). */
+    public Dataset load(String file, List<String> names) {
         LoadOptions options = loadOptions();
         if (labelNames == null && names != null) {
             options = options.withLabelNames(names.toArray(String[]::new));
@@ -71,7 +76,7 @@ public final class DataOptions {
                 throw e;
             }
         }
-        return ds.tokenize(tokenizer, textColumn, EncodeOptions.defaults().withMaxLength(maxLength));
+        return ds;
     }
 
     private Feature.ClassLabel integerLabels(Dataset ds, String file) {

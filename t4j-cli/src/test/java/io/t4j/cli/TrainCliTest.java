@@ -133,6 +133,49 @@ class TrainCliTest {
                 .doesNotContain("num_training_steps");
     }
 
+    /** t4j eval reports progress on stderr (a bar per batch of --batch-size texts), then the report. */
+    @Test
+    void evalShowsProgress() throws Exception {
+        StringBuilder rows = new StringBuilder("sentence\tlabel\n");
+        for (int i = 0; i < 40; i++) {
+            rows.append("w").append(5 + i % 7).append(" w").append(40 + i % 5).append('\t').append(i % 2).append('\n');
+        }
+        Path file = Files.writeString(tmp.resolve("ids.tsv"), rows.toString());
+        Run r = CliTest.run("", "eval", "--model", model.toString(), "--file", file.toString(), "--batch-size", "16");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("accuracy");
+        assertThat(r.err()).contains("eval: 100%|", "| 3/3 [");
+    }
+
+    /** HF's resume_from_checkpoint=True: the last checkpoint in output_dir (an error naming the folder when none). */
+    @Test
+    void resumeFromCheckpointTrueResumesFromTheLastCheckpoint() {
+        Path out = tmp.resolve("resume-run");
+        String[] common = {"train", "--model", model.toString(), "--train-file", train.toString(), "--output_dir",
+                out.toString(), "--max-train-samples", "16", "--per_device_train_batch_size", "8", "--max_steps", "2",
+                "--save_strategy", "steps", "--save_steps", "2", "--logging_steps", "1", "--disable_tqdm", "true"};
+        Run none = CliTest.run("", concat(common, "--resume_from_checkpoint", "true"));
+        assertThat(none.exit()).as(none.err()).isEqualTo(ExitCode.DATA);
+        assertThat(none.err()).contains("No valid checkpoint found in output directory (" + out + ")");
+
+        Run first = CliTest.run("", common);
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("{'loss': ");
+        assertThat(out.resolve("checkpoint-2")).isDirectory();
+        // resumed at step 2 of 2: nothing left to train, so no step is logged (a fresh run would log two)
+        Run resumed = CliTest.run("", concat(common, "--resume_from_checkpoint", "true"));
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).doesNotContain("{'loss': ");
+        Run fresh = CliTest.run("", concat(common, "--resume_from_checkpoint", "false"));
+        assertThat(fresh.err()).contains("{'loss': ");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test
     void aNonPositiveSampleLimitIsAUsageErrorNamingTheOption() {
         Run r = CliTest.run("", "train", "--model", model.toString(), "--train-file", train.toString(),
