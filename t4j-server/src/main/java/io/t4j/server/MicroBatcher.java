@@ -104,6 +104,26 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
         }
     }
 
+    /**
+     * Fails every job still waiting in the queue (not the batch that is running) with {@code error}, so its request
+     * is answered rather than cut when the drain runs out of time; the count failed.
+     */
+    public int failQueued(RuntimeException error) {
+        List<J> failed;
+        lock.lock();
+        try {
+            failed = new ArrayList<>(pending);
+            pending.clear();
+            admitted -= failed.size();
+            closed = true; // nothing new either
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        failed.forEach(j -> j.fail(error));
+        return failed.size();
+    }
+
     /** Refuses new jobs, runs every admitted one, then stops the worker. */
     @Override
     public void close() {
