@@ -53,6 +53,8 @@ public final class ServerBench {
             "Fans of the original will find plenty to love here, newcomers maybe less so.");
     /** The server's heap limit, so that RSS growth is native memory rather than a heap the JVM has not yet sized. */
     private static final String HEAP = System.getProperty("t4j.bench.serverHeap", "-Xmx512m");
+    /** {@code -Dt4j.bench.nmt=true}: the server runs with native memory tracking and the memory run ends with its summary. */
+    private static final boolean NMT = Boolean.getBoolean("t4j.bench.nmt");
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -119,6 +121,9 @@ public final class ServerBench {
                 double rps = (target - done) / ((System.nanoTime() - t) / 1e9);
                 done = target;
                 server.printMemory(done, rps);
+            }
+            if (NMT) {
+                server.printNativeMemory();
             }
         }
     }
@@ -206,6 +211,9 @@ public final class ServerBench {
             Path log = Files.createTempFile("t4j-serve", ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-DOPT_OUT_TRACKING=true"));
+            if (NMT) {
+                cmd.add("-XX:NativeMemoryTracking=summary");
+            }
             if (!HEAP.isBlank()) {
                 cmd.addAll(List.of(HEAP.strip().split("\\s+")));
             }
@@ -242,6 +250,16 @@ public final class ServerBench {
                 }
             }
             return kb;
+        }
+
+        /** The JVM's own accounting (jcmd VM.native_memory summary): what of the RSS is the heap, threads, GC, ... */
+        void printNativeMemory() throws IOException, InterruptedException {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor();
+            out.lines().filter(l -> l.matches("^(Total|-\\s+\\S.*\\(reserved=).*") || l.contains("committed=") && l.startsWith("Total"))
+                    .forEach(l -> System.out.println("NMT " + l.strip()));
         }
 
         void printMemory(int requests, double rps) throws IOException {
