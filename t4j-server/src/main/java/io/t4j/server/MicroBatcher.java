@@ -34,6 +34,7 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
     private final int maxQueued;
     private final Consumer<List<J>> runner;
     private final Metrics metrics;
+    private final NativeMemory nativeMemory = NativeMemory.fromSystemProperties();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<J> pending = new ArrayDeque<>();
@@ -210,6 +211,7 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
         long start = System.nanoTime();
         try {
             runOrIsolate(batch);
+            nativeMemory.afterBatch(); // the batch's tensors are freed: let glibc give their pages back
         } finally {
             LOG.debug("{}: {} requests, {} texts in {} ms", name, batch.size(), texts, (System.nanoTime() - start) / 1_000_000);
             lock.lock();
