@@ -44,8 +44,11 @@ final class NativeMemory {
     }
 
     private static void trim() {
+        long start = System.nanoTime();
         try {
             int released = (int) MALLOC_TRIM.invokeExact(0L);
+            LOG.debug("malloc_trim: {} in {} us", released == 1 ? "released memory" : "nothing to release",
+                    (System.nanoTime() - start) / 1000);
         } catch (Throwable e) {
             LOG.debug("malloc_trim failed: {}", e.toString());
         }

@@ -272,7 +272,11 @@ public final class ServerBench {
         public void close() throws Exception {
             process.destroy();
             process.waitFor(60, TimeUnit.SECONDS);
-            Files.deleteIfExists(log);
+            if (Boolean.getBoolean("t4j.bench.keepLog")) {
+                System.out.println("server log kept: " + log);
+            } else {
+                Files.deleteIfExists(log);
+            }
         }
     }
 }
