@@ -147,6 +147,38 @@ class TrainCliTest {
         assertThat(r.err()).contains("eval: 100%|", "| 3/3 [");
     }
 
+    /**
+     * Eval batches texts by length and puts the scores back in file order: labelled with the model's own
+     * predictions (texts of very different lengths, in no order), it scores accuracy 1.
+     */
+    @Test
+    void evalPutsLengthSortedBatchesBackInFileOrder() throws Exception {
+        StringBuilder texts = new StringBuilder();
+        for (int i = 0; i < 48; i++) {
+            int words = 1 + (i * 7) % 23;
+            for (int w = 0; w < words; w++) {
+                texts.append(w == 0 ? "" : " ").append('w').append(5 + (i * 13 + w * 3) % 90);
+            }
+            texts.append('\n');
+        }
+        Run predicted = CliTest.run(texts.toString(), "predict", "-m", model.toString());
+        assertThat(predicted.exit()).as(predicted.err()).isZero();
+        StringBuilder rows = new StringBuilder("sentence\tlabel\n");
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        for (String line : predicted.out().lines().toList()) {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            rows.append(node.get("text").asText()).append('\t').append(node.get("label").asText()).append('\n');
+            labels.add(node.get("label").asText());
+        }
+        assertThat(labels).as("both classes predicted, so a misplaced score would show").hasSize(2);
+        Path file = Files.writeString(tmp.resolve("own-labels.tsv"), rows.toString());
+        Run eval = CliTest.run("", "eval", "--model", model.toString(), "--file", file.toString(), "--batch-size", "5",
+                "--json");
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(eval.out()).get("accuracy").asDouble())
+                .isEqualTo(1.0);
+    }
+
     /** HF's resume_from_checkpoint=True: the last checkpoint in output_dir (an error naming the folder when none). */
     @Test
     void resumeFromCheckpointTrueResumesFromTheLastCheckpoint() {

@@ -56,12 +56,23 @@ public final class EvalCommand implements Callable<Integer> {
             int[] gold = Arrays.stream(ds.longs(DataOptions.LABEL).values()).mapToInt(Math::toIntExact).toArray();
             var options = TextClassificationOptions.defaults().withBatchSize(batchSize)
                     .withFunctionToApply(FunctionToApply.NONE).withTruncation(true);
+            // batches of similar length (texts sorted by characters): one long text then pads only a batch of
+            // long texts, not 63 short ones to 512 tokens (the attention of such a batch alone took GBs)
+            Integer[] order = new Integer[texts.length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, java.util.Comparator.comparingInt(i -> texts[i].length()));
             float[][] logits = new float[texts.length][];
             try (ProgressBar bar = new ProgressBar("eval", Math.ceilDiv(texts.length, batchSize))) {
                 for (int start = 0; start < texts.length; start += batchSize) {
                     int end = Math.min(texts.length, start + batchSize);
-                    float[][] part = pipe.scores(Arrays.asList(texts).subList(start, end), options);
-                    System.arraycopy(part, 0, logits, start, part.length);
+                    List<String> batch = new ArrayList<>(end - start);
+                    for (int k = start; k < end; k++) {
+                        batch.add(texts[order[k]]);
+                    }
+                    float[][] part = pipe.scores(batch, options);
+                    for (int k = start; k < end; k++) {
+                        logits[order[k]] = part[k - start];
+                    }
                     bar.update(1);
                 }
             }

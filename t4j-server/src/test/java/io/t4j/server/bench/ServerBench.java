@@ -109,7 +109,18 @@ public final class ServerBench {
             throws Exception {
         try (Server server = Server.start(model, mode, env)) {
             System.out.printf("memory: mode %s, heap %s, %d clients, server environment %s%n", mode, HEAP, clients, env);
-            System.out.println("requests | VmRSS MiB | RssAnon MiB | RssFile MiB | requests/s");
+            System.out.println("requests | VmRSS MiB | RssAnon MiB | RssFile MiB | RssAnon min / max MiB since the last line"
+                    + " (sampled every 200 ms) | requests/s");
+            Thread sampler = Thread.ofPlatform().daemon(true).start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        server.sampleAnon();
+                        Thread.sleep(200);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             long t0 = System.nanoTime();
             count(server.base, clients, 100);
             server.printMemory(100, 100 / ((System.nanoTime() - t0) / 1e9));
@@ -122,6 +133,8 @@ public final class ServerBench {
                 done = target;
                 server.printMemory(done, rps);
             }
+            sampler.interrupt();
+            System.out.printf("VmHWM (peak RSS of the whole run) %.1f MiB%n", server.status().get("VmHWM") / 1024.0);
             if (NMT) {
                 server.printNativeMemory();
             }
@@ -262,10 +275,29 @@ public final class ServerBench {
                     .forEach(l -> System.out.println("NMT " + l.strip()));
         }
 
+        /** RssAnon kB: lowest and highest sampled since the last {@link #printMemory} (shared with the sampler). */
+        private static final long[] ANON_RANGE = {Long.MAX_VALUE, 0};
+
+        void sampleAnon() throws IOException {
+            long anon = status().get("RssAnon");
+            synchronized (ANON_RANGE) {
+                ANON_RANGE[0] = Math.min(ANON_RANGE[0], anon);
+                ANON_RANGE[1] = Math.max(ANON_RANGE[1], anon);
+            }
+        }
+
         void printMemory(int requests, double rps) throws IOException {
             Map<String, Long> kb = status();
-            System.out.printf("%,d | %.1f | %.1f | %.1f | %.1f%n", requests, kb.get("VmRSS") / 1024.0,
-                    kb.get("RssAnon") / 1024.0, kb.get("RssFile") / 1024.0, rps);
+            long min;
+            long max;
+            synchronized (ANON_RANGE) {
+                min = Math.min(ANON_RANGE[0], kb.get("RssAnon"));
+                max = Math.max(ANON_RANGE[1], kb.get("RssAnon"));
+                ANON_RANGE[0] = Long.MAX_VALUE;
+                ANON_RANGE[1] = 0;
+            }
+            System.out.printf("%,d | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f%n", requests, kb.get("VmRSS") / 1024.0,
+                    kb.get("RssAnon") / 1024.0, kb.get("RssFile") / 1024.0, min / 1024.0, max / 1024.0, rps);
         }
 
         @Override
