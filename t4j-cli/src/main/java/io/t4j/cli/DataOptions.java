@@ -27,7 +27,8 @@ public final class DataOptions {
     public List<String> labelNames;
 
     @Option(names = "--max-length", defaultValue = "128",
-            description = "Truncate texts to this many tokens (default: ${DEFAULT-VALUE}).")
+            description = "Truncate texts to this many tokens, in training and evaluation alike (HF run_glue's "
+                    + "max_seq_length; default: ${DEFAULT-VALUE}).")
     public int maxLength;
 
     /** The label column's name once loaded: HF's collators read {@code label}/{@code labels}. */

@@ -76,7 +76,7 @@ public final class TextClassificationPipeline implements AutoCloseable {
     private float[][] batchScores(List<String> texts, TextClassificationOptions options) {
         FunctionToApply f = options.functionToApply() != null ? options.functionToApply()
                 : FunctionToApply.defaultFor(model.config());
-        EncodeOptions encode = EncodeOptions.padLongest().withTruncation(options.truncation());
+        EncodeOptions encode = EncodeOptions.padLongest().withTruncation(options.truncation()).withMaxLength(options.maxLength());
         try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
             ModelInputs in = tokenizer.encode(texts, encode).toTensors();
             Tensor logits = model.forward(in).logits().to(ScalarType.Float); // [B, num_labels]

@@ -55,7 +55,7 @@ public final class EvalCommand implements Callable<Integer> {
             String[] texts = ds.strings(data.textColumn).values();
             int[] gold = Arrays.stream(ds.longs(DataOptions.LABEL).values()).mapToInt(Math::toIntExact).toArray();
             var options = TextClassificationOptions.defaults().withBatchSize(batchSize)
-                    .withFunctionToApply(FunctionToApply.NONE).withTruncation(true);
+                    .withFunctionToApply(FunctionToApply.NONE).withTruncation(true).withMaxLength(data.maxLength); // as training truncated
             // batches of similar length (texts sorted by characters): one long text then pads only a batch of
             // long texts, not 63 short ones to 512 tokens (the attention of such a batch alone took GBs)
             Integer[] order = new Integer[texts.length];
