@@ -117,6 +117,23 @@ class LoadingTest {
                 .hasMessageContaining("unknown model_type 'gpt_neox'").hasMessageContaining("bert, roberta, distilbert");
     }
 
+    /** Values that used to fail later as "/ by zero" or an activation error without a file name. */
+    @Test
+    void badSizesAndActivationsNameTheFileAndField() throws IOException {
+        Path dir = copyOf(bert);
+        Path config = dir.resolve("config.json");
+        String original = Files.readString(config);
+        Files.writeString(config, original.replaceFirst("\"num_attention_heads\": *\\d+", "\"num_attention_heads\": 0"));
+        assertThatThrownBy(() -> AutoModel.fromPretrained(dir)).isInstanceOf(CheckpointException.class)
+                .hasMessage(config + ": num_attention_heads must be a positive integer, got 0");
+        Files.writeString(config, original.replaceFirst("\"hidden_act\": *\"[a-z_]+\"", "\"hidden_act\": \"swiglu\""));
+        assertThatThrownBy(() -> AutoModel.fromPretrained(dir)).isInstanceOf(CheckpointException.class)
+                .hasMessageStartingWith(config + ": hidden_act: unsupported activation 'swiglu' (supported: gelu");
+        Files.writeString(config, original.replaceFirst("\"hidden_size\": *\\d+", "\"hidden_size\": \"big\""));
+        assertThatThrownBy(() -> AutoModel.fromPretrained(dir)).isInstanceOf(CheckpointException.class)
+                .hasMessage(config + ": hidden_size must be a positive integer, got \"big\"");
+    }
+
     @Test
     void wrongShapeAndMissingWeightNameTheKey() throws IOException {
         Path dir = copyOf(bert);

@@ -106,6 +106,21 @@ class TextClassificationPipelineTest {
         }
     }
 
+    /** max_length truncates as the tokenizer's max_length does: 8 tokens are [CLS] + the first 6 words + [SEP]. */
+    @Test
+    void maxLengthTruncatesToThatManyTokens() {
+        List<String> words = java.util.stream.IntStream.range(0, 30).mapToObj(i -> "w" + (7 + i)).toList();
+        String full = String.join(" ", words);
+        String firstSix = String.join(" ", words.subList(0, 6));
+        var none = TextClassificationOptions.defaults().withFunctionToApply(FunctionToApply.NONE);
+        float[][] truncated = pipe.scores(List.of(full), none.withMaxLength(8));
+        float[][] prefix = pipe.scores(List.of(firstSix), none);
+        float[][] whole = pipe.scores(List.of(full), none);
+        assertThat(truncated[0]).containsExactly(prefix[0], org.assertj.core.api.Assertions.within(1e-5f));
+        assertThat(truncated[0]).isNotEqualTo(whole[0]);
+        assertThatThrownBy(() -> none.withMaxLength(0)).hasMessageContaining("max_length must be at least 1, got 0");
+    }
+
     @Test
     void overLongTextWithoutTruncationIsAClearError() {
         String longText = String.join(" ", java.util.Collections.nCopies(80, "w9"));

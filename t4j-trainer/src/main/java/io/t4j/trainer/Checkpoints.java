@@ -33,6 +33,50 @@ public final class Checkpoints {
 
     private Checkpoints() {}
 
+    /**
+     * Checks that {@code outputDir} can take files, by creating it (with its parents) and writing and removing a
+     * probe file, so that a folder training cannot write to fails before training rather than at the first save
+     * (or, with {@code save_strategy no}, after the whole run). Folders created for the check are removed again.
+     *
+     * @throws CheckpointException naming the folder and the reason
+     */
+    public static void requireWritable(Path outputDir) {
+        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            throw new CheckpointException("output_dir '" + outputDir + "' exists and is not a directory");
+        }
+        List<Path> created = new ArrayList<>();
+        for (Path p = outputDir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            created.add(p); // deepest first
+        }
+        Path probe = outputDir.resolve(".t4j-write-probe-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(outputDir);
+            Files.writeString(probe, "t4j checks that output_dir is writable\n");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new CheckpointException("output_dir '" + outputDir + "' is not writable (" + reason(e)
+                    + "); checkpoints and the final model go there", e);
+        } finally {
+            for (Path p : created) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    break; // not empty (another process wrote there) or gone: leave it
+                }
+            }
+        }
+    }
+
+    private static String reason(Exception e) {
+        return switch (e) {
+            case java.nio.file.FileAlreadyExistsException f -> f.getFile() + " exists and is not a directory";
+            case java.nio.file.AccessDeniedException f -> "permission denied: " + f.getFile();
+            case java.nio.file.FileSystemException f -> (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName())
+                    + ": " + f.getFile();
+            default -> e.getMessage() != null ? e.getMessage() : e.toString();
+        };
+    }
+
     /** Runs {@code writer} on a temporary folder, then renames it to {@code checkpoint-<step>} (replacing one there). */
     static Path write(Path outputDir, int step, Consumer<Path> writer) {
         Path target = outputDir.resolve(PREFIX + step);

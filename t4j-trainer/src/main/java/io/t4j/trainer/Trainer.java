@@ -298,6 +298,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         if (trainDataset == null) {
             throw new IllegalStateException("Trainer: training requires a train_dataset.");
         }
+        Checkpoints.requireWritable(Path.of(args.outputDir())); // before training, not at the first save
         Path resume = resumeFromCheckpoint == null ? null : Path.of(resumeFromCheckpoint);
         int batchSize = args.trainBatchSize();
         if (resume != null) {

@@ -3,6 +3,7 @@ package io.t4j.trainer;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -157,6 +158,9 @@ public record TrainingArguments(
         if (outputDir == null || outputDir.isBlank()) {
             throw new IllegalArgumentException("output_dir is required (the folder for checkpoints and the final model)");
         }
+        if (maxSteps <= 0 && !(numTrainEpochs > 0)) {
+            throw new IllegalArgumentException("num_train_epochs must be > 0 (or set max_steps), got " + numTrainEpochs);
+        }
         checkPositive("per_device_train_batch_size", perDeviceTrainBatchSize);
         checkPositive("per_device_eval_batch_size", perDeviceEvalBatchSize);
         checkPositive("gradient_accumulation_steps", gradientAccumulationSteps);
@@ -289,10 +293,35 @@ public record TrainingArguments(
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(source + ": " + cause.getMessage(), cause);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "?" : e.getPath().getFirst().getFieldName();
+            JsonNode value = field == null ? null : tree.get(field);
+            throw new IllegalArgumentException(source + ": " + field + " must be " + expected(e.getTargetType())
+                    + ", got " + (value == null ? "?" : value.isTextual() ? "'" + value.asText() + "'" : value.toString()), e);
         } catch (IOException e) {
             String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new IllegalArgumentException(source + ": invalid training arguments: " + m, e);
         }
+    }
+
+    /** What a field of {@code type} takes, for "--learning_rate abc"-style errors. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "a valid value";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        return "a " + type.getSimpleName();
     }
 
     /** These arguments as HF-named JSON (what {@code training_args.json} in a checkpoint holds). */

@@ -69,6 +69,29 @@ class TrainerFailureTest {
         assertThat(Path.of(a.outputDir(), "checkpoint-2", "model.safetensors")).isRegularFile(); // a plain module's state dict
     }
 
+    /** An output folder that cannot take files fails before the first step, not at the first save. */
+    @Test
+    void anUnwritableOutputDirFailsBeforeTraining() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        var m = new Faulty();
+        var a = TrainingArguments.builder(file.resolve("out").toString()).maxSteps(3).disableTqdm(true)
+                .saveStrategy(IntervalStrategy.NO).build();
+        var t = new Trainer<>(m, a, new ToyData(40, 1), null, null, null, List.of());
+        assertThatThrownBy(t::train).isInstanceOf(io.t4j.engine.CheckpointException.class)
+                .hasMessageContaining("output_dir '" + file.resolve("out") + "' is not writable");
+        assertThat(m.calls).as("forward calls before the failure").isZero();
+        assertThat(t.state().globalStep()).isZero();
+
+        Path writable = dir.resolve("new/nested/out");
+        Checkpoints.requireWritable(writable);
+        assertThat(dir.resolve("new")).as("folders made for the check are removed").doesNotExist();
+        Path existing = Files.createDirectories(dir.resolve("existing"));
+        Checkpoints.requireWritable(existing);
+        try (var files = Files.list(existing)) {
+            assertThat(files).as("the probe file is removed").isEmpty();
+        }
+    }
+
     @Test
     void autoFindBatchSizeHalvesOnOutOfMemory() {
         var m = new Faulty();

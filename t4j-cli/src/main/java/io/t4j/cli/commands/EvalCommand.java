@@ -12,6 +12,7 @@ import io.t4j.pipelines.FunctionToApply;
 import io.t4j.pipelines.Pipeline;
 import io.t4j.pipelines.TextClassificationOptions;
 import io.t4j.pipelines.TextClassificationPipeline;
+import io.t4j.trainer.ProgressBar;
 import io.t4j.trainer.metrics.ClassificationReport;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,10 +40,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (batchSize < 1) {
+            throw new UserException(ExitCode.USAGE, "--batch-size must be at least 1, got " + batchSize);
+        }
         try (TextClassificationPipeline pipe = Pipeline.textClassification(model.folder(), model.inferenceOptions())) {
             PretrainedConfig config = pipe.model().config();
             List<String> modelLabels = new ArrayList<>(config.id2label().values());
-            Dataset ds = data.loadTokenized(file, pipe.tokenizer(), data.labelNames == null ? modelLabels : null);
+            Dataset ds = data.load(file, data.labelNames == null ? modelLabels : null); // the pipeline tokenizes
             List<String> dataLabels = ClassificationSetup.labelNames(ds, DataOptions.LABEL);
             if (!dataLabels.equals(modelLabels)) {
                 throw new UserException(ExitCode.DATA, file + ": the data's labels " + dataLabels
@@ -50,8 +54,28 @@ public final class EvalCommand implements Callable<Integer> {
             }
             String[] texts = ds.strings(data.textColumn).values();
             int[] gold = Arrays.stream(ds.longs(DataOptions.LABEL).values()).mapToInt(Math::toIntExact).toArray();
-            float[][] logits = pipe.scores(Arrays.asList(texts), TextClassificationOptions.defaults()
-                    .withBatchSize(batchSize).withFunctionToApply(FunctionToApply.NONE).withTruncation(true));
+            var options = TextClassificationOptions.defaults().withBatchSize(batchSize)
+                    .withFunctionToApply(FunctionToApply.NONE).withTruncation(true).withMaxLength(data.maxLength); // as training truncated
+            // batches of similar length (texts sorted by characters): one long text then pads only a batch of
+            // long texts, not 63 short ones to 512 tokens (the attention of such a batch alone took GBs)
+            Integer[] order = new Integer[texts.length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, java.util.Comparator.comparingInt(i -> texts[i].length()));
+            float[][] logits = new float[texts.length][];
+            try (ProgressBar bar = new ProgressBar("eval", Math.ceilDiv(texts.length, batchSize))) {
+                for (int start = 0; start < texts.length; start += batchSize) {
+                    int end = Math.min(texts.length, start + batchSize);
+                    List<String> batch = new ArrayList<>(end - start);
+                    for (int k = start; k < end; k++) {
+                        batch.add(texts[order[k]]);
+                    }
+                    float[][] part = pipe.scores(batch, options);
+                    for (int k = start; k < end; k++) {
+                        logits[order[k]] = part[k - start];
+                    }
+                    bar.update(1);
+                }
+            }
             ClassificationReport report = ClassificationReport.of(gold, logits, modelLabels);
             if (json) {
                 System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));

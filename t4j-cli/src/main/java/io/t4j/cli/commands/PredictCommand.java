@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
 
 /** {@code t4j predict}: classify texts (one per line) and write JSONL {"text","label","score"}. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Classify texts, one per line, from a file or stdin; writes JSON Lines {\"text\",\"label\",\"score\"}.")
+        description = {"Classify texts, one per line, from a file or stdin; writes JSON Lines {\"text\",\"label\",\"score\"}.",
+                "Output line N answers input line N: a blank input line gets {\"text\",\"error\":\"empty text\"} "
+                        + "(--skip-empty drops blank lines instead, and with them the alignment)."})
 public final class PredictCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
@@ -43,6 +45,12 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Texts per forward (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--skip-empty", description = "Drop blank input lines (output lines then no longer match input "
+            + "lines); by default a blank line gets an {\"error\": \"empty text\"} record.")
+    boolean skipEmpty;
+
+    private long nonFinite;
+
     @Override
     public Integer call() {
         if (topK < 1 || batchSize < 1) {
@@ -57,9 +65,19 @@ public final class PredictCommand implements Callable<Integer> {
             }
             var options = TextClassificationOptions.defaults().withTopK(topK).withBatchSize(batchSize)
                     .withFunctionToApply(rawScores ? FunctionToApply.NONE : null);
-            long n = TextInput.forEachBatch(input, batchSize, batch -> write(out, batch, pipe.apply(batch, options)));
+            long[] empty = {0};
+            nonFinite = 0;
+            long n = TextInput.forEachBatch(input, batchSize, skipEmpty, batch -> {
+                empty[0] += batch.stream().filter(String::isBlank).count();
+                write(out, batch, TextInput.mapNonBlank(batch, texts -> pipe.apply(texts, options)));
+            });
             out.commit();
-            System.err.printf("t4j predict: %,d texts%n", n);
+            System.err.printf("t4j predict: %,d texts%s%n", n,
+                    empty[0] == 0 ? "" : String.format(", %,d blank lines answered with \"error\": \"empty text\"", empty[0]));
+            if (nonFinite > 0) {
+                System.err.printf("t4j predict: warning: %,d texts got a NaN or infinite score, written as null (the "
+                        + "model's logits are not finite: check its weights)%n", nonFinite);
+            }
         }
         return ExitCode.OK;
     }
@@ -70,6 +88,15 @@ public final class PredictCommand implements Callable<Integer> {
                 List<ClassificationResult> r = results.get(i);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("text", texts.get(i));
+                if (r == null) {
+                    row.put("error", TextInput.EMPTY_TEXT_ERROR);
+                    Json.MAPPER.writeValue(out.stream(), row);
+                    out.stream().write('\n');
+                    continue;
+                }
+                if (r.stream().anyMatch(c -> Json.nonFinite(c.score()))) {
+                    nonFinite++;
+                }
                 row.put("label", r.get(0).label());
                 row.put("score", r.get(0).score());
                 if (topK > 1) {

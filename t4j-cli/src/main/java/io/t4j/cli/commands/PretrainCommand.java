@@ -111,6 +111,7 @@ public final class PretrainCommand implements Callable<Integer> {
                     + "pairs are masked token by token)");
         }
         TrainingArguments args = trainingArgs.build(config);
+        TrainingArgsOptions.requireWritableOutputDir(args); // before the model loads, not at the first save
         Path dir = ModelResolver.resolve(model, revision);
         String modelType = AutoConfig.fromPretrained(dir).modelType();
         if (nsp && ModelRegistry.entry(modelType, Task.PRETRAINING).isEmpty()) {
@@ -142,7 +143,7 @@ public final class PretrainCommand implements Callable<Integer> {
             DataCollatorForLanguageModeling collator, Dataset train, Dataset eval, PreTrainedTokenizer tokenizer) {
         var trainer = Trainer.builder(m, args).dataCollator(collator).trainDataset(train).evalDataset(eval)
                 .processingClass(tokenizer).build();
-        TrainOutput out = trainer.train(args.resumeFromCheckpoint());
+        TrainOutput out = TrainingArgsOptions.train(trainer, args);
         Map<String, Double> metrics = new LinkedHashMap<>(out.metrics());
         Double before = !args.evalOnStart() ? null : trainer.state().logHistory().stream()
                 .map(e -> e.get("eval_loss")).filter(java.util.Objects::nonNull).findFirst().orElse(null);

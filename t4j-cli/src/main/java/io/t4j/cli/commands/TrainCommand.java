@@ -75,6 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainingArguments args = trainingArguments();
+        TrainingArgsOptions.requireWritableOutputDir(args); // before the model loads, not at the first save
         Path dir = ModelResolver.resolve(model, revision);
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir)) {
             Dataset train = data.loadTokenized(trainFile, tokenizer, null);
@@ -88,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(dir, labels);
             var trainer = Trainer.builder(clf, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
                     .computeMetrics(ClassificationSetup.computeMetrics(labels.size())).build();
-            TrainOutput out = trainer.train(args.resumeFromCheckpoint());
+            TrainOutput out = TrainingArgsOptions.train(trainer, args);
             Map<String, Double> metrics = new LinkedHashMap<>(out.metrics());
             if (eval != null) {
                 metrics.putAll(trainer.evaluate());
