@@ -11,8 +11,8 @@ class NerSectionTest {
         String[] words = {"EU", "rejects", "German", "call", "to", "boycott", "British", "lamb", "Peter", "Blackburn"};
         String[] tags = {"B-ORG", "O", "B-MISC", "O", "O", "O", "B-MISC", "O", "B-PER", "I-PER"};
         String text = String.join(" ", words);
-        assertThat(NerSection.spans(4, words, tags)).containsExactly("4 ORG 0 2", "4 MISC 11 17", "4 MISC 38 45",
-                "4 PER 51 66");
+        assertThat(NerSection.spans(4, words, tags)).containsExactly("4 ORG 0 2", "4 MISC 11 17", "4 MISC 34 41",
+                "4 PER 47 62");
         assertThat(text.substring(47, 62)).isEqualTo("Peter Blackburn");
         assertThat(text.substring(34, 41)).isEqualTo("British");
         // B- after B- of the same type and I- of another type end a chunk; an I- after O is not a gold entity start
