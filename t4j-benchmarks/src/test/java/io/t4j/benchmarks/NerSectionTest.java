@@ -15,8 +15,8 @@ class NerSectionTest {
                 "4 PER 47 62");
         assertThat(text.substring(47, 62)).isEqualTo("Peter Blackburn");
         assertThat(text.substring(34, 41)).isEqualTo("British");
-        // B- after B- of the same type and I- of another type end a chunk; an I- after O is not a gold entity start
+        // B- after B- of the same type ends a chunk; an I- of another type starts one, as in conlleval
         assertThat(NerSection.spans(0, new String[] {"a", "b", "c", "d"}, new String[] {"B-LOC", "B-LOC", "I-PER", "O"}))
-                .containsExactly("0 LOC 0 1", "0 LOC 2 3");
+                .containsExactly("0 LOC 0 1", "0 LOC 2 3", "0 PER 4 5");
     }
 }
