@@ -31,7 +31,7 @@ public final class Bench implements Callable<Integer> {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers "
+            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner "
                     + "(default: peak,train,infer,tokenize,generate,memory)")
     List<String> sections = List.of("peak", "train", "infer", "tokenize", "generate", "memory");
 
@@ -89,6 +89,12 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--lever-steps", description = "Timed steps per lever setting (default: ${DEFAULT-VALUE})")
     int leverSteps = 6;
+
+    @Option(names = "--ner-model", paramLabel = "DIR", description = "A token-classification model folder, for the ner section")
+    Path nerModel;
+
+    @Option(names = "--conll", paramLabel = "DIR", description = "Folder with CoNLL-2003's valid.txt (default: ${DEFAULT-VALUE})")
+    Path conll = Path.of("../shared/data/conll2003");
 
     @Option(names = "--jmh", paramLabel = "REGEX", description = "Run the JMH kernel benchmarks matching REGEX "
             + "(e.g. '.*' or Dispatch) instead of the sections")
@@ -156,6 +162,7 @@ public final class Bench implements Callable<Integer> {
             case "memory" -> MemorySection.run(ctx);
             case "profile" -> ProfileSection.run(ctx);
             case "levers" -> LeversSection.run(ctx);
+            case "ner" -> NerSection.run(ctx);
             default -> throw new IllegalArgumentException("--sections: unknown section '" + name + "'");
         };
     }
@@ -163,7 +170,7 @@ public final class Bench implements Callable<Integer> {
     BenchOptions options() {
         return new BenchOptions(sections, sst2, json, steps, warmupSteps, rounds, batchSize, maxLength,
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
-                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps);
+                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

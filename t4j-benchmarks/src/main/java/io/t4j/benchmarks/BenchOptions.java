@@ -25,14 +25,17 @@ import java.util.List;
  * @param memoryModel    "tiny" or "default"
  * @param profileSteps   timed steps of the step profile
  * @param leverSteps     timed steps per lever setting
+ * @param nerModel       a token-classification model folder for the ner section, or null
+ * @param conll          folder with CoNLL-2003's valid.txt
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
                            int peakRuns, int peakSize, Path classifier, int inferReps, int latencySentences,
-                           int memorySteps, String memoryModel, int profileSteps, int leverSteps) {
+                           int memorySteps, String memoryModel, int profileSteps, int leverSteps, Path nerModel,
+                           Path conll) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
-            "profile", "levers");
+            "profile", "levers", "ner");
 
     public BenchOptions {
         for (String s : sections) {

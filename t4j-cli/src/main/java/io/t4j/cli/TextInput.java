@@ -29,6 +29,19 @@ public final class TextInput {
     /** What a command writes for a blank input line when it keeps line alignment. */
     public static final String EMPTY_TEXT_ERROR = "empty text";
 
+    /**
+     * A batch of texts with where each comes from.
+     *
+     * @param source "stdin" or the file's name
+     * @param lines  the 1-based line number of each text
+     */
+    public record Batch(String source, List<String> texts, long[] lines) {
+        /** "file line 7" of the text at {@code index}. */
+        public String where(int index) {
+            return source + " line " + lines[index];
+        }
+    }
+
     /** As {@link #forEachBatch(Path, int, boolean, Consumer)} skipping blank lines. */
     public static long forEachBatch(Path file, int batchSize, Consumer<List<String>> batchConsumer) {
         return forEachBatch(file, batchSize, true, batchConsumer);
@@ -39,12 +52,18 @@ public final class TextInput {
      * unless {@code skipBlank}; returns the count of non-blank texts (none at all is an error).
      */
     public static long forEachBatch(Path file, int batchSize, boolean skipBlank, Consumer<List<String>> batchConsumer) {
+        return forEachNumberedBatch(file, batchSize, skipBlank, batch -> batchConsumer.accept(batch.texts()));
+    }
+
+    /** {@link #forEachBatch(Path, int, boolean, Consumer)} with each text's line number, for errors that name the line. */
+    public static long forEachNumberedBatch(Path file, int batchSize, boolean skipBlank, Consumer<Batch> batchConsumer) {
         boolean stdin = file == null || file.toString().equals("-");
         String source = stdin ? "stdin" : file.toString();
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         try (InputStream in = new BufferedInputStream(stdin ? System.in : Files.newInputStream(file), 1 << 16)) {
             List<String> batch = new ArrayList<>(batchSize);
+            long[] numbers = new long[batchSize];
             long count = 0;
             long line = 0;
             ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
@@ -59,15 +78,16 @@ public final class TextInput {
                 if (text.isBlank() && skipBlank) {
                     continue;
                 }
+                numbers[batch.size()] = line;
                 batch.add(text);
                 count += text.isBlank() ? 0 : 1;
                 if (batch.size() == batchSize) {
-                    batchConsumer.accept(batch);
+                    batchConsumer.accept(new Batch(source, batch, numbers.clone()));
                     batch = new ArrayList<>(batchSize);
                 }
             }
             if (!batch.isEmpty()) {
-                batchConsumer.accept(batch);
+                batchConsumer.accept(new Batch(source, batch, java.util.Arrays.copyOf(numbers, batch.size())));
             }
             if (count == 0) {
                 throw new UserException(ExitCode.DATA, source + ": no input texts (expected one text per line)");

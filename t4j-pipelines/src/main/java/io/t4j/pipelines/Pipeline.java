@@ -9,6 +9,8 @@ import io.t4j.models.EncoderModel;
 import io.t4j.models.MaskedLMModel;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassificationModel;
+import io.t4j.models.TokenClassificationModel;
+import io.t4j.models.AutoModelForTokenClassification;
 import io.t4j.models.decoder.CausalLM;
 import io.t4j.models.generation.GenerationConfig;
 import io.t4j.tokenizers.AutoTokenizer;
@@ -119,6 +121,29 @@ public abstract class Pipeline<M extends AutoCloseable, I, P, F, R, O> implement
     /** A pipeline over a model and tokenizer the caller owns (e.g. straight after training). */
     public static TextClassificationPipeline textClassification(SequenceClassificationModel<?> model, PreTrainedTokenizer tokenizer) {
         return new TextClassificationPipeline(model, tokenizer, false);
+    }
+
+    /**
+     * {@code pipeline("token-classification", model=dir)} (HF's alias {@code "ner"}): the folder's token classifier
+     * ({@code AutoModelForTokenClassification}) and tokenizer.
+     */
+    public static TokenClassificationPipeline tokenClassification(Path modelDir) {
+        return tokenClassification(modelDir, PretrainedOptions.defaults().withZeroCopy(true));
+    }
+
+    public static TokenClassificationPipeline tokenClassification(Path modelDir, PretrainedOptions options) {
+        return load(modelDir, tok -> new TokenClassificationPipeline(
+                AutoModelForTokenClassification.fromPretrained(modelDir, options), tok, true));
+    }
+
+    /** A token-classification pipeline over a model and tokenizer the caller owns (e.g. straight after training). */
+    public static TokenClassificationPipeline tokenClassification(TokenClassificationModel<?> model, PreTrainedTokenizer tokenizer) {
+        return new TokenClassificationPipeline(model, tokenizer, false);
+    }
+
+    /** {@code pipeline("ner", model=dir)}: {@link #tokenClassification(Path)}. */
+    public static TokenClassificationPipeline ner(Path modelDir) {
+        return tokenClassification(modelDir);
     }
 
     /** {@code pipeline("feature-extraction", model=dir)}. */

@@ -33,6 +33,23 @@ public final class Api {
      */
     public record EmbedRequest(Inputs inputs, String pooling, Boolean normalize, Boolean truncation) {}
 
+    /**
+     * {@code POST /v1/token-classification}, HF's Inference API token-classification request.
+     *
+     * @param inputs     one text or a list of texts
+     * @param parameters the pipeline's parameters (all optional)
+     */
+    public record TokenClassificationRequest(Inputs inputs, TokenClassificationParameters parameters) {}
+
+    /**
+     * HF's {@code TokenClassificationParameters}.
+     *
+     * @param aggregationStrategy none, simple, first, average or max (default simple, as HF's Inference API)
+     * @param ignoreLabels        labels (or entity types) left out (default ["O"])
+     * @param stride              run texts longer than the model in windows sharing this many tokens (default: truncate)
+     */
+    public record TokenClassificationParameters(String aggregationStrategy, List<String> ignoreLabels, Integer stride) {}
+
     /** A chat message: role (system, user, assistant) and content. */
     public record Message(String role, String content) {}
 
@@ -72,7 +89,8 @@ public final class Api {
      * One entry of {@code GET /v1/models}: what is loaded.
      *
      * @param id                   the {@code --model} it was started with
-     * @param tasks                the endpoints it serves: classify, embed, or generate, zero-shot
+     * @param tasks                the endpoints it serves: classify or token-classification, and embed; or
+     *                             generate, zero-shot
      * @param id2label             the classification labels (null for a causal LM)
      * @param classifierPretrained false when the checkpoint has no classification head and a new one was made
      * @param dtype                the weights' dtype (float32, bfloat16)

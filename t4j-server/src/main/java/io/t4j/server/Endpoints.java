@@ -3,7 +3,11 @@ package io.t4j.server;
 import io.t4j.models.generation.GenerationConfig;
 import io.t4j.pipelines.ClassificationResult;
 import io.t4j.pipelines.FunctionToApply;
+import io.t4j.pipelines.AggregationStrategy;
 import io.t4j.pipelines.Pooling;
+import io.t4j.pipelines.TokenClassificationOptions;
+import io.t4j.pipelines.TokenClassificationPipeline;
+import io.t4j.pipelines.TokenClassificationResult;
 import io.t4j.server.Router.Reply;
 import io.t4j.server.Router.Request;
 import io.t4j.tokenizers.ChatTemplate;
@@ -55,6 +59,53 @@ final class Endpoints {
         queue.submit(job);
         List<List<ClassificationResult>> results = job.await();
         return Reply.json(req.inputs().single() ? results.getFirst() : results);
+    }
+
+    /**
+     * {@code POST /v1/token-classification}: HF's Inference API shapes, one list of entities
+     * ({@code entity_group, score, word, start, end}; with aggregation none {@code entity, score, index, word, start,
+     * end}) per text, a single list for a single text.
+     */
+    Reply tokenClassification(Request r) {
+        TokenClassificationRunner ner = runner(TokenClassificationRunner.class, "/v1/token-classification");
+        Api.TokenClassificationRequest req = r.json(Api.TokenClassificationRequest.class);
+        List<String> texts = texts(req.inputs());
+        var job = ner.job(texts, tokenClassificationOptions(req.parameters()));
+        queue.submit(job);
+        List<List<TokenClassificationResult>> results;
+        try {
+            results = job.await();
+        } catch (TokenClassificationPipeline.NoTokensException e) {
+            throw ApiException.invalid(e.getMessage(), field(req.inputs(), texts.indexOf(e.text())));
+        }
+        List<List<java.util.Map<String, Object>>> out = results.stream()
+                .map(list -> list.stream().map(TokenClassificationResult::toMap).toList()).toList();
+        return Reply.json(req.inputs().single() ? out.getFirst() : out);
+    }
+
+    /** The request's parameters, each checked naming its field; HF's Inference API default strategy is simple. */
+    private TokenClassificationOptions tokenClassificationOptions(Api.TokenClassificationParameters p) {
+        var options = TokenClassificationOptions.defaults().withAggregationStrategy(AggregationStrategy.SIMPLE);
+        if (p == null) {
+            return options;
+        }
+        if (p.aggregationStrategy() != null) {
+            AggregationStrategy s = parse(() -> AggregationStrategy.parse(p.aggregationStrategy()), "parameters.aggregation_strategy");
+            options = options.withAggregationStrategy(s);
+        }
+        if (p.ignoreLabels() != null) {
+            require(!p.ignoreLabels().contains(null), "ignore_labels must hold strings, not null", "parameters.ignore_labels");
+            options = options.withIgnoreLabels(p.ignoreLabels());
+        }
+        if (p.stride() != null) {
+            int max = model.tokenizer().modelMaxLength();
+            require(p.stride() >= 0 && (max == PreTrainedTokenizer.NO_MAX_LENGTH || p.stride() < max),
+                    "stride must be >= 0 and less than the model's max length " + max + ", got " + p.stride(),
+                    "parameters.stride");
+            TokenClassificationOptions withoutStride = options;
+            options = parse(() -> withoutStride.withStride(p.stride()), "parameters.stride");
+        }
+        return options;
     }
 
     /** {@code POST /v1/embed}: one vector per text (TEI's {@code /embed}: always a list of vectors). */

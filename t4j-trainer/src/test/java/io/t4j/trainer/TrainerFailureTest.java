@@ -76,7 +76,7 @@ class TrainerFailureTest {
         var m = new Faulty();
         var a = TrainingArguments.builder(file.resolve("out").toString()).maxSteps(3).disableTqdm(true)
                 .saveStrategy(IntervalStrategy.NO).build();
-        var t = new Trainer<>(m, a, new ToyData(40, 1), null, null, null, List.of());
+        var t = Trainer.builder(m, a).trainDataset(new ToyData(40, 1)).build();
         assertThatThrownBy(t::train).isInstanceOf(io.t4j.engine.CheckpointException.class)
                 .hasMessageContaining("output_dir '" + file.resolve("out") + "' is not writable");
         assertThat(m.calls).as("forward calls before the failure").isZero();

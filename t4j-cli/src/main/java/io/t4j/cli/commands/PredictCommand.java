@@ -1,16 +1,21 @@
 package io.t4j.cli.commands;
 
+import io.t4j.cli.CliTask;
 import io.t4j.cli.ExitCode;
 import io.t4j.cli.Json;
 import io.t4j.cli.ModelOptions;
 import io.t4j.cli.Output;
 import io.t4j.cli.TextInput;
 import io.t4j.cli.UserException;
+import io.t4j.pipelines.AggregationStrategy;
 import io.t4j.pipelines.ClassificationResult;
 import io.t4j.pipelines.FunctionToApply;
 import io.t4j.pipelines.Pipeline;
 import io.t4j.pipelines.TextClassificationOptions;
 import io.t4j.pipelines.TextClassificationPipeline;
+import io.t4j.pipelines.TokenClassificationOptions;
+import io.t4j.pipelines.TokenClassificationPipeline;
+import io.t4j.pipelines.TokenClassificationResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -22,13 +27,36 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code t4j predict}: classify texts (one per line) and write JSONL {"text","label","score"}. */
+/**
+ * {@code t4j predict}: classify texts (one per line) and write JSONL {"text","label","score"}; with a token classifier
+ * ({@code --task ner}) write each text's entities with their character offsets.
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Classify texts, one per line, from a file or stdin; writes JSON Lines {\"text\",\"label\",\"score\"}.",
                 "Output line N answers input line N: a blank input line gets {\"text\",\"error\":\"empty text\"} "
-                        + "(--skip-empty drops blank lines instead, and with them the alignment)."})
+                        + "(--skip-empty drops blank lines instead, and with them the alignment).",
+                "With a token classifier (--task ner): {\"text\",\"entities\": [{\"entity_group\",\"score\",\"word\","
+                        + "\"start\",\"end\"}]}, start/end being character offsets in the text (HF's token-classification pipeline)."})
 public final class PredictCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
+
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "text-classification or token-classification (ner); default: from the model's architectures.")
+    String task;
+
+    @Option(names = {"--aggregation-strategy", "--aggregation_strategy"}, defaultValue = "simple", paramLabel = "STRATEGY",
+            description = "NER: none (one result per token, with its label and index), simple, first, average or max "
+                    + "(HF's strategies; default: ${DEFAULT-VALUE}, as HF's Inference API).")
+    String aggregationStrategy;
+
+    @Option(names = {"--ignore-labels", "--ignore_labels"}, split = ",", paramLabel = "LABEL",
+            description = "NER: labels (or entity types) left out (default: O).")
+    List<String> ignoreLabels;
+
+    @Option(names = "--stride", paramLabel = "N",
+            description = "NER: run texts longer than the model in overlapping windows sharing N tokens (default: "
+                    + "truncate them, with a warning).")
+    Integer stride;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Texts, one per line ('-' or absent: stdin).")
     Path input;
@@ -55,6 +83,9 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         if (topK < 1 || batchSize < 1) {
             throw new UserException(ExitCode.USAGE, "--top-k and --batch-size must be at least 1");
+        }
+        if (CliTask.of(task, model.folder()) == CliTask.TOKEN_CLASSIFICATION) {
+            return predictEntities();
         }
         try (Output out = Output.open(output);
              TextClassificationPipeline pipe = Pipeline.textClassification(model.folder(), model.inferenceOptions())) {
@@ -101,6 +132,53 @@ public final class PredictCommand implements Callable<Integer> {
                 row.put("score", r.get(0).score());
                 if (topK > 1) {
                     row.put("top_k", r);
+                }
+                Json.MAPPER.writeValue(out.stream(), row);
+                out.stream().write('\n');
+            }
+            out.stream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Each text's entities (or labelled tokens) with offsets; a text without tokens names its line. */
+    private int predictEntities() {
+        TokenClassificationOptions options;
+        try {
+            options = TokenClassificationOptions.defaults().withBatchSize(batchSize)
+                    .withAggregationStrategy(AggregationStrategy.parse(aggregationStrategy))
+                    .withIgnoreLabels(ignoreLabels == null ? List.of("O") : ignoreLabels).withStride(stride);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(ExitCode.USAGE, e.getMessage());
+        }
+        try (Output out = Output.open(output);
+             TokenClassificationPipeline pipe = Pipeline.tokenClassification(model.folder(), model.inferenceOptions())) {
+            long n = TextInput.forEachNumberedBatch(input, batchSize, skipEmpty, batch -> {
+                List<List<TokenClassificationResult>> results;
+                try {
+                    results = TextInput.mapNonBlank(batch.texts(), texts -> pipe.apply(texts, options));
+                } catch (TokenClassificationPipeline.NoTokensException e) {
+                    int at = batch.texts().indexOf(e.text());
+                    throw new UserException(ExitCode.DATA, batch.where(at) + ": " + e.getMessage());
+                }
+                writeEntities(out, batch.texts(), results);
+            });
+            out.commit();
+            System.err.printf("t4j predict: %,d texts%n", n);
+        }
+        return ExitCode.OK;
+    }
+
+    private static void writeEntities(Output out, List<String> texts, List<List<TokenClassificationResult>> results) {
+        try {
+            for (int i = 0; i < texts.size(); i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("text", texts.get(i));
+                if (results.get(i) == null) {
+                    row.put("error", TextInput.EMPTY_TEXT_ERROR);
+                } else {
+                    row.put("entities", results.get(i).stream().map(TokenClassificationResult::toMap).toList());
                 }
                 Json.MAPPER.writeValue(out.stream(), row);
                 out.stream().write('\n');

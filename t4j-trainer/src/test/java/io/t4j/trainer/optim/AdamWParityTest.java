@@ -85,7 +85,8 @@ class AdamWParityTest {
     @CsvSource({"bert-seqcls,true", "roberta-seqcls,true", "distilbert-seqcls,true",
             "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false",
             "xlmr-seqcls,true", "electra-seqcls,true", "electra-disc,true", "llama-seqcls,true", "qwen2-seqcls,true",
-            "bert-multilabel,true"})
+            "bert-multilabel,true", "bert-tokcls,true", "roberta-tokcls,true", "distilbert-tokcls,true",
+            "bert-tokcls,false", "roberta-tokcls,false", "distilbert-tokcls,false"})
     void optimizerAloneMatchesTorchsAdamWPerElementEveryStep(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         String mode = fused ? "fused" : "loop";
@@ -151,7 +152,8 @@ class AdamWParityTest {
     @CsvSource({"bert-seqcls,true", "roberta-seqcls,true", "distilbert-seqcls,true",
             "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false",
             "xlmr-seqcls,true", "electra-seqcls,true", "electra-disc,true", "llama-seqcls,true", "qwen2-seqcls,true",
-            "bert-multilabel,true"})
+            "bert-multilabel,true", "bert-tokcls,true", "roberta-tokcls,true", "distilbert-tokcls,true",
+            "bert-tokcls,false", "roberta-tokcls,false", "distilbert-tokcls,false"})
     void threeStepsMatchTorch(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         String mode = fused ? "fused" : "loop";
@@ -187,8 +189,9 @@ class AdamWParityTest {
             try (NoGradGuard g = new NoGradGuard()) {
                 var out = classifier.forward(batch);
                 Tensor logits = out.predictions().getFirst();
-                Tensor real = logits.dim() == 2 && logits.size(1) == batch.sequenceLength() // per-token logits [B,T] (ELECTRA's
-                        ? batch.attentionMask().to(ScalarType.Float) : null;                   // discriminator): real positions
+                Tensor real = logits.dim() == 3 ? fx.realPositions() // per-token logits [B,T,K]: real positions
+                        : logits.dim() == 2 && logits.size(1) == batch.sequenceLength() // [B,T] (ELECTRA's discriminator)
+                        ? batch.attentionMask().to(ScalarType.Float) : null;
                 Parity.assertClose(name + " logits after 3 steps", mode, logits,
                         fx.tensor("adamw3.logits_after_3_steps"), LOGITS_AFTER_STEPS_ABS, real);
                 Parity.assertRelClose(name + " loss after 3 steps", mode, out.loss().item_double(),
