@@ -6,9 +6,10 @@ import io.t4j.engine.nn.Module;
 import io.t4j.engine.safetensors.SafeTensors;
 import io.t4j.models.ModelWithLoss;
 import io.t4j.models.PretrainedOptions;
-import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
-import io.t4j.models.distilbert.DistilBertModeling.DistilBertForSequenceClassification;
-import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
+import io.t4j.models.AutoConfig;
+import io.t4j.models.ModelRegistry;
+import io.t4j.models.PretrainedConfig;
+import io.t4j.models.Task;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.Parity;
 import io.t4j.models.ModelInputs;
@@ -39,7 +40,8 @@ class AdamWParityTest {
     /** The fixture with the fused kernel (the default) and with torch's single-tensor loop. */
     @ParameterizedTest
     @CsvSource({"bert-seqcls,true", "roberta-seqcls,true", "distilbert-seqcls,true",
-            "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false"})
+            "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false",
+            "bert-qa,true", "roberta-qa,true", "distilbert-qa,true"})
     void threeStepsMatchTorch(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         try (PointerScope scope = new PointerScope()) {
@@ -60,7 +62,15 @@ class AdamWParityTest {
             assertParametersMatch(model, fx);
             try (NoGradGuard g = new NoGradGuard()) {
                 var out = classifier.forward(batch);
-                Parity.assertClose("logits after 3 steps", out.predictions().getFirst(), fx.tensor("adamw3.logits_after_3_steps"), 1e-5, null);
+                if (fx.has("adamw3.logits_after_3_steps")) {
+                    Parity.assertClose("logits after 3 steps", out.predictions().getFirst(), fx.tensor("adamw3.logits_after_3_steps"), 1e-5, null);
+                } else { // question answering: (start_logits, end_logits), see centred()
+                    Tensor real = fx.tensor("inputs.attention_mask").to(ScalarType.Float); // [B,T]
+                    Parity.assertClose("start logits after 3 steps, centred", centred(out.predictions().get(0), real),
+                            centred(fx.tensor("adamw3.start_logits_after_3_steps"), real), 1e-5, real);
+                    Parity.assertClose("end logits after 3 steps, centred", centred(out.predictions().get(1), real),
+                            centred(fx.tensor("adamw3.end_logits_after_3_steps"), real), 1e-5, real);
+                }
                 Parity.assertRelClose("loss after 3 steps", out.loss().item_double(), fx.number("adamw3.loss_after_3_steps"),
                         LOSS_AFTER_STEPS_REL);
             }
@@ -72,7 +82,7 @@ class AdamWParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bert-seqcls", "roberta-seqcls", "distilbert-seqcls"})
+    @ValueSource(strings = {"bert-seqcls", "roberta-seqcls", "distilbert-seqcls", "bert-qa", "roberta-qa", "distilbert-qa"})
     void oneStepOnTorchsGradientsMatches(String name) {
         Fixture fx = Fixture.load(name);
         try (PointerScope scope = new PointerScope();
@@ -122,18 +132,30 @@ class AdamWParityTest {
         }
     }
 
+    /**
+     * Span logits [B,T] less each row's mean over its real positions. {@code qa_outputs.bias} and the last LayerNorm
+     * bias add the same amount to every position of a row, which the span loss (a softmax over positions) cannot see:
+     * their true gradient is zero (|g| 3.7e-8 and 3.3e-8 in bert-qa), so Adam's first steps move them by about
+     * {@code lr} in the direction of fp32 noise, in torch and here alike but not the same way. Uncentred, the rows
+     * differ by such constants (measured up to 7.5e-3); centred, what the loss and the pipeline read is compared.
+     */
+    private static Tensor centred(Tensor logits, Tensor real) {
+        Tensor mean = logits.mul(real).sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional())
+                .div(real.sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional())); // [B,1]
+        return logits.sub(mean);
+    }
+
     /** Attention key biases: their gradient is mathematically zero (softmax shift invariance); see the README. */
     private static boolean isKeyBias(String name) {
         return name.endsWith("attention.self.key.bias") || name.endsWith("attention.k_lin.bias");
     }
 
+    /** The fixture's model, by the class its config.json's {@code architectures} names (through the registry). */
     private static Module load(Fixture fx) {
-        var opts = PretrainedOptions.defaults();
-        return switch (fx.name()) {
-            case "bert-seqcls" -> BertForSequenceClassification.fromPretrained(fx.dir(), opts);
-            case "roberta-seqcls" -> RobertaForSequenceClassification.fromPretrained(fx.dir(), opts);
-            case "distilbert-seqcls" -> DistilBertForSequenceClassification.fromPretrained(fx.dir(), opts);
-            default -> throw new IllegalArgumentException(fx.name());
-        };
+        PretrainedConfig config = AutoConfig.fromPretrained(fx.dir());
+        String architecture = config.architectures().getFirst();
+        Task<?> task = ModelRegistry.byClassName(architecture).map(ModelRegistry.Entry::task)
+                .orElseThrow(() -> new IllegalArgumentException(fx.name() + ": no registered class " + architecture));
+        return (Module) ModelRegistry.fromPretrained(fx.dir(), task, PretrainedOptions.defaults());
     }
 }
