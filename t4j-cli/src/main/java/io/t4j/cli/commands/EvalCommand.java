@@ -5,6 +5,7 @@ import io.t4j.cli.DataOptions;
 import io.t4j.cli.ExitCode;
 import io.t4j.cli.Json;
 import io.t4j.cli.ModelOptions;
+import io.t4j.cli.QuestionAnswering;
 import io.t4j.cli.UserException;
 import io.t4j.data.Dataset;
 import io.t4j.models.PretrainedConfig;
@@ -21,12 +22,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code t4j eval}: a model on a labelled file: accuracy, per-class P/R/F1 and the confusion matrix. */
+/**
+ * {@code t4j eval}: a model on a labelled file: accuracy, per-class P/R/F1 and the confusion matrix; with
+ * {@code --task question-answering}, SQuAD exact match and F1 (run_qa's evaluation).
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a classifier on a labelled file: accuracy, precision/recall/F1 and the confusion matrix.")
+        description = {"Evaluate a classifier on a labelled file: accuracy, precision/recall/F1 and the confusion matrix.",
+                "With --task question-answering: a SQuAD file (JSON, JSONL or Parquet) through run_qa's windows and "
+                        + "post-processing, scored by the SQuAD metric (exact_match, f1; squad_v2's with "
+                        + "--version-2-with-negative)."})
 public final class EvalCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
+    @Mixin QuestionAnswering.Options qa;
+
+    @Option(names = "--task", defaultValue = QuestionAnswering.TEXT_CLASSIFICATION,
+            description = "text-classification or question-answering (qa) (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--output-dir", paramLabel = "DIR",
+            description = "QA: also write HF's eval_predictions.json and eval_nbest_predictions.json here.")
+    java.nio.file.Path outputDir;
 
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "Labelled data (TSV, CSV, JSONL or Parquet).")
     String file;
@@ -39,6 +55,15 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (QuestionAnswering.isTask(task)) {
+            var metrics = QuestionAnswering.evaluate(model.folder(), model.inferenceOptions(), file, qa, batchSize, outputDir);
+            if (json) {
+                System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(metrics));
+            } else {
+                metrics.forEach((k, v) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %s%n", k, TrainCommand.format(v)));
+            }
+            return ExitCode.OK;
+        }
         try (TextClassificationPipeline pipe = Pipeline.textClassification(model.folder(), model.inferenceOptions())) {
             PretrainedConfig config = pipe.model().config();
             List<String> modelLabels = new ArrayList<>(config.id2label().values());

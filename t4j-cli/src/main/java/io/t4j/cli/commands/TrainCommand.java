@@ -4,6 +4,7 @@ import io.t4j.cli.ClassificationSetup;
 import io.t4j.cli.DataOptions;
 import io.t4j.cli.ExitCode;
 import io.t4j.cli.ModelResolver;
+import io.t4j.cli.QuestionAnswering;
 import io.t4j.cli.TrainingArgsOptions;
 import io.t4j.cli.UserException;
 import io.t4j.data.Dataset;
@@ -31,10 +32,12 @@ import picocli.CommandLine.Option;
  * {@code --learning-rate}), and {@code --config args.json} reads them from a file (options win).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fine-tune a model for text classification with the Trainer; writes checkpoints and the final "
-                + "model to output_dir.", "",
+        description = {"Fine-tune a model for text classification or extractive question answering with the Trainer; "
+                + "writes checkpoints and the final model to output_dir.", "",
                 "Example: t4j train --model default --train-file train.tsv --validation-file dev.tsv "
-                        + "--rename content=sentence --output_dir runs/sst2 --num_train_epochs 3 --learning_rate 3e-5"})
+                        + "--rename content=sentence --output_dir runs/sst2 --num_train_epochs 3 --learning_rate 3e-5",
+                "Question answering (HF's run_qa.py, SQuAD JSON/JSONL/Parquet): t4j train --task question-answering "
+                        + "--model default --train-file train.json --validation-articles 4 --output_dir runs/squad"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "A model folder, a hub repo id, or 'default' (bge-small-en-v1.5 from Maven Central).")
@@ -43,6 +46,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--revision", defaultValue = "main", description = "Hub branch, tag or commit.")
     String revision;
 
+    @Option(names = "--task", defaultValue = QuestionAnswering.TEXT_CLASSIFICATION,
+            description = "text-classification or question-answering (qa) (default: ${DEFAULT-VALUE}).")
+    String task;
+
     @Option(names = "--train-file", required = true, paramLabel = "FILE", description = "Training data (TSV, CSV, JSONL or Parquet; a glob is fine).")
     String trainFile;
 
@@ -50,6 +57,17 @@ public final class TrainCommand implements Callable<Integer> {
     String validationFile;
 
     @Mixin DataOptions data;
+
+    @Mixin QuestionAnswering.Options qa;
+
+    @Option(names = "--validation-articles", paramLabel = "N",
+            description = "QA: hold out N articles of the train file (drawn with --seed) for validation, split by "
+                    + "article so no paragraph is in both; written to output_dir/validation.json.")
+    Integer validationArticles;
+
+    @Option(names = "--max-train-articles", paramLabel = "N",
+            description = "QA: train on the first N articles (of the training split) only.")
+    Integer maxTrainArticles;
 
     @Option(names = {"--max-train-samples", "--max_train_samples"}, paramLabel = "N",
             description = "Train on the first N examples only (HF run_glue's max_train_samples).")
@@ -76,6 +94,13 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainingArguments args = trainingArguments();
         Path dir = ModelResolver.resolve(model, revision);
+        if (QuestionAnswering.isTask(task)) {
+            return QuestionAnswering.train(new QuestionAnswering.TrainRequest(dir, trainFile, validationFile,
+                    validationArticles, maxTrainArticles, maxTrainSamples, maxEvalSamples, qa), args);
+        }
+        if (validationArticles != null || maxTrainArticles != null) {
+            throw new UserException(ExitCode.USAGE, "--validation-articles and --max-train-articles are for --task question-answering");
+        }
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir)) {
             Dataset train = data.loadTokenized(trainFile, tokenizer, null);
             List<String> labels = ClassificationSetup.labelNames(train, DataOptions.LABEL);
