@@ -90,11 +90,19 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
         return options.batchSize();
     }
 
-    @Override
-    protected Windows preprocess(List<QuestionAnsweringInput> inputs, QuestionAnsweringOptions options) {
+    /**
+     * Checks that every question leaves room for its context within {@code max_seq_len}, and that {@code doc_stride}
+     * is smaller than that room, without running the model; an {@link IllegalArgumentException} names the first
+     * question that does not ("question i"). What {@link #apply} checks before each forward.
+     */
+    public void checkInputs(List<QuestionAnsweringInput> inputs, QuestionAnsweringOptions options) {
+        questions(inputs, options);
+    }
+
+    /** The questions as they are encoded (cut to {@code max_question_len} tokens), checked against the room left. */
+    private List<String> questions(List<QuestionAnsweringInput> inputs, QuestionAnsweringOptions options) {
         int maxSeqLen = maxSeqLen(options);
         int docStride = docStride(options);
-        boolean questionFirst = tokenizer.paddingSide() == Side.RIGHT;
         List<String> questions = cutQuestions(inputs.stream().map(QuestionAnsweringInput::question).toList(), options.maxQuestionLen());
         int[] questionTokens = tokenCounts(questions);
         int special = tokenizer.numSpecialTokensToAdd(true);
@@ -112,6 +120,15 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
                         + " special tokens); lower doc_stride or raise max_seq_len");
             }
         }
+        return questions;
+    }
+
+    @Override
+    protected Windows preprocess(List<QuestionAnsweringInput> inputs, QuestionAnsweringOptions options) {
+        int maxSeqLen = maxSeqLen(options);
+        int docStride = docStride(options);
+        boolean questionFirst = tokenizer.paddingSide() == Side.RIGHT;
+        List<String> questions = questions(inputs, options);
         List<String> contexts = inputs.stream().map(QuestionAnsweringInput::context).toList();
         EncodeOptions encode = EncodeOptions.defaults()
                 .withTruncation(questionFirst ? TruncationStrategy.ONLY_SECOND : TruncationStrategy.ONLY_FIRST)

@@ -6,6 +6,7 @@ import io.t4j.models.ModelRegistry;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.models.PretrainedConfig;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.QuestionAnsweringModel;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.Task;
 import io.t4j.models.decoder.DecoderConfig;
@@ -32,7 +33,8 @@ public final class ServedModel implements AutoCloseable {
     /** The encoder heads the server has a runner for, by task: one line per task. */
     private static final Map<Task<?>, BiFunction<PreTrainedModel<?>, PreTrainedTokenizer, TaskRunner>> HEADS =
             new LinkedHashMap<>(Map.of(
-                    Task.SEQUENCE_CLASSIFICATION, (m, t) -> new ClassifyRunner((SequenceClassificationModel<?>) m, t)));
+                    Task.SEQUENCE_CLASSIFICATION, (m, t) -> new ClassifyRunner((SequenceClassificationModel<?>) m, t),
+                    Task.QUESTION_ANSWERING, (m, t) -> new QuestionAnsweringRunner((QuestionAnsweringModel<?>) m, t)));
 
     private final List<TaskRunner> runners;
     private final List<AutoCloseable> owned;
@@ -128,6 +130,12 @@ public final class ServedModel implements AutoCloseable {
     private static void warmUp(ServedModel served) {
         served.runner(ClassifyRunner.class).ifPresent(c -> {
             var job = c.job(List.of("warm up"), FunctionToApply.defaultFor(c.model().config()), 1);
+            job.runBatch(List.of(job));
+            job.await();
+        });
+        served.runner(QuestionAnsweringRunner.class).ifPresent(qa -> {
+            var job = qa.job(List.of(new io.t4j.pipelines.QuestionAnsweringInput("warm up?", "warm up")),
+                    io.t4j.pipelines.QuestionAnsweringOptions.defaults());
             job.runBatch(List.of(job));
             job.await();
         });
