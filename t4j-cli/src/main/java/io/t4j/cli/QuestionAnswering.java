@@ -104,8 +104,11 @@ public final class QuestionAnswering {
                         + "Using max_seq_length=%d.%n", max, tokenizer.modelMaxLength(), tokenizer.modelMaxLength());
                 max = tokenizer.modelMaxLength();
             }
+            // a tokenizer that pads on the left gets windows padded to max_seq_length, as in run_qa: the collator's
+            // left padding of shorter batches would shift the logits against the features' offsets
+            boolean pad = padToMaxLength || tokenizer.paddingSide() == io.t4j.tokenizers.Side.LEFT;
             try {
-                return new QaFeatureOptions(max, docStride, padToMaxLength);
+                return new QaFeatureOptions(max, docStride, pad);
             } catch (DataException e) {
                 throw new UserException(ExitCode.USAGE, e.getMessage());
             }

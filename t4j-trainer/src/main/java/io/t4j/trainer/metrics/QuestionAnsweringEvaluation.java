@@ -21,6 +21,10 @@ import java.util.function.Function;
  * {@code eval_f1}, {@code eval_HasAns_*}, {@code eval_NoAns_*}, {@code eval_best_*}) next to {@code eval_loss}.
  * For predictions without gold answers, {@link #postprocess} turns {@code trainer.predict(features)}'s arrays into
  * answers.
+ *
+ * <p>Logits are read at the features' own positions: with a tokenizer that pads on the left, make the features
+ * padded to {@code max_seq_length} (run_qa's {@code pad_to_max_length}), since a collator padding shorter batches on
+ * the left would shift them.
  */
 public final class QuestionAnsweringEvaluation implements Function<EvalPrediction, Map<String, Double>> {
     private final List<SquadExample> examples;
