@@ -31,7 +31,7 @@ public final class Bench implements Callable<Integer> {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner "
+            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner, qa "
                     + "(default: peak,train,infer,tokenize,generate,memory)")
     List<String> sections = List.of("peak", "train", "infer", "tokenize", "generate", "memory");
 
@@ -95,6 +95,17 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--conll", paramLabel = "DIR", description = "Folder with CoNLL-2003's valid.txt (default: ${DEFAULT-VALUE})")
     Path conll = Path.of("../shared/data/conll2003");
+
+    @Option(names = "--qa-model", paramLabel = "DIR",
+            description = "qa: a question-answering model folder (default: bge-small with a new qa_outputs head; the "
+                    + "latency does not depend on the head's weights)")
+    Path qaModel;
+
+    @Option(names = "--squad", paramLabel = "FILE", description = "qa: the SQuAD JSON file the context comes from (default: ${DEFAULT-VALUE})")
+    Path squad = Path.of("../shared/data/squad/train.json");
+
+    @Option(names = "--qa-words", description = "qa: words of the long context (default: ${DEFAULT-VALUE})")
+    int qaWords = 2000;
 
     @Option(names = "--jmh", paramLabel = "REGEX", description = "Run the JMH kernel benchmarks matching REGEX "
             + "(e.g. '.*' or Dispatch) instead of the sections")
@@ -163,6 +174,7 @@ public final class Bench implements Callable<Integer> {
             case "profile" -> ProfileSection.run(ctx);
             case "levers" -> LeversSection.run(ctx);
             case "ner" -> NerSection.run(ctx);
+            case "qa" -> QaSection.run(ctx);
             default -> throw new IllegalArgumentException("--sections: unknown section '" + name + "'");
         };
     }
@@ -170,7 +182,8 @@ public final class Bench implements Callable<Integer> {
     BenchOptions options() {
         return new BenchOptions(sections, sst2, json, steps, warmupSteps, rounds, batchSize, maxLength,
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
-                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll);
+                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll,
+                qaModel, squad, qaWords);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

@@ -27,15 +27,18 @@ import java.util.List;
  * @param leverSteps     timed steps per lever setting
  * @param nerModel       a token-classification model folder for the ner section, or null
  * @param conll          folder with CoNLL-2003's valid.txt
+ * @param qaModel        a question-answering model folder for the qa section, or null for bge-small with a new head
+ * @param squad          the SQuAD JSON file the qa section takes its long context and question from
+ * @param qaWords        words of the qa section's context
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
                            int peakRuns, int peakSize, Path classifier, int inferReps, int latencySentences,
                            int memorySteps, String memoryModel, int profileSteps, int leverSteps, Path nerModel,
-                           Path conll) {
+                           Path conll, Path qaModel, Path squad, int qaWords) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
-            "profile", "levers", "ner");
+            "profile", "levers", "ner", "qa");
 
     public BenchOptions {
         for (String s : sections) {
@@ -52,6 +55,7 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
         positive("--latency-sentences", latencySentences);
         positive("--profile-steps", profileSteps);
         positive("--lever-steps", leverSteps);
+        positive("--qa-words", qaWords);
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("--warmup-steps must be 0 or more, got " + warmupSteps);
         }

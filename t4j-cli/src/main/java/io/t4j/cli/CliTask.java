@@ -10,7 +10,8 @@ import java.util.List;
 /** The {@code --task} of train, eval and predict: HF's pipeline task names. */
 public enum CliTask {
     TEXT_CLASSIFICATION("text-classification"),
-    TOKEN_CLASSIFICATION("token-classification");
+    TOKEN_CLASSIFICATION("token-classification"),
+    QUESTION_ANSWERING("question-answering");
 
     private final String hfName;
 
@@ -22,19 +23,23 @@ public enum CliTask {
         return hfName;
     }
 
-    /** HF's task names: text-classification (sentiment-analysis), token-classification (ner). */
+    /**
+     * HF's task names: text-classification (sentiment-analysis), token-classification (ner), question-answering (qa).
+     */
     public static CliTask parse(String name) {
-        return switch (name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "text-classification", "sentiment-analysis" -> TEXT_CLASSIFICATION;
             case "token-classification", "ner" -> TOKEN_CLASSIFICATION;
-            default -> throw new UserException(ExitCode.USAGE, "--task must be text-classification or "
-                    + "token-classification (ner), got '" + name + "'");
+            case "question-answering", "qa" -> QUESTION_ANSWERING;
+            default -> throw new UserException(ExitCode.USAGE, "--task must be text-classification, "
+                    + "token-classification (ner) or question-answering (qa), got '" + name + "'");
         };
     }
 
     /**
      * {@code --task} if given, else what the model folder's {@code architectures} head is for: token classification
-     * for a {@code *ForTokenClassification}, text classification otherwise.
+     * for a {@code *ForTokenClassification}, question answering for a {@code *ForQuestionAnswering}, text
+     * classification otherwise.
      */
     public static CliTask of(String given, Path modelDir) {
         if (given != null) {
@@ -42,8 +47,15 @@ public enum CliTask {
         }
         PretrainedConfig config = AutoConfig.fromPretrained(modelDir);
         List<String> architectures = config.architectures() == null ? List.of() : config.architectures();
-        boolean tokens = architectures.stream().anyMatch(a -> ModelRegistry.byClassName(a)
-                .map(e -> e.task() == Task.TOKEN_CLASSIFICATION).orElse(false));
-        return tokens ? TOKEN_CLASSIFICATION : TEXT_CLASSIFICATION;
+        for (String architecture : architectures) {
+            Task task = ModelRegistry.byClassName(architecture).map(e -> e.task()).orElse(null);
+            if (task == Task.TOKEN_CLASSIFICATION) {
+                return TOKEN_CLASSIFICATION;
+            }
+            if (task == Task.QUESTION_ANSWERING) {
+                return QUESTION_ANSWERING;
+            }
+        }
+        return TEXT_CLASSIFICATION;
     }
 }

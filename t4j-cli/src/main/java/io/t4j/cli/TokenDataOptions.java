@@ -22,11 +22,6 @@ public final class TokenDataOptions {
                     + "has a token-classification head, else the training data's tags sorted (run_ner's get_label_list).")
     public Path labelsFile;
 
-    @Option(names = {"--max-seq-length", "--max_seq_length"}, paramLabel = "N",
-            description = "Truncate sentences to N tokens; truncated sentences are counted and reported (default: the "
-                    + "tokenizer's model_max_length).")
-    public Integer maxSeqLength;
-
     /** The CoNLL reading options: the tag column by index when it is a number, else by name. */
     public ConllOptions conllOptions() {
         ConllOptions o = tagColumn.chars().allMatch(Character::isDigit) && !tagColumn.isEmpty()
@@ -34,9 +29,4 @@ public final class TokenDataOptions {
         return columnNames == null ? o : o.withColumnNames(columnNames);
     }
 
-    public void check() {
-        if (maxSeqLength != null && maxSeqLength <= 0) {
-            throw new UserException(ExitCode.USAGE, "--max-seq-length must be positive, got " + maxSeqLength);
-        }
-    }
 }

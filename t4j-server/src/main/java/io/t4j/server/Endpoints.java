@@ -159,6 +159,94 @@ final class Endpoints {
         return Reply.json(req.inputs().single() ? results.getFirst() : results);
     }
 
+    /**
+     * {@code POST /v1/question-answering}: the HF Inference API's shapes. One {@code {"question", "context"}} gives
+     * one {@code {answer, score, start, end}} (a list of them with {@code top_k} > 1, as HF's pipeline); a list of
+     * questions gives one such result per question.
+     */
+    Reply questionAnswering(Request r) {
+        QuestionAnsweringRunner qa = runner(QuestionAnsweringRunner.class, "/v1/question-answering");
+        Api.QuestionAnsweringRequest req = r.json(Api.QuestionAnsweringRequest.class);
+        if (req.inputs() == null || req.inputs().isNull()) {
+            throw ApiException.invalid("inputs is required: {\"question\": ..., \"context\": ...} or an array of them", "inputs");
+        }
+        boolean single = req.inputs().isObject();
+        List<com.fasterxml.jackson.databind.JsonNode> items = new ArrayList<>();
+        if (single) {
+            items.add(req.inputs());
+        } else if (req.inputs().isArray()) {
+            req.inputs().forEach(items::add);
+        } else {
+            throw ApiException.invalid("inputs must be {\"question\": ..., \"context\": ...} or an array of them", "inputs");
+        }
+        if (items.isEmpty()) {
+            throw ApiException.invalid("inputs is an empty array; send at least one question", "inputs");
+        }
+        if (items.size() > config.maxClientBatchSize()) {
+            throw ApiException.tooLarge("inputs has " + items.size() + " questions, more than the limit of "
+                    + config.maxClientBatchSize() + " per request (--max-client-batch-size); split the request", "inputs");
+        }
+        List<io.t4j.pipelines.QuestionAnsweringInput> inputs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String at = single ? "inputs" : "inputs[" + i + "]";
+            inputs.add(questionContext(items.get(i), at));
+        }
+        io.t4j.pipelines.QuestionAnsweringOptions options = qaOptions(req.parameters());
+        for (int i = 0; i < inputs.size(); i++) { // before queueing, so one bad question cannot fail a batch
+            String at = single ? "inputs" : "inputs[" + i + "]";
+            try {
+                qa.pipeline().checkInputs(List.of(inputs.get(i)), options);
+            } catch (IllegalArgumentException e) { // no room for the context, or a doc_stride that cannot advance
+                String message = e.getMessage().replaceFirst("^question 0", at + ".question");
+                throw ApiException.invalid(message, message.contains("doc_stride") ? "parameters.doc_stride" : at + ".question");
+            }
+        }
+        var job = qa.job(inputs, options);
+        queue.submit(job);
+        List<List<io.t4j.pipelines.QuestionAnsweringResult>> results = job.await();
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            String context = inputs.get(i).context();
+            List<Api.QuestionAnsweringAnswer> answers = results.get(i).stream().map(a -> new Api.QuestionAnsweringAnswer(
+                    a.score(), context.codePointCount(0, a.start()), context.codePointCount(0, a.end()), a.answer())).toList();
+            out.add(options.topK() == 1 && answers.size() == 1 ? answers.getFirst() : answers);
+        }
+        return Reply.json(single ? out.getFirst() : out);
+    }
+
+    private io.t4j.pipelines.QuestionAnsweringInput questionContext(com.fasterxml.jackson.databind.JsonNode node, String at) {
+        if (!node.isObject()) {
+            throw ApiException.invalid(at + " must be an object {\"question\": ..., \"context\": ...}", at);
+        }
+        String[] values = new String[2];
+        String[] names = {"question", "context"};
+        for (int k = 0; k < 2; k++) {
+            var v = node.get(names[k]);
+            String field = at + "." + names[k];
+            require(v != null && v.isTextual(), field + " is required and must be a string", field);
+            require(!v.asText().isEmpty(), field + " cannot be empty", field);
+            checkChars(v.asText(), field);
+            values[k] = v.asText();
+        }
+        node.fieldNames().forEachRemaining(f -> require(f.equals("question") || f.equals("context"),
+                at + " has an unknown field '" + f + "' (expected question and context)", at + "." + f));
+        return new io.t4j.pipelines.QuestionAnsweringInput(values[0], values[1]);
+    }
+
+    private static io.t4j.pipelines.QuestionAnsweringOptions qaOptions(Api.QuestionAnsweringParameters p) {
+        var o = io.t4j.pipelines.QuestionAnsweringOptions.defaults();
+        if (p == null) {
+            return o;
+        }
+        var d = o;
+        return parse(() -> new io.t4j.pipelines.QuestionAnsweringOptions(
+                p.topK() != null ? p.topK() : d.topK(), p.docStride(),
+                p.maxAnswerLen() != null ? p.maxAnswerLen() : d.maxAnswerLen(), p.maxSeqLen(),
+                p.maxQuestionLen() != null ? p.maxQuestionLen() : d.maxQuestionLen(),
+                p.handleImpossibleAnswer() != null ? p.handleImpossibleAnswer() : d.handleImpossibleAnswer(),
+                p.alignToWords() != null ? p.alignToWords() : d.alignToWords(), d.batchSize()), "parameters");
+    }
+
     /** The runner of {@code type}; 404 naming what this server serves when the model has no such task. */
     private <T extends TaskRunner> T runner(Class<T> type, String path) {
         return model.runner(type).orElseThrow(() -> new ApiException(404, path + " is not served for this model ("

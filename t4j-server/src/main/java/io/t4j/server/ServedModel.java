@@ -6,6 +6,7 @@ import io.t4j.models.ModelRegistry;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.models.PretrainedConfig;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.QuestionAnsweringModel;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.Task;
 import io.t4j.models.TokenClassificationModel;
@@ -35,7 +36,8 @@ public final class ServedModel implements AutoCloseable {
     private static final Map<Task<?>, BiFunction<PreTrainedModel<?>, PreTrainedTokenizer, TaskRunner>> HEADS =
             new LinkedHashMap<>(Map.of(
                     Task.SEQUENCE_CLASSIFICATION, (m, t) -> new ClassifyRunner((SequenceClassificationModel<?>) m, t),
-                    Task.TOKEN_CLASSIFICATION, (m, t) -> new TokenClassificationRunner((TokenClassificationModel<?>) m, t)));
+                    Task.TOKEN_CLASSIFICATION, (m, t) -> new TokenClassificationRunner((TokenClassificationModel<?>) m, t),
+                    Task.QUESTION_ANSWERING, (m, t) -> new QuestionAnsweringRunner((QuestionAnsweringModel<?>) m, t)));
 
     private final List<TaskRunner> runners;
     private final List<AutoCloseable> owned;
@@ -150,6 +152,12 @@ public final class ServedModel implements AutoCloseable {
         });
         served.runner(TokenClassificationRunner.class).ifPresent(r -> {
             var job = r.job(List.of("warm up"), io.t4j.pipelines.TokenClassificationOptions.defaults());
+            job.runBatch(List.of(job));
+            job.await();
+        });
+        served.runner(QuestionAnsweringRunner.class).ifPresent(qa -> {
+            var job = qa.job(List.of(new io.t4j.pipelines.QuestionAnsweringInput("warm up?", "warm up")),
+                    io.t4j.pipelines.QuestionAnsweringOptions.defaults());
             job.runBatch(List.of(job));
             job.await();
         });

@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
  * {@link MicroBatcher} (one inference thread) over the served model.
  *
  * <p>Endpoints: {@code GET /health}, {@code GET /v1/models}, {@code GET /metrics}; for an encoder
- * {@code POST /v1/classify} (or {@code POST /v1/token-classification} for a token classifier) and
- * {@code POST /v1/embed}; for a causal LM {@code POST /v1/generate} and
- * {@code POST /v1/zero-shot}. The server owns the model: {@link #close()} drains (stops admitting, answers every
- * admitted request, batching without waiting), then frees it.
+ * {@code POST /v1/classify} (or {@code POST /v1/token-classification} for a token classifier, or
+ * {@code POST /v1/question-answering} for a question-answering head) and {@code POST /v1/embed}; for a causal LM
+ * {@code POST /v1/generate} and {@code POST /v1/zero-shot}. The server owns the model: {@link #close()} drains (stops
+ * admitting, answers every admitted request, batching without waiting), then frees it.
  */
 public final class T4jServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(T4jServer.class);
@@ -88,6 +88,7 @@ public final class T4jServer implements AutoCloseable {
                 .route("GET", "/metrics", r -> new Router.Reply(200, metrics.render(), java.util.Map.of()))
                 .route("POST", "/v1/classify", endpoints::classify)
                 .route("POST", "/v1/token-classification", endpoints::tokenClassification)
+                .route("POST", "/v1/question-answering", endpoints::questionAnswering)
                 .route("POST", "/v1/embed", endpoints::embed)
                 .route("POST", "/v1/generate", endpoints::generate)
                 .route("POST", "/v1/zero-shot", endpoints::zeroShot);

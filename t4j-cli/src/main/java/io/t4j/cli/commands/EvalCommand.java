@@ -8,6 +8,8 @@ import io.t4j.cli.Json;
 import io.t4j.cli.ModelOptions;
 import io.t4j.cli.TokenClassificationSetup;
 import io.t4j.cli.TokenDataOptions;
+import io.t4j.cli.QuestionAnswering;
+import io.t4j.cli.SequenceLengthOptions;
 import io.t4j.cli.UserException;
 import io.t4j.data.AlignOptions;
 import io.t4j.data.Dataset;
@@ -40,19 +42,30 @@ import picocli.CommandLine.Option;
 /**
  * {@code t4j eval}: a model on a labelled file: accuracy, per-class P/R/F1 and the confusion matrix; for a token
  * classifier (or {@code --task token-classification}) on a tagged file, seqeval's entity-level report with its table
- * per entity type.
+ * per entity type; for a question-answering model (or {@code --task question-answering}), SQuAD exact match and F1
+ * (run_qa's evaluation).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a classifier on a labelled file: accuracy, precision/recall/F1 and the confusion matrix.",
                 "A token classifier (NER) is evaluated on a tagged CoNLL or JSON Lines file: seqeval's entity-level "
-                        + "precision/recall/F1 overall and per entity type, and token accuracy, on each word's first token."})
+                        + "precision/recall/F1 overall and per entity type, and token accuracy, on each word's first token.",
+                "A question-answering model: a SQuAD file (JSON, JSONL or Parquet) through run_qa's windows and "
+                        + "post-processing, scored by the SQuAD metric (exact_match, f1; squad_v2's with "
+                        + "--version-2-with-negative)."})
 public final class EvalCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
     @Mixin TokenDataOptions tokens;
+    @Mixin SequenceLengthOptions lengths;
+    @Mixin QuestionAnswering.Options qa;
+
+    @Option(names = "--output-dir", paramLabel = "DIR",
+            description = "QA: also write HF's eval_predictions.json and eval_nbest_predictions.json here.")
+    java.nio.file.Path outputDir;
 
     @Option(names = "--task", paramLabel = "TASK",
-            description = "text-classification or token-classification (ner); default: from the model's architectures.")
+            description = "text-classification, token-classification (ner) or question-answering (qa); default: from "
+                    + "the model's architectures.")
     String task;
 
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
@@ -78,8 +91,20 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new UserException(ExitCode.USAGE, "--batch-size must be at least 1, got " + batchSize);
         }
-        if (CliTask.of(task, model.folder()) == CliTask.TOKEN_CLASSIFICATION) {
+        lengths.check();
+        CliTask kind = CliTask.of(task, model.folder());
+        if (kind == CliTask.TOKEN_CLASSIFICATION) {
             return evalTokenClassification();
+        }
+        if (kind == CliTask.QUESTION_ANSWERING) {
+            var metrics = QuestionAnswering.evaluate(model.folder(), model.inferenceOptions(), file, qa.withLengths(lengths),
+                    batchSize, outputDir);
+            if (json) {
+                System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(metrics));
+            } else {
+                metrics.forEach((k, v) -> System.out.printf(java.util.Locale.ROOT, "  %-28s %s%n", k, TrainCommand.format(v)));
+            }
+            return ExitCode.OK;
         }
         try (TextClassificationPipeline pipe = Pipeline.textClassification(model.folder(), model.inferenceOptions())) {
             PretrainedConfig config = pipe.model().config();
@@ -126,7 +151,6 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** seqeval on the model's predictions for the first token of each word, labels from the model's config. */
     private int evalTokenClassification() throws Exception {
-        tokens.check();
         Path dir = model.folder();
         Seqeval.Scheme schemeValue = scheme == null ? null : parseScheme();
         if (scheme != null && !strict) {
@@ -142,7 +166,7 @@ public final class EvalCommand implements Callable<Integer> {
                         + " (the model's labels, in its order, are used; leave out --labels-file)");
             }
             Dataset aligned = TokenClassificationSetup.align(tagged, new Feature.ClassLabel(labels), tokenizer,
-                    AlignOptions.defaults().withMaxSeqLength(tokens.maxSeqLength)).dataset();
+                    AlignOptions.defaults().withMaxSeqLength(lengths.maxSeqLength)).dataset();
             SeqevalReport report = TokenClassificationSetup.evaluate(ner, tokenizer, aligned, labels, batchSize,
                     strict ? Seqeval.Mode.STRICT : Seqeval.Mode.DEFAULT, schemeValue);
             if (json) {

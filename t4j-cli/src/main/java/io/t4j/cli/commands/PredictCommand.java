@@ -5,6 +5,7 @@ import io.t4j.cli.ExitCode;
 import io.t4j.cli.Json;
 import io.t4j.cli.ModelOptions;
 import io.t4j.cli.Output;
+import io.t4j.cli.QuestionAnswering;
 import io.t4j.cli.TextInput;
 import io.t4j.cli.UserException;
 import io.t4j.pipelines.AggregationStrategy;
@@ -29,20 +30,27 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code t4j predict}: classify texts (one per line) and write JSONL {"text","label","score"}; with a token classifier
- * ({@code --task ner}) write each text's entities with their character offsets.
+ * ({@code --task ner}) write each text's entities with their character offsets; with {@code --task qa}, answer JSONL
+ * {"question","context"} with {"answer","score","start","end"}.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Classify texts, one per line, from a file or stdin; writes JSON Lines {\"text\",\"label\",\"score\"}.",
                 "Output line N answers input line N: a blank input line gets {\"text\",\"error\":\"empty text\"} "
                         + "(--skip-empty drops blank lines instead, and with them the alignment).",
                 "With a token classifier (--task ner): {\"text\",\"entities\": [{\"entity_group\",\"score\",\"word\","
-                        + "\"start\",\"end\"}]}, start/end being character offsets in the text (HF's token-classification pipeline)."})
+                        + "\"start\",\"end\"}]}, start/end being character offsets in the text (HF's token-classification pipeline).",
+                "With --task question-answering (qa): reads JSON Lines {\"question\", \"context\"} (an \"id\" is kept) "
+                        + "and writes {\"question\", \"answer\", \"score\", \"start\", \"end\"} per line, offsets in "
+                        + "characters of the context (Python's), with \"top_k\" listing every answer when --top-k > 1."})
 public final class PredictCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
     @Option(names = "--task", paramLabel = "TASK",
-            description = "text-classification or token-classification (ner); default: from the model's architectures.")
+            description = "text-classification, token-classification (ner) or question-answering (qa); default: from "
+                    + "the model's architectures.")
     String task;
+
+    @Mixin QuestionAnswering.PipelineOptions qa;
 
     @Option(names = {"--aggregation-strategy", "--aggregation_strategy"}, defaultValue = "simple", paramLabel = "STRATEGY",
             description = "NER: none (one result per token, with its label and index), simple, first, average or max "
@@ -70,7 +78,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--raw-scores", description = "Scores are the raw logits (HF's function_to_apply=\"none\").")
     boolean rawScores;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Texts per forward (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "32",
+            description = "Texts per forward; QA: questions per forward, all their windows in it (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--skip-empty", description = "Drop blank input lines (output lines then no longer match input "
@@ -84,8 +93,18 @@ public final class PredictCommand implements Callable<Integer> {
         if (topK < 1 || batchSize < 1) {
             throw new UserException(ExitCode.USAGE, "--top-k and --batch-size must be at least 1");
         }
-        if (CliTask.of(task, model.folder()) == CliTask.TOKEN_CLASSIFICATION) {
+        CliTask kind = CliTask.of(task, model.folder());
+        if (kind == CliTask.TOKEN_CLASSIFICATION) {
             return predictEntities();
+        }
+        if (kind == CliTask.QUESTION_ANSWERING) {
+            var options = qa.options(topK, batchSize);
+            try (Output out = Output.open(output)) {
+                long n = QuestionAnswering.predict(model.folder(), model.inferenceOptions(), input, out, options);
+                out.commit();
+                System.err.printf("t4j predict: %,d questions%n", n);
+            }
+            return ExitCode.OK;
         }
         try (Output out = Output.open(output);
              TextClassificationPipeline pipe = Pipeline.textClassification(model.folder(), model.inferenceOptions())) {

@@ -7,6 +7,8 @@ import io.t4j.cli.ExitCode;
 import io.t4j.cli.ModelResolver;
 import io.t4j.cli.TokenClassificationSetup;
 import io.t4j.cli.TokenDataOptions;
+import io.t4j.cli.QuestionAnswering;
+import io.t4j.cli.SequenceLengthOptions;
 import io.t4j.cli.TrainingArgsOptions;
 import io.t4j.cli.UserException;
 import io.t4j.data.AlignOptions;
@@ -43,11 +45,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fine-tune a model for text classification (or, with --task token-classification, for named "
-                + "entities) with the Trainer; writes checkpoints and the final model to output_dir.", "",
+                + "entities; with --task question-answering, for extractive QA) with the Trainer; writes checkpoints "
+                + "and the final model to output_dir.", "",
                 "Example: t4j train --model default --train-file train.tsv --validation-file dev.tsv "
                         + "--rename content=sentence --output_dir runs/sst2 --num_train_epochs 3 --learning_rate 3e-5",
                 "Example: t4j train --task ner --model default --train-file conll2003/train.txt --validation-file "
-                        + "conll2003/valid.txt --labels-file conll2003/labels.txt --output_dir runs/ner --num_train_epochs 3"})
+                        + "conll2003/valid.txt --labels-file conll2003/labels.txt --output_dir runs/ner --num_train_epochs 3",
+                "Question answering (HF's run_qa.py, SQuAD JSON/JSONL/Parquet): t4j train --task question-answering "
+                        + "--model default --train-file train.json --validation-articles 4 --output_dir runs/squad"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "A model folder, a hub repo id, or 'default' (bge-small-en-v1.5 from Maven Central).")
@@ -57,12 +62,13 @@ public final class TrainCommand implements Callable<Integer> {
     String revision;
 
     @Option(names = "--task", paramLabel = "TASK",
-            description = "text-classification (default) or token-classification (alias ner): tagged CoNLL or JSON Lines files.")
+            description = "text-classification (default), token-classification (alias ner: tagged CoNLL or JSON Lines "
+                    + "files) or question-answering (alias qa: SQuAD JSON, JSONL or Parquet).")
     String task;
 
     @Option(names = "--train-file", required = true, paramLabel = "FILE",
             description = "Training data: TSV, CSV, JSONL or Parquet (a glob is fine); for token classification CoNLL "
-                    + "columns (.txt, .conll, ...) or JSON Lines {\"tokens\", \"ner_tags\"}.")
+                    + "columns (.txt, .conll, ...) or JSON Lines {\"tokens\", \"ner_tags\"}; for QA SQuAD files.")
     String trainFile;
 
     @Option(names = "--validation-file", paramLabel = "FILE", description = "Evaluation data, needed for eval_strategy steps/epoch.")
@@ -72,18 +78,27 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin TokenDataOptions tokens;
 
+    @Mixin SequenceLengthOptions lengths;
+
     @Option(names = {"--label-all-tokens", "--label_all_tokens"},
             description = "Token classification: label every sub-token of a word (B- turned into I- after the first), "
                     + "not just the first (run_ner's label_all_tokens).")
     boolean labelAllTokens;
 
-    @Option(names = {"--pad-to-max-length", "--pad_to_max_length"},
-            description = "Token classification: pad every sentence to --max-seq-length now instead of per batch.")
-    boolean padToMaxLength;
-
     @Option(names = {"--return-entity-level-metrics", "--return_entity_level_metrics"},
             description = "Token classification: report precision, recall, F1 and count per entity type in the eval metrics.")
     boolean returnEntityLevelMetrics;
+
+    @Mixin QuestionAnswering.Options qa;
+
+    @Option(names = "--validation-articles", paramLabel = "N",
+            description = "QA: hold out N articles of the train file (drawn with --seed) for validation, split by "
+                    + "article so no paragraph is in both; written to output_dir/validation.json.")
+    Integer validationArticles;
+
+    @Option(names = "--max-train-articles", paramLabel = "N",
+            description = "QA: train on the first N articles (of the training split) only.")
+    Integer maxTrainArticles;
 
     @Option(names = {"--max-train-samples", "--max_train_samples"}, paramLabel = "N",
             description = "Train on the first N examples only (HF run_glue's max_train_samples).")
@@ -109,10 +124,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliTask kind = task == null ? CliTask.TEXT_CLASSIFICATION : CliTask.parse(task);
-        tokens.check();
+        lengths.check();
         TrainingArguments args = trainingArguments();
         TrainingArgsOptions.requireWritableOutputDir(args); // before the model loads, not at the first save
         Path dir = ModelResolver.resolve(model, revision);
+        if (kind == CliTask.QUESTION_ANSWERING) {
+            return QuestionAnswering.train(new QuestionAnswering.TrainRequest(dir, trainFile, validationFile,
+                    validationArticles, maxTrainArticles, maxTrainSamples, maxEvalSamples, qa.withLengths(lengths)), args);
+        }
+        if (validationArticles != null || maxTrainArticles != null) {
+            throw new UserException(ExitCode.USAGE, "--validation-articles and --max-train-articles are for --task question-answering");
+        }
         if (kind == CliTask.TOKEN_CLASSIFICATION) {
             return trainTokenClassification(args, dir);
         }
@@ -141,8 +163,8 @@ public final class TrainCommand implements Callable<Integer> {
         Feature.ClassLabel labels = TokenClassificationSetup.labels(dir, tokens.labelsFile, trainTagged);
         TokenClassificationSetup.checkHead(dir, labels.names());
         try (var tokenizer = TokenClassificationSetup.tokenizer(dir)) {
-            AlignOptions align = AlignOptions.defaults().withMaxSeqLength(tokens.maxSeqLength)
-                    .withLabelAllTokens(labelAllTokens).withPadToMaxLength(padToMaxLength);
+            AlignOptions align = AlignOptions.defaults().withMaxSeqLength(lengths.maxSeqLength)
+                    .withLabelAllTokens(labelAllTokens).withPadToMaxLength(lengths.padToMaxLength);
             Dataset train = TokenClassificationSetup.align(trainTagged, labels, tokenizer, align).dataset();
             Dataset eval = evalFile == null ? null : TokenClassificationSetup.align(evalFile, labels, tokenizer, align).dataset();
             train = firstRows(train, maxTrainSamples, "--max-train-samples");

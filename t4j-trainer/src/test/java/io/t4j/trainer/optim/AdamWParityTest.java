@@ -86,7 +86,8 @@ class AdamWParityTest {
             "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false",
             "xlmr-seqcls,true", "electra-seqcls,true", "electra-disc,true", "llama-seqcls,true", "qwen2-seqcls,true",
             "bert-multilabel,true", "bert-tokcls,true", "roberta-tokcls,true", "distilbert-tokcls,true",
-            "bert-tokcls,false", "roberta-tokcls,false", "distilbert-tokcls,false"})
+            "bert-tokcls,false", "roberta-tokcls,false", "distilbert-tokcls,false",
+            "bert-qa,true", "roberta-qa,true", "distilbert-qa,true"})
     void optimizerAloneMatchesTorchsAdamWPerElementEveryStep(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         String mode = fused ? "fused" : "loop";
@@ -153,7 +154,8 @@ class AdamWParityTest {
             "bert-seqcls,false", "roberta-seqcls,false", "distilbert-seqcls,false",
             "xlmr-seqcls,true", "electra-seqcls,true", "electra-disc,true", "llama-seqcls,true", "qwen2-seqcls,true",
             "bert-multilabel,true", "bert-tokcls,true", "roberta-tokcls,true", "distilbert-tokcls,true",
-            "bert-tokcls,false", "roberta-tokcls,false", "distilbert-tokcls,false"})
+            "bert-tokcls,false", "roberta-tokcls,false", "distilbert-tokcls,false",
+            "bert-qa,true", "roberta-qa,true", "distilbert-qa,true"})
     void threeStepsMatchTorch(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         String mode = fused ? "fused" : "loop";
@@ -188,12 +190,22 @@ class AdamWParityTest {
 
             try (NoGradGuard g = new NoGradGuard()) {
                 var out = classifier.forward(batch);
-                Tensor logits = out.predictions().getFirst();
-                Tensor real = logits.dim() == 3 ? fx.realPositions() // per-token logits [B,T,K]: real positions
-                        : logits.dim() == 2 && logits.size(1) == batch.sequenceLength() // [B,T] (ELECTRA's discriminator)
-                        ? batch.attentionMask().to(ScalarType.Float) : null;
-                Parity.assertClose(name + " logits after 3 steps", mode, logits,
-                        fx.tensor("adamw3.logits_after_3_steps"), LOGITS_AFTER_STEPS_ABS, real);
+                if (fx.has("adamw3.logits_after_3_steps")) {
+                    Tensor logits = out.predictions().getFirst();
+                    Tensor real = logits.dim() == 3 ? fx.realPositions() // per-token logits [B,T,K]: real positions
+                            : logits.dim() == 2 && logits.size(1) == batch.sequenceLength() // [B,T] (ELECTRA's discriminator)
+                            ? batch.attentionMask().to(ScalarType.Float) : null;
+                    Parity.assertClose(name + " logits after 3 steps", mode, logits,
+                            fx.tensor("adamw3.logits_after_3_steps"), LOGITS_AFTER_STEPS_ABS, real);
+                } else { // question answering: (start_logits, end_logits) [B,T] each, compared centred (see centred())
+                    Tensor real = batch.attentionMask().to(ScalarType.Float); // [B,T]
+                    Parity.assertClose(name + " start logits after 3 steps, centred", mode,
+                            centred(out.predictions().get(0), real),
+                            centred(fx.tensor("adamw3.start_logits_after_3_steps"), real), LOGITS_AFTER_STEPS_ABS, real);
+                    Parity.assertClose(name + " end logits after 3 steps, centred", mode,
+                            centred(out.predictions().get(1), real),
+                            centred(fx.tensor("adamw3.end_logits_after_3_steps"), real), LOGITS_AFTER_STEPS_ABS, real);
+                }
                 Parity.assertRelClose(name + " loss after 3 steps", mode, out.loss().item_double(),
                         fx.number("adamw3.loss_after_3_steps"), LOSS_AFTER_STEPS_REL);
             }
@@ -299,6 +311,19 @@ class AdamWParityTest {
         double[] param(String name) {
             return param.get(name);
         }
+    }
+
+    /**
+     * Span logits [B,T] less each row's mean over its real positions. {@code qa_outputs.bias} and the last LayerNorm
+     * bias add the same amount to every position of a row, which the span loss (a softmax over positions) cannot see:
+     * their true gradient is zero (|g| 3.7e-8 and 3.3e-8 in bert-qa), so Adam's first steps move them by about
+     * {@code lr} in the direction of fp32 noise, in torch and here alike but not the same way. Uncentred, the rows
+     * differ by such constants (measured up to 7.5e-3); centred, what the loss and the pipeline read is compared.
+     */
+    private static Tensor centred(Tensor logits, Tensor real) {
+        Tensor mean = logits.mul(real).sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional())
+                .div(real.sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional())); // [B,1]
+        return logits.sub(mean);
     }
 
     /** The fixture's HF class ({@code model_class}) through the registry, as its task's Auto class loads it. */
