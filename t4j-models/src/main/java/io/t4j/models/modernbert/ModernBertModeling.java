@@ -1,0 +1,484 @@
+package io.t4j.models.modernbert;
+
+import io.t4j.engine.Tensors;
+import io.t4j.engine.nn.ActivationCheckpoint;
+import io.t4j.engine.nn.Activations;
+import io.t4j.engine.nn.Dropout;
+import io.t4j.engine.nn.Embedding;
+import io.t4j.engine.nn.GradientCheckpointable;
+import io.t4j.engine.nn.Init;
+import io.t4j.engine.nn.LayerNorm;
+import io.t4j.engine.nn.Linear;
+import io.t4j.engine.nn.Module;
+import io.t4j.engine.nn.ModuleList;
+import io.t4j.engine.nn.Parameter;
+import io.t4j.models.AttentionMasks;
+import io.t4j.models.BaseModelOutput;
+import io.t4j.models.EncoderAttention;
+import io.t4j.models.EncoderModel;
+import io.t4j.models.MaskedLMModel;
+import io.t4j.models.MaskedLMOutput;
+import io.t4j.models.ModelInputs;
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.QuestionAnsweringModel;
+import io.t4j.models.QuestionAnsweringModelOutput;
+import io.t4j.models.SequenceClassificationModel;
+import io.t4j.models.SequenceClassifierOutput;
+import io.t4j.models.TokenClassificationModel;
+import io.t4j.models.TokenClassifierOutput;
+import io.t4j.models.Unpadding;
+import io.t4j.models.decoder.CosSin;
+import io.t4j.models.decoder.Rope;
+import io.t4j.models.decoder.RopeUtils;
+import io.t4j.models.decoder.RotaryEmbedding;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.UnaryOperator;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The ModernBERT forward path, ported from transformers/models/modernbert/modeling_modernbert.py (the v4.48 tree):
+ * pre-norm layers without biases (layer 0 has no {@code attn_norm}), a fused {@code Wqkv}, RoPE with a global and
+ * a local theta, global attention every {@code global_attn_every_n_layers} layers and sliding-window attention
+ * ({@code |i - j| <= local_attention // 2}) in the others, a GeGLU MLP ({@code Wi} is 2 x intermediate),
+ * {@code final_norm}, and the heads over {@code head} (dense, activation, norm).
+ *
+ * <p>The layers run on the batch's real tokens [N,C] ({@link Unpadding}, which ports this file's
+ * {@code _unpad_modernbert_input} / {@code _pad_modernbert_output}); attention re-pads q/k/v to [B,T]. Real positions
+ * equal HF's padded eager path (positions 0..T-1 per row, RoPE being relative); padding positions of
+ * last_hidden_state are 0. A batch without padding, or a left-padded one, runs the padded computation as HF's eager
+ * path does, including its uniform attention for a padded query whose window holds no real key.
+ *
+ * <p>Shapes: B batch, T tokens, N real tokens, C hidden, H heads, D head dim, I intermediate, V vocab.
+ */
+public final class ModernBertModeling {
+    private ModernBertModeling() {}
+
+    /** Which of {@code _init_weights}'s standard deviations a linear layer takes ("in", "out", "final_out"). */
+    enum Role { IN, OUT, FINAL_OUT }
+
+    /**
+     * The role of each linear layer, as HF's {@code _init_weights} assigns it from the parent module's type; kept
+     * per layer (weakly) so that a newly initialised head layer gets its own std when initialised alone.
+     */
+    private static final Map<Linear, Role> ROLES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private static Linear linear(long in, long out, boolean bias, Role role) {
+        Linear l = new Linear(in, out, bias);
+        ROLES.put(l, role);
+        return l;
+    }
+
+    /** {@code ModernBertEmbeddings}: norm(tok_embeddings(ids)), dropout; no positions, no token types. */
+    public static final class ModernBertEmbeddings extends Module {
+        public final Embedding tokEmbeddings;
+        public final LayerNorm norm;
+        public final Dropout drop;
+
+        public ModernBertEmbeddings(ModernBertConfig c) {
+            tokEmbeddings = register("tok_embeddings", new Embedding(c.vocabSize(), c.hiddenSize(), c.padTokenId()));
+            norm = register("norm", new LayerNorm(c.hiddenSize(), c.normEps(), c.normBias()));
+            drop = register("drop", new Dropout(c.embeddingDropout()));
+        }
+
+        /** input_ids [B,T] → [B,T,C] */
+        public Tensor forward(Tensor inputIds) {
+            return drop.forward(norm.forward(tokEmbeddings.forward(inputIds)));
+        }
+    }
+
+    /** {@code ModernBertMLP}: GeGLU, {@code Wo(drop(act(input) * gate))} with {@code input, gate = Wi(x).chunk(2)}. */
+    public static final class ModernBertMLP extends Module {
+        public final Linear wi;
+        public final Dropout drop;
+        public final Linear wo;
+        private final UnaryOperator<Tensor> act;
+
+        public ModernBertMLP(ModernBertConfig c) {
+            wi = register("Wi", linear(c.hiddenSize(), 2L * c.intermediateSize(), c.mlpBias(), Role.IN));
+            act = Activations.get(c.hiddenActivation());
+            drop = register("drop", new Dropout(c.mlpDropout()));
+            wo = register("Wo", linear(c.intermediateSize(), c.hiddenSize(), c.mlpBias(), Role.OUT));
+        }
+
+        /** [N,C] → [N,C] */
+        public Tensor forward(Tensor x) {
+            Tensor h = wi.forward(x);                                   // [N,2I]
+            long i = h.size(-1) / 2;
+            Tensor input = h.narrow(-1, 0, i);                          // [N,I]
+            Tensor gate = h.narrow(-1, i, i);                           // [N,I]
+            return wo.forward(drop.forward(act.apply(input).mul(gate)));
+        }
+    }
+
+    /**
+     * {@code ModernBertAttention}: {@code Wqkv} (q, k, v blocks, each head-major), RoPE on q and k, attention (global
+     * or within the sliding window, as the mask says), {@code Wo}.
+     */
+    public static final class ModernBertAttention extends Module {
+        public final Linear wqkv;
+        public final Linear wo;
+        public final Dropout outDrop;
+        private final long numHeads;
+        private final long headDim;
+        private final double attentionDropout;
+        private final boolean local;
+
+        public ModernBertAttention(ModernBertConfig c, int layerId) {
+            numHeads = c.numAttentionHeads();
+            headDim = c.headDim();
+            attentionDropout = c.attentionDropout();
+            local = c.isLocalLayer(layerId);
+            wqkv = register("Wqkv", linear(c.hiddenSize(), 3L * c.hiddenSize(), c.attentionBias(), Role.IN));
+            wo = register("Wo", linear(c.hiddenSize(), c.hiddenSize(), c.attentionBias(), Role.OUT));
+            outDrop = register("out_drop", new Dropout(c.attentionDropout()));
+        }
+
+        /** Whether this layer attends within the sliding window. */
+        public boolean isLocal() {
+            return local;
+        }
+
+        /** x [N,C] (real tokens), u the padding, rope cos/sin [1,T,D], mask (true = attend) → [N,C] */
+        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask) {
+            Tensor qkv = u.padInput(wqkv.forward(x));                                        // [B,T,3C]
+            qkv = qkv.view(qkv.size(0), qkv.size(1), 3, numHeads, headDim).permute(2, 0, 3, 1, 4); // [B,T,3,H,D] -> [3,B,H,T,D]
+            Rope.QueryKey qk = Rope.applyRotaryPosEmb(qkv.select(0, 0), qkv.select(0, 1), rope); // [B,H,T,D] each
+            Tensor y = EncoderAttention.scaledDotProduct(qk.query(), qk.key(), qkv.select(0, 2), mask,
+                    isTraining() ? attentionDropout : 0.0);                                  // [B,H,T,D]
+            return outDrop.forward(wo.forward(u.unpadInput(y.transpose(1, 2))));             // [B,H,T,D] -> [B,T,H,D] -> [N,C]
+        }
+    }
+
+    /** {@code ModernBertEncoderLayer}: {@code x + attn(attn_norm(x))}, then {@code x + mlp(mlp_norm(x))}. */
+    public static final class ModernBertEncoderLayer extends Module {
+        public final LayerNorm attnNorm;
+        public final ModernBertAttention attn;
+        public final LayerNorm mlpNorm;
+        public final ModernBertMLP mlp;
+
+        public ModernBertEncoderLayer(ModernBertConfig c, int layerId) {
+            attnNorm = layerId == 0 ? null : register("attn_norm", new LayerNorm(c.hiddenSize(), c.normEps(), c.normBias())); // nn.Identity in layer 0
+            attn = register("attn", new ModernBertAttention(c, layerId));
+            mlpNorm = register("mlp_norm", new LayerNorm(c.hiddenSize(), c.normEps(), c.normBias()));
+            mlp = register("mlp", new ModernBertMLP(c));
+        }
+
+        /** x [N,C], u the padding, rope and mask of this layer's kind → [N,C] */
+        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask) {
+            Tensor h = x.add(attn.forward(attnNorm == null ? x : attnNorm.forward(x), u, rope, mask));
+            return h.add(mlp.forward(mlpNorm.forward(h)));
+        }
+    }
+
+    /**
+     * The attention masks and RoPE tables of one batch: {@code global} is the padding mask [B,1,1,T]; {@code local}
+     * adds the sliding window ([B,1,T,T]; HF's {@code sliding_window_mask}), with a query row that sees no key opened
+     * to every key, which is what HF's additive finfo.min mask amounts to (uniform attention).
+     */
+    public record LayerInputs(Tensor globalMask, Tensor localMask, CosSin globalRope, CosSin localRope) {
+        public Tensor mask(ModernBertAttention a) {
+            return a.isLocal() ? localMask : globalMask;
+        }
+
+        public CosSin rope(ModernBertAttention a) {
+            return a.isLocal() ? localRope : globalRope;
+        }
+    }
+
+    /** {@code ModernBertModel}: embeddings, the layers, {@code final_norm}. */
+    public static final class ModernBertModel extends EncoderModel<ModernBertConfig> implements GradientCheckpointable {
+        public final ModernBertEmbeddings embeddings;
+        public final ModuleList<ModernBertEncoderLayer> layers;
+        public final LayerNorm finalNorm;
+        private boolean gradientCheckpointing;
+
+        public ModernBertModel(ModernBertConfig config) {
+            super(config, ModernBertFamily.INSTANCE);
+            embeddings = register("embeddings", new ModernBertEmbeddings(config));
+            layers = register("layers", new ModuleList<>(config.numHiddenLayers(), i -> new ModernBertEncoderLayer(config, i)));
+            finalNorm = register("final_norm", new LayerNorm(config.hiddenSize(), config.normEps(), config.normBias()));
+            postInit();
+        }
+
+        public static ModernBertModel fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static ModernBertModel fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, ModernBertConfig.class, ModernBertModel::new);
+        }
+
+        @Override
+        public void gradientCheckpointing(boolean enable) {
+            gradientCheckpointing = enable;
+        }
+
+        @Override
+        public boolean gradientCheckpointing() {
+            return gradientCheckpointing;
+        }
+
+        /** input_ids, attention_mask [B,T] → last_hidden_state [B,T,C] (after final_norm; 0 at skipped padding) */
+        @Override
+        public BaseModelOutput forward(ModelInputs in, boolean everyPosition) {
+            AttentionMasks.checkIds(in.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
+            Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds(), everyPosition);
+            Tensor h = u.unpadInput(embeddings.forward(in.inputIds()));                     // [B,T,C] -> [N,C]
+            LayerInputs li = layerInputs(u, Tensors.scalarType(h));
+            for (ModernBertEncoderLayer layer : layers) {
+                h = gradientCheckpointing && isTraining()
+                        ? ActivationCheckpoint.checkpoint(y -> layer.forward(y, u, li.rope(layer.attn), li.mask(layer.attn)), h)
+                        : layer.forward(h, u, li.rope(layer.attn), li.mask(layer.attn));
+            }
+            return new BaseModelOutput(u.padInput(finalNorm.forward(h)), null);
+        }
+
+        /** The masks and RoPE tables of the batch {@code u} (positions 0..T-1 in every row, as HF's padded path). */
+        public LayerInputs layerInputs(Unpadding u, ScalarType dtype) {
+            long t = u.seqLen();
+            Tensor positions = torch.arange(new Scalar(t), new TensorOptions(ScalarType.Long)).unsqueeze(0); // [1,T]
+            CosSin global = RotaryEmbedding.cosSin(RopeUtils.defaultInvFreq(config.globalRopeTheta(), config.headDim()),
+                    positions, 1.0, dtype);                                                  // [1,T,D]
+            CosSin local = RotaryEmbedding.cosSin(RopeUtils.defaultInvFreq(config.localRopeTheta(), config.headDim()),
+                    positions, 1.0, dtype);                                                  // [1,T,D]
+            return new LayerInputs(u.mask(), slidingWindowMask(u.mask(), t, config.localAttention() / 2), global, local);
+        }
+
+        @Override
+        public int hiddenSize() {
+            return config.hiddenSize();
+        }
+    }
+
+    /**
+     * HF's {@code sliding_window_mask} as a boolean mask: key j is visible from query i iff {@code |i - j| <= half}
+     * and j is not padding; padding [B,1,1,T] → [B,1,T,T]. A row with no visible key is opened to all keys, as HF's
+     * additive mask does (every score equals finfo.min there, so the softmax is uniform).
+     */
+    public static Tensor slidingWindowMask(Tensor padding, long seqLen, long half) {
+        Tensor rows = torch.arange(new Scalar(seqLen), new TensorOptions(ScalarType.Long));    // [T]
+        Tensor distance = rows.unsqueeze(1).sub(rows.unsqueeze(0)).abs();                     // [T,1] - [1,T] -> [T,T]
+        Tensor window = distance.le(new Scalar(half)).unsqueeze(0).unsqueeze(0);              // [1,1,T,T]
+        Tensor mask = window.logical_and(padding);                                             // [B,1,T,T]
+        return mask.logical_or(mask.any(-1, true).logical_not());                             // rows without a key: all keys
+    }
+
+    /** {@code ModernBertPredictionHead}: norm(act(dense(x))), dense with classifier_bias, act classifier_activation. */
+    public static final class ModernBertPredictionHead extends Module {
+        public final Linear dense;
+        public final LayerNorm norm;
+        private final UnaryOperator<Tensor> act;
+
+        public ModernBertPredictionHead(ModernBertConfig c) {
+            dense = register("dense", linear(c.hiddenSize(), c.hiddenSize(), c.classifierBias(), Role.OUT));
+            act = Activations.get(c.classifierActivation());
+            norm = register("norm", new LayerNorm(c.hiddenSize(), c.normEps(), c.normBias()));
+        }
+
+        /** [..., C] → [..., C] */
+        public Tensor forward(Tensor x) {
+            return norm.forward(act.apply(dense.forward(x)));
+        }
+    }
+
+    /** The family's {@code _init_weights}: truncated normals cut at ±initializer_cutoff_factor std, per role. */
+    static void initModernBertWeights(Module m, ModernBertConfig c) {
+        double cutoff = c.initializerCutoffFactor();
+        switch (m) {
+            case Linear l when l.isTied() -> { // the decoder: its weight is tok_embeddings' (HF ties after init)
+                if (l.bias != null) {
+                    Init.zeros(l.bias);
+                }
+            }
+            case Linear l -> {
+                double std = switch (ROLES.getOrDefault(l, Role.IN)) {
+                    case IN -> c.initializerRange();
+                    case OUT -> c.initializerRange() / Math.sqrt(2.0 * c.numHiddenLayers());
+                    case FINAL_OUT -> Math.pow(c.hiddenSize(), -0.5);
+                };
+                Init.truncNormal(l.weight, 0.0, std, -cutoff * std, cutoff * std);
+                if (l.bias != null) {
+                    Init.zeros(l.bias);
+                }
+            }
+            case Embedding e -> Init.truncNormal(e.weight, 0.0, c.initializerRange(),
+                    -cutoff * c.initializerRange(), cutoff * c.initializerRange()); // the pad row is not zeroed
+            case LayerNorm n -> {
+                Init.ones(n.weight);
+                if (n.bias != null) {
+                    Init.zeros(n.bias);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * {@code ModernBertForSequenceClassification}: pooling ({@code classifier_pooling} cls: the first token; mean: the
+     * mean over real tokens), {@code head}, dropout, {@code classifier} (with bias).
+     */
+    public static final class ModernBertForSequenceClassification extends SequenceClassificationModel<ModernBertConfig> {
+        public final ModernBertModel model;
+        public final ModernBertPredictionHead head;
+        public final Dropout drop;
+        public final Linear classifier;
+
+        public ModernBertForSequenceClassification(ModernBertConfig config) {
+            super(config, ModernBertFamily.INSTANCE);
+            model = register("model", new ModernBertModel(config));
+            head = register("head", new ModernBertPredictionHead(config));
+            drop = register("drop", new Dropout(config.classifierDropout()));
+            classifier = register("classifier", linear(config.hiddenSize(), config.numLabels(), true, Role.FINAL_OUT));
+            postInit();
+        }
+
+        public static ModernBertForSequenceClassification fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, ModernBertConfig.class, ModernBertForSequenceClassification::new);
+        }
+
+        /** → logits [B, num_labels], and the loss of HF's problem type when labels are given. */
+        @Override
+        public SequenceClassifierOutput forward(ModelInputs in) {
+            Tensor pooled = pool(model.forward(in).lastHiddenState(), in.attentionMask());
+            Tensor logits = classifier.forward(drop.forward(head.forward(pooled)));
+            return SequenceClassifierOutput.of(logits, in.labels(), config);
+        }
+
+        /** last_hidden_state [B,T,C], attention_mask [B,T] or null → [B,C] */
+        public Tensor pool(Tensor lastHiddenState, Tensor attentionMask) {
+            if (config.classifierPooling().equals("cls")) {
+                return lastHiddenState.select(1, 0);
+            }
+            if (attentionMask == null) {
+                return lastHiddenState.mean(new long[] {1});
+            }
+            Tensor m = attentionMask.unsqueeze(-1).to(Tensors.scalarType(lastHiddenState));   // [B,T] -> [B,T,1]
+            return lastHiddenState.mul(m).sum(new long[] {1}).div(m.sum(new long[] {1}));     // [B,C] / [B,1]
+        }
+    }
+
+    /** {@code ModernBertForTokenClassification}: {@code head}, dropout, {@code classifier} on every token. */
+    public static final class ModernBertForTokenClassification extends TokenClassificationModel<ModernBertConfig> {
+        public final ModernBertModel model;
+        public final ModernBertPredictionHead head;
+        public final Dropout drop;
+        public final Linear classifier;
+
+        public ModernBertForTokenClassification(ModernBertConfig config) {
+            super(config, ModernBertFamily.INSTANCE);
+            model = register("model", new ModernBertModel(config));
+            head = register("head", new ModernBertPredictionHead(config));
+            drop = register("drop", new Dropout(config.classifierDropout()));
+            classifier = register("classifier", linear(config.hiddenSize(), config.numLabels(), true, Role.FINAL_OUT));
+            postInit();
+        }
+
+        public static ModernBertForTokenClassification fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, ModernBertConfig.class, ModernBertForTokenClassification::new);
+        }
+
+        /** → logits [B,T,num_labels], and the loss over tokens whose label is not -100 when labels [B,T] are given. */
+        @Override
+        public TokenClassifierOutput forward(ModelInputs in) {
+            Tensor h = head.forward(model.forward(in).lastHiddenState());
+            return TokenClassifierOutput.of(classifier.forward(drop.forward(h)), in.labels());
+        }
+    }
+
+    /**
+     * {@code ModernBertForQuestionAnswering} (added to HF after v4.48): {@code head}, dropout, {@code classifier} C → 2
+     * (start, end) on every token.
+     */
+    public static final class ModernBertForQuestionAnswering extends QuestionAnsweringModel<ModernBertConfig> {
+        public final ModernBertModel model;
+        public final ModernBertPredictionHead head;
+        public final Dropout drop;
+        public final Linear classifier;
+
+        public ModernBertForQuestionAnswering(ModernBertConfig config) {
+            super(config, ModernBertFamily.INSTANCE);
+            model = register("model", new ModernBertModel(config));
+            head = register("head", new ModernBertPredictionHead(config));
+            drop = register("drop", new Dropout(config.classifierDropout()));
+            classifier = register("classifier", linear(config.hiddenSize(), config.numLabels(), true, Role.FINAL_OUT));
+            postInit();
+        }
+
+        public static ModernBertForQuestionAnswering fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, ModernBertConfig.class, ModernBertForQuestionAnswering::new);
+        }
+
+        /** → start and end logits [B,T], and the span loss when start_positions and end_positions [B] are given. */
+        @Override
+        public QuestionAnsweringModelOutput forward(ModelInputs in) {
+            Tensor h = head.forward(model.forward(in, in.startPositions() != null).lastHiddenState()); // the loss reads padding too
+            return spans(classifier.forward(drop.forward(h)), in); // [B,T,C] -> [B,T,2]
+        }
+    }
+
+    /**
+     * {@code ModernBertForMaskedLM}: {@code head}, then the {@code decoder} C → V whose weight is
+     * {@code model.embeddings.tok_embeddings.weight} (stored once) and whose bias is its own ({@code decoder.bias},
+     * when decoder_bias). With sparse_prediction and labels, logits are computed only where the label is not
+     * sparse_pred_ignore_index: [M,V] instead of [B,T,V].
+     */
+    public static final class ModernBertForMaskedLM extends MaskedLMModel<ModernBertConfig> {
+        public final ModernBertModel model;
+        public final ModernBertPredictionHead head;
+        public final Linear decoder;
+
+        public ModernBertForMaskedLM(ModernBertConfig config) {
+            super(config, ModernBertFamily.INSTANCE);
+            model = register("model", new ModernBertModel(config));
+            head = register("head", new ModernBertPredictionHead(config));
+            Parameter bias = null;
+            if (config.decoderBias()) {
+                bias = Parameter.empty(config.vocabSize());
+                if (!Init.skipping()) {
+                    Init.zeros(bias);
+                }
+            }
+            decoder = register("decoder", Linear.tied(model.embeddings.tokEmbeddings.weight, bias));
+            postInit();
+        }
+
+        public static ModernBertForMaskedLM fromPretrained(Path dir) {
+            return fromPretrained(dir, PretrainedOptions.defaults());
+        }
+
+        public static ModernBertForMaskedLM fromPretrained(Path dir, PretrainedOptions options) {
+            return fromPretrained(dir, options, ModernBertConfig.class, ModernBertForMaskedLM::new);
+        }
+
+        /** → logits [B,T,V] (or [M,V], see the class comment), and the masked-LM loss when labels [B,T] are given. */
+        @Override
+        public MaskedLMOutput forward(ModelInputs in) {
+            Tensor h = model.forward(in).lastHiddenState();                                  // [B,T,C]
+            Tensor labels = in.labels();
+            if (config.sparsePrediction() && labels != null) {
+                Tensor flat = labels.reshape(-1);                                            // [B,T] -> [B*T]
+                Tensor keep = torch.nonzero(flat.ne(new Scalar((long) config.sparsePredIgnoreIndex()))).flatten(); // [M]
+                h = h.reshape(flat.size(0), -1).index_select(0, keep);                       // [B*T,C] -> [M,C]
+                labels = flat.index_select(0, keep);                                         // [M]
+            }
+            return MaskedLMOutput.of(decoder.forward(head.forward(h)), labels);
+        }
+
+        @Override
+        public Embedding inputEmbeddings() {
+            return model.embeddings.tokEmbeddings;
+        }
+
+        @Override
+        public Linear outputEmbeddings() {
+            return decoder;
+        }
+    }
+}
