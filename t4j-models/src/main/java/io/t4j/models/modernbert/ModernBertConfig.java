@@ -1,5 +1,6 @@
 package io.t4j.models.modernbert;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.t4j.models.Labels;
 import io.t4j.models.PretrainedConfig;
 import java.util.List;
@@ -31,7 +32,7 @@ public record ModernBertConfig(
         Double globalRopeTheta,
         Boolean attentionBias,
         Double attentionDropout,
-        Integer globalAttnEveryNLayers,
+        @JsonProperty("global_attn_every_n_layers") Integer globalAttnEveryNLayers,
         Integer localAttention,
         Double localRopeTheta,
         Double embeddingDropout,

@@ -145,13 +145,19 @@ public final class ModernBertModeling {
             return local;
         }
 
-        /** x [N,C] (real tokens), u the padding, rope cos/sin [1,T,D], mask (true = attend) → [N,C] */
-        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask) {
+        /**
+         * x [N,C] (real tokens), u the padding, rope cos/sin [1,T,D], mask (true = attend), blind [B,1,T,1] (true
+         * where a query sees no key; null when none does) → [N,C]
+         */
+        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask, Tensor blind) {
             Tensor qkv = u.padInput(wqkv.forward(x));                                        // [B,T,3C]
             qkv = qkv.view(qkv.size(0), qkv.size(1), 3, numHeads, headDim).permute(2, 0, 3, 1, 4); // [B,T,3,H,D] -> [3,B,H,T,D]
             Rope.QueryKey qk = Rope.applyRotaryPosEmb(qkv.select(0, 0), qkv.select(0, 1), rope); // [B,H,T,D] each
-            Tensor y = EncoderAttention.scaledDotProduct(qk.query(), qk.key(), qkv.select(0, 2), mask,
-                    isTraining() ? attentionDropout : 0.0);                                  // [B,H,T,D]
+            Tensor v = qkv.select(0, 2);                                                     // [B,H,T,D]
+            Tensor y = EncoderAttention.scaledDotProduct(qk.query(), qk.key(), v, mask, isTraining() ? attentionDropout : 0.0);
+            if (blind != null) { // HF's additive finfo.min mask: every score equal, so uniform attention over all keys
+                y = torch.where(blind, v.mean(-2).unsqueeze(2), y);                     // [B,1,T,1], [B,H,D] -> [B,H,1,D], [B,H,T,D]
+            }
             return outDrop.forward(wo.forward(u.unpadInput(y.transpose(1, 2))));             // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }
     }
@@ -170,25 +176,35 @@ public final class ModernBertModeling {
             mlp = register("mlp", new ModernBertMLP(c));
         }
 
-        /** x [N,C], u the padding, rope and mask of this layer's kind → [N,C] */
-        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask) {
-            Tensor h = x.add(attn.forward(attnNorm == null ? x : attnNorm.forward(x), u, rope, mask));
+        /** x [N,C], u the padding, rope, mask and blind query rows of this layer's kind → [N,C] */
+        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask, Tensor blind) {
+            Tensor h = x.add(attn.forward(attnNorm == null ? x : attnNorm.forward(x), u, rope, mask, blind));
             return h.add(mlp.forward(mlpNorm.forward(h)));
         }
     }
 
     /**
-     * The attention masks and RoPE tables of one batch: {@code global} is the padding mask [B,1,1,T]; {@code local}
-     * adds the sliding window ([B,1,T,T]; HF's {@code sliding_window_mask}), with a query row that sees no key opened
-     * to every key, which is what HF's additive finfo.min mask amounts to (uniform attention).
+     * The attention masks and RoPE tables of one batch: {@code globalMask} is the padding mask [B,1,1,T];
+     * {@code localMask} adds the sliding window ([B,1,T,T]; HF's {@code sliding_window_mask}); {@code localBlind}
+     * [B,1,T,1] marks the padded queries whose window holds only padding (null when the layers skip padding, or when
+     * there are none): HF's additive finfo.min mask gives them uniform attention over all keys.
      */
-    public record LayerInputs(Tensor globalMask, Tensor localMask, CosSin globalRope, CosSin localRope) {
+    public record LayerInputs(Tensor globalMask, Tensor localMask, Tensor localBlind, CosSin globalRope, CosSin localRope) {
         public Tensor mask(ModernBertAttention a) {
             return a.isLocal() ? localMask : globalMask;
         }
 
+        public Tensor blind(ModernBertAttention a) {
+            return a.isLocal() ? localBlind : null;
+        }
+
         public CosSin rope(ModernBertAttention a) {
             return a.isLocal() ? localRope : globalRope;
+        }
+
+        /** Runs {@code layer} with this batch's inputs for its kind: x [N,C] → [N,C]. */
+        public Tensor run(ModernBertEncoderLayer layer, Tensor x, Unpadding u) {
+            return layer.forward(x, u, rope(layer.attn), mask(layer.attn), blind(layer.attn));
         }
     }
 
@@ -234,8 +250,8 @@ public final class ModernBertModeling {
             LayerInputs li = layerInputs(u, Tensors.scalarType(h));
             for (ModernBertEncoderLayer layer : layers) {
                 h = gradientCheckpointing && isTraining()
-                        ? ActivationCheckpoint.checkpoint(y -> layer.forward(y, u, li.rope(layer.attn), li.mask(layer.attn)), h)
-                        : layer.forward(h, u, li.rope(layer.attn), li.mask(layer.attn));
+                        ? ActivationCheckpoint.checkpoint(y -> li.run(layer, y, u), h) // recomputed in backward
+                        : li.run(layer, h, u);
             }
             return new BaseModelOutput(u.padInput(finalNorm.forward(h)), null);
         }
@@ -248,7 +264,13 @@ public final class ModernBertModeling {
                     positions, 1.0, dtype);                                                  // [1,T,D]
             CosSin local = RotaryEmbedding.cosSin(RopeUtils.defaultInvFreq(config.localRopeTheta(), config.headDim()),
                     positions, 1.0, dtype);                                                  // [1,T,D]
-            return new LayerInputs(u.mask(), slidingWindowMask(u.mask(), t, config.localAttention() / 2), global, local);
+            Tensor localMask = slidingWindowMask(u.mask(), t, config.localAttention() / 2);      // [B,1,T,T]
+            Tensor blind = null;
+            if (u.indices() == null) { // the dense path computes padded queries: find those that see no key
+                Tensor rows = localMask.any(-1, true).logical_not();                             // [B,1,T,1]
+                blind = rows.any().item_bool() ? rows : null;
+            }
+            return new LayerInputs(u.mask(), localMask, blind, global, local);
         }
 
         @Override
@@ -259,15 +281,13 @@ public final class ModernBertModeling {
 
     /**
      * HF's {@code sliding_window_mask} as a boolean mask: key j is visible from query i iff {@code |i - j| <= half}
-     * and j is not padding; padding [B,1,1,T] → [B,1,T,T]. A row with no visible key is opened to all keys, as HF's
-     * additive mask does (every score equals finfo.min there, so the softmax is uniform).
+     * and j is not padding; padding [B,1,1,T] → [B,1,T,T].
      */
     public static Tensor slidingWindowMask(Tensor padding, long seqLen, long half) {
         Tensor rows = torch.arange(new Scalar(seqLen), new TensorOptions(ScalarType.Long));    // [T]
         Tensor distance = rows.unsqueeze(1).sub(rows.unsqueeze(0)).abs();                     // [T,1] - [1,T] -> [T,T]
         Tensor window = distance.le(new Scalar(half)).unsqueeze(0).unsqueeze(0);              // [1,1,T,T]
-        Tensor mask = window.logical_and(padding);                                             // [B,1,T,T]
-        return mask.logical_or(mask.any(-1, true).logical_not());                             // rows without a key: all keys
+        return window.logical_and(padding);                                                   // [B,1,T,T]
     }
 
     /** {@code ModernBertPredictionHead}: norm(act(dense(x))), dense with classifier_bias, act classifier_activation. */
