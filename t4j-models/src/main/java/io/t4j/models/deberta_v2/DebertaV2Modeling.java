@@ -394,12 +394,12 @@ public final class DebertaV2Modeling {
         public Tensor forward(Tensor x, Unpadding u, Tensor attentionMask) {
             Tensor mask = attentionMask(attentionMask, u);
             Tensor relativePos = relativePositions(x.size(1));
-            Tensor rel = relEmbedding();
+            Tensor rel = gradientCheckpointing && isTraining() ? null : relEmbedding();
             Tensor h = u.unpadInput(x);
             for (int i = 0; i < layer.size(); i++) {
                 DebertaV2Layer l = layer.get(i);
-                h = gradientCheckpointing && isTraining()
-                        ? ActivationCheckpoint.checkpoint(y -> l.forward(y, u, mask, relativePos, rel), h) // recomputed in backward
+                h = gradientCheckpointing && isTraining() // recomputed in backward, rel too: a recompute's backward frees what it reads
+                        ? ActivationCheckpoint.checkpoint(y -> l.forward(y, u, mask, relativePos, relEmbedding()), h)
                         : l.forward(h, u, mask, relativePos, rel);
                 if (i == 0 && conv != null) {
                     h = conv.forward(x, h, u, attentionMask);
