@@ -24,14 +24,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "t4j bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure t4j: peak matmul, Trainer throughput and MFU, inference against ONNX Runtime, "
-                + "tokenization, decoding, memory, a step profile and levers. Prints tables, writes JSON.")
+                + "tokenization, decoding, memory, a step profile, levers and the encoder families side by side. Prints tables, "
+                + "writes JSON.")
 public final class Bench implements Callable<Integer> {
     /** The report's JSON: snake_case keys (as HF writes its JSON), indented. */
     static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers "
+            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, families "
                     + "(default: peak,train,infer,tokenize,generate,memory)")
     List<String> sections = List.of("peak", "train", "infer", "tokenize", "generate", "memory");
 
@@ -89,6 +90,24 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--lever-steps", description = "Timed steps per lever setting (default: ${DEFAULT-VALUE})")
     int leverSteps = 6;
+
+    @Option(names = "--family-lengths", split = ",", paramLabel = "T",
+            description = "families: sequence lengths (default: 128,512)")
+    List<Integer> familyLengths = List.of(128, 512);
+
+    @Option(names = "--family-tokens", description = "families: tokens per batch; batch = tokens / length (default: ${DEFAULT-VALUE})")
+    int familyTokens = 2048;
+
+    @Option(names = "--family-steps", description = "families: timed steps per model, length and round (default: ${DEFAULT-VALUE})")
+    int familySteps = 3;
+
+    @Option(names = "--family-rounds", description = "families: rounds over the models, interleaved (default: ${DEFAULT-VALUE})")
+    int familyRounds = 2;
+
+    @Option(names = "--families", split = ",", paramLabel = "MODEL_TYPE",
+            description = "families: model_types to compare (default: every one registered: bert, roberta, xlm-roberta, "
+                    + "electra, distilbert, deberta-v2, modernbert)")
+    List<String> familyNames = List.of();
 
     @Option(names = "--jmh", paramLabel = "REGEX", description = "Run the JMH kernel benchmarks matching REGEX "
             + "(e.g. '.*' or Dispatch) instead of the sections")
@@ -156,6 +175,7 @@ public final class Bench implements Callable<Integer> {
             case "memory" -> MemorySection.run(ctx);
             case "profile" -> ProfileSection.run(ctx);
             case "levers" -> LeversSection.run(ctx);
+            case "families" -> FamiliesSection.run(ctx);
             default -> throw new IllegalArgumentException("--sections: unknown section '" + name + "'");
         };
     }
@@ -163,7 +183,8 @@ public final class Bench implements Callable<Integer> {
     BenchOptions options() {
         return new BenchOptions(sections, sst2, json, steps, warmupSteps, rounds, batchSize, maxLength,
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
-                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps);
+                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, familyLengths, familyTokens,
+                familySteps, familyRounds, familyNames);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */
