@@ -147,14 +147,18 @@ public final class ModernBertModeling {
 
         /**
          * x [N,C] (real tokens), u the padding, rope cos/sin [1,T,D], mask (true = attend), blind [B,1,T,1] (true
-         * where a query sees no key; null when none does) → [N,C]
+         * where a query sees no key; null when none does), window the banded form of a local mask (null: use mask)
+         * → [N,C]
          */
-        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask, Tensor blind) {
+        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask, Tensor blind, SlidingWindow window) {
             Tensor qkv = u.padInput(wqkv.forward(x));                                        // [B,T,3C]
             qkv = qkv.view(qkv.size(0), qkv.size(1), 3, numHeads, headDim).permute(2, 0, 3, 1, 4); // [B,T,3,H,D] -> [3,B,H,T,D]
             Rope.QueryKey qk = Rope.applyRotaryPosEmb(qkv.select(0, 0), qkv.select(0, 1), rope); // [B,H,T,D] each
             Tensor v = qkv.select(0, 2);                                                     // [B,H,T,D]
-            Tensor y = EncoderAttention.scaledDotProduct(qk.query(), qk.key(), v, mask, isTraining() ? attentionDropout : 0.0);
+            double dropout = isTraining() ? attentionDropout : 0.0;
+            Tensor y = window != null
+                    ? window.attend(qk.query(), qk.key(), v, dropout)                        // the band only
+                    : EncoderAttention.scaledDotProduct(qk.query(), qk.key(), v, mask, dropout); // [B,H,T,D]
             if (blind != null) { // HF's additive finfo.min mask: every score equal, so uniform attention over all keys
                 y = torch.where(blind, v.mean(-2).unsqueeze(2), y);                     // [B,1,T,1], [B,H,D] -> [B,H,1,D], [B,H,T,D]
             }
@@ -176,9 +180,9 @@ public final class ModernBertModeling {
             mlp = register("mlp", new ModernBertMLP(c));
         }
 
-        /** x [N,C], u the padding, rope, mask and blind query rows of this layer's kind → [N,C] */
-        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask, Tensor blind) {
-            Tensor h = x.add(attn.forward(attnNorm == null ? x : attnNorm.forward(x), u, rope, mask, blind));
+        /** x [N,C], u the padding, rope, mask, blind query rows and banded window of this layer's kind → [N,C] */
+        public Tensor forward(Tensor x, Unpadding u, CosSin rope, Tensor mask, Tensor blind, SlidingWindow window) {
+            Tensor h = x.add(attn.forward(attnNorm == null ? x : attnNorm.forward(x), u, rope, mask, blind, window));
             return h.add(mlp.forward(mlpNorm.forward(h)));
         }
     }
@@ -187,9 +191,11 @@ public final class ModernBertModeling {
      * The attention masks and RoPE tables of one batch: {@code globalMask} is the padding mask [B,1,1,T];
      * {@code localMask} adds the sliding window ([B,1,T,T]; HF's {@code sliding_window_mask}); {@code localBlind}
      * [B,1,T,1] marks the padded queries whose window holds only padding (null when the layers skip padding, or when
-     * there are none): HF's additive finfo.min mask gives them uniform attention over all keys.
+     * there are none): HF's additive finfo.min mask gives them uniform attention over all keys. {@code localWindow}
+     * is the band the local layers compute instead of the [T,T] grid, or null when they use {@code localMask}.
      */
-    public record LayerInputs(Tensor globalMask, Tensor localMask, Tensor localBlind, CosSin globalRope, CosSin localRope) {
+    public record LayerInputs(Tensor globalMask, Tensor localMask, Tensor localBlind, SlidingWindow localWindow,
+                              CosSin globalRope, CosSin localRope) {
         public Tensor mask(ModernBertAttention a) {
             return a.isLocal() ? localMask : globalMask;
         }
@@ -204,7 +210,8 @@ public final class ModernBertModeling {
 
         /** Runs {@code layer} with this batch's inputs for its kind: x [N,C] → [N,C]. */
         public Tensor run(ModernBertEncoderLayer layer, Tensor x, Unpadding u) {
-            return layer.forward(x, u, rope(layer.attn), mask(layer.attn), blind(layer.attn));
+            return layer.forward(x, u, rope(layer.attn), mask(layer.attn), blind(layer.attn),
+                    layer.attn.isLocal() ? localWindow : null);
         }
     }
 
@@ -270,7 +277,9 @@ public final class ModernBertModeling {
                 Tensor rows = localMask.any(-1, true).logical_not();                             // [B,1,T,1]
                 blind = rows.any().item_bool() ? rows : null;
             }
-            return new LayerInputs(u.mask(), localMask, blind, global, local);
+            SlidingWindow window = SlidingWindow.use(t, config.localAttention() / 2)
+                    ? SlidingWindow.of(u.mask(), t, config.localAttention() / 2) : null;
+            return new LayerInputs(u.mask(), localMask, blind, window, global, local);
         }
 
         @Override
@@ -288,6 +297,75 @@ public final class ModernBertModeling {
         Tensor distance = rows.unsqueeze(1).sub(rows.unsqueeze(0)).abs();                     // [T,1] - [1,T] -> [T,T]
         Tensor window = distance.le(new Scalar(half)).unsqueeze(0).unsqueeze(0);              // [1,1,T,T]
         return window.logical_and(padding);                                                   // [B,1,T,T]
+    }
+
+    /**
+     * Sliding-window attention over the band only, as flash attention's {@code window_size} does on GPU: the queries
+     * in blocks of {@code half} rows, each block against the {@code 3 * half} keys around it (the only ones its
+     * window can reach), so a local layer costs T x 3·half scores instead of T x T. The same result as the masked
+     * [T,T] grid (HF's eager and SDPA paths) up to float rounding; used when the band is narrower than the sequence
+     * ({@code 3 * half < T}). {@code -Dt4j.modernbert.window=banded|masked} forces one form.
+     *
+     * @param half   local_attention // 2: key j is visible from query i iff |i - j| <= half
+     * @param block  query rows per block (= half, at least 1)
+     * @param seqLen T
+     * @param blocks ceil(T / block)
+     * @param mask   [B*blocks,1,block,block+2·half]: window, sequence bounds and key padding (true = attend)
+     */
+    public record SlidingWindow(long half, long block, long seqLen, long blocks, Tensor mask) {
+
+        /** Whether the local layers of a T-token batch use the band (it is narrower than T), unless forced. */
+        public static boolean use(long seqLen, long half) {
+            return switch (System.getProperty("t4j.modernbert.window", "auto")) {
+                case "banded" -> true;
+                case "masked" -> false;
+                default -> 3 * Math.max(half, 1) < seqLen;
+            };
+        }
+
+        /** The band of a batch: padding [B,1,1,T] (true = token), T, half. */
+        public static SlidingWindow of(Tensor padding, long seqLen, long half) {
+            long block = Math.max(half, 1);
+            long blocks = (seqLen + block - 1) / block;
+            long width = block + 2 * half;
+            TensorOptions longs = new TensorOptions(ScalarType.Long);
+            Tensor start = torch.arange(new Scalar(blocks), longs).mul(new Scalar(block)).view(blocks, 1, 1); // [nb,1,1]
+            Tensor query = start.add(torch.arange(new Scalar(block), longs).view(1, block, 1));               // [nb,S,1]
+            Tensor key = start.sub(new Scalar(half)).add(torch.arange(new Scalar(width), longs).view(1, 1, width)); // [nb,1,K]
+            Tensor band = query.sub(key).abs().le(new Scalar(half))
+                    .logical_and(key.ge(new Scalar(0L))).logical_and(key.lt(new Scalar(seqLen)));             // [nb,S,K]
+            long b = padding.size(0);
+            Tensor keys = torch.constant_pad_nd(padding.view(b, seqLen).to(ScalarType.Long),
+                    new long[] {half, blocks * block - seqLen + half}, new Scalar(0L));                         // [B,nb*S+2h]
+            keys = keys.unfold(1, width, block).to(ScalarType.Bool).unsqueeze(2);                              // [B,nb,1,K]
+            Tensor mask = band.unsqueeze(0).logical_and(keys).reshape(b * blocks, 1, block, width);           // [B*nb,1,S,K]
+            return new SlidingWindow(half, block, seqLen, blocks, mask);
+        }
+
+        /** q, k, v [B,H,T,D] → [B,H,T,D], each query attending to the keys of its window (dropout on the probabilities). */
+        public Tensor attend(Tensor q, Tensor k, Tensor v, double dropout) {
+            long b = q.size(0);
+            long h = q.size(1);
+            long d = q.size(3);
+            long padded = blocks * block;
+            long width = block + 2 * half;
+            Tensor qb = torch.constant_pad_nd(q, new long[] {0, 0, 0, padded - seqLen}, new Scalar(0.0))  // [B,H,nb*S,D]
+                    .view(b, h, blocks, block, d).permute(0, 2, 1, 3, 4).reshape(b * blocks, h, block, d); // [B*nb,H,S,D]
+            Tensor y = EncoderAttention.scaledDotProduct(qb, keyBlocks(k), keyBlocks(v), mask, dropout);   // [B*nb,H,S,D]
+            return y.view(b, blocks, h, block, d).permute(0, 2, 1, 3, 4).reshape(b, h, padded, d)          // [B,H,nb*S,D]
+                    .narrow(2, 0, seqLen);                                                                  // [B,H,T,D]
+        }
+
+        /** [B,H,T,D] → the keys (or values) around each query block, [B*nb,H,S+2·half,D]. */
+        private Tensor keyBlocks(Tensor x) {
+            long b = x.size(0);
+            long h = x.size(1);
+            long d = x.size(3);
+            long width = block + 2 * half;
+            Tensor padded = torch.constant_pad_nd(x, new long[] {0, 0, half, blocks * block - seqLen + half}, new Scalar(0.0)); // [B,H,nb*S+2h,D]
+            return padded.unfold(2, width, block)                                  // [B,H,nb,D,K]
+                    .permute(0, 2, 1, 4, 3).reshape(b * blocks, h, width, d);      // [B,nb,H,K,D] -> [B*nb,H,K,D]
+        }
     }
 
     /** {@code ModernBertPredictionHead}: norm(act(dense(x))), dense with classifier_bias, act classifier_activation. */

@@ -189,6 +189,55 @@ class ModernBertTest {
         }
     }
 
+    /**
+     * The banded local attention equals the masked [T,T] grid (HF's form) on every query that sees a key, forward and
+     * backward, with SDPA and with the eager form (what training with dropout and bf16 use); T = 37 is not a multiple
+     * of the block.
+     */
+    @Test
+    void bandedWindowEqualsTheMaskedGrid() {
+        Engine.init();
+        String previous = System.getProperty("t4j.attention");
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(29);
+            long t = 37;
+            long half = 4;
+            long[] m = new long[2 * (int) t];
+            Arrays.fill(m, 0, 37, 1);
+            Arrays.fill(m, 37, 37 + 20, 1); // row 1: 20 tokens, then padding
+            Tensor padding = Tensors.fromLongs(m, 2, t).to(org.bytedeco.pytorch.global.torch.ScalarType.Bool).unsqueeze(1).unsqueeze(1);
+            Tensor real = Tensors.fromLongs(m, 2, t).to(org.bytedeco.pytorch.global.torch.ScalarType.Float).view(2, 1, t, 1);
+            for (String form : new String[] {"sdpa", "eager"}) {
+                System.setProperty("t4j.attention", form);
+                Tensor q = torch.randn(2, 3, t, 8).requires_grad_(true);
+                Tensor k = torch.randn(2, 3, t, 8).requires_grad_(true);
+                Tensor v = torch.randn(2, 3, t, 8).requires_grad_(true);
+                Tensor masked = io.t4j.models.EncoderAttention.scaledDotProduct(q, k, v,
+                        ModernBertModeling.slidingWindowMask(padding, t, half), 0.0).mul(real);
+                masked.sum().backward();
+                Tensor gq = q.grad().clone();
+                Tensor gv = v.grad().clone();
+                q.grad().zero_();
+                v.grad().zero_();
+                var window = ModernBertModeling.SlidingWindow.of(padding, t, half);
+                assertThat(window.blocks()).isEqualTo(10);
+                Tensor banded = window.attend(q, k, v, 0.0).mul(real);
+                banded.sum().backward();
+                double fwd = Tensors.maxAbsDiff(banded, masked);
+                double bwd = Math.max(Tensors.maxAbsDiff(q.grad(), gq), Tensors.maxAbsDiff(v.grad(), gv));
+                System.out.printf("banded vs masked window (%s): forward %.3g, gradients %.3g%n", form, fwd, bwd);
+                assertThat(fwd).isLessThan(1e-5);
+                assertThat(bwd).isLessThan(1e-5);
+            }
+        } finally {
+            if (previous == null) {
+                System.clearProperty("t4j.attention");
+            } else {
+                System.setProperty("t4j.attention", previous);
+            }
+        }
+    }
+
     @Test
     void localLayersFollowGlobalAttnEveryNLayers() {
         ModernBertConfig c = tiny();
