@@ -141,7 +141,13 @@ public final class DebertaV2Modeling {
 
         /**
          * x [N,C] (the batch's real tokens), u its padding, mask the XSoftmax mask ([B,1,1,T] or [B,1,T,T], true =
-         * attend; null = none), relativePos δ [T,T], relEmbeddings [2S,C] → context [N,C]
+         * attend; null = none), relativePos δ [T,T], relEmbeddings [2S,C] → context [N,C].
+         *
+         * <p>The scale is applied to q (and k for p2c) before the products rather than to the [B,H,T,T] scores (HF
+         * divides k^T, c2p and p2c): equal up to float rounding, three passes over the score grid fewer. In fp32
+         * without dropout (inference) the relative terms become SDPA's additive mask, as {@link
+         * io.t4j.models.EncoderAttention} chooses for the other encoders; {@code -Dt4j.attention=eager|sdpa} forces
+         * a form.
          */
         public Tensor forward(Tensor x, Unpadding u, Tensor mask, Tensor relativePos, Tensor relEmbeddings) {
             Tensor q = splitHeads(u.padInput(queryProj.forward(x)));                        // [B,H,T,D]
@@ -149,37 +155,79 @@ public final class DebertaV2Modeling {
             Tensor v = splitHeads(u.padInput(valueProj.forward(x)));                        // [B,H,T,D]
             int scaleFactor = 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0);
             Scalar scale = new Scalar((float) Math.sqrt((float) headDim * scaleFactor));
-            Tensor scores = torch.matmul(q, k.transpose(-1, -2).div(scale));               // k^T [B,H,D,T] -> [B,H,T,T]
-            if (relativeAttention) {
-                scores = scores.add(disentangledAttentionBias(q, k, relativePos, posDropout.forward(relEmbeddings), scale));
-            }
-            Tensor probs = Dropout.dropout(xSoftmax(scores, mask), isTraining() ? dropoutP : 0.0);
-            Tensor context = torch.matmul(probs, v);                                         // [B,H,T,D]
+            Tensor qs = q.div(scale);
+            Tensor bias = relativeAttention
+                    ? disentangledAttentionBias(qs, k, relativePos, posDropout.forward(relEmbeddings), scale) : null; // [B,H,T,T]
+            double p = isTraining() ? dropoutP : 0.0;
+            Tensor context = useSdpa(q, p) ? sdpa(qs, k, v, bias, mask) : eager(qs, k, v, bias, mask, p); // [B,H,T,D]
             return u.unpadInput(context.transpose(1, 2));                                    // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }
 
-        /** c2p and p2c: q [B,H,T,D], k [B,H,T,D], δ [T,T], rel [2S,C] → [B,H,T,T], already divided by {@code scale}. */
-        Tensor disentangledAttentionBias(Tensor q, Tensor k, Tensor relativePos, Tensor relEmbeddings, Scalar scale) {
+        private static boolean useSdpa(Tensor q, double dropout) {
+            ScalarType t = Tensors.scalarType(q);
+            String forced = System.getProperty("t4j.attention", "auto");
+            return forced.equals("sdpa") || (forced.equals("auto") && dropout == 0 && (t == ScalarType.Float || t == ScalarType.Double));
+        }
+
+        /** HF's form: scores, the relative terms, XSoftmax, dropout, times v. */
+        private static Tensor eager(Tensor qs, Tensor k, Tensor v, Tensor bias, Tensor mask, double dropout) {
+            Tensor scores = torch.matmul(qs, k.transpose(-1, -2));                           // k^T [B,H,D,T] -> [B,H,T,T]
+            if (bias != null) {
+                scores.add_(bias);
+            }
+            Tensor probs = Dropout.dropout(xSoftmax(scores, mask), dropout);
+            return torch.matmul(probs, v);                                                   // [B,H,T,D]
+        }
+
+        /**
+         * The same through {@code scaled_dot_product_attention} with the relative terms as its additive mask (finfo.min
+         * on masked keys, as XSoftmax fills); a query row XSoftmax masks (padding in the dense path) gets 0, as in HF.
+         */
+        private static Tensor sdpa(Tensor qs, Tensor k, Tensor v, Tensor bias, Tensor mask) {
+            Tensor attnMask = bias;
+            if (mask != null) {
+                Tensor keys = mask.size(2) == 1 ? mask : mask.any(2, true);                   // [B,1,1,T]: the key side
+                attnMask = bias != null
+                        ? bias.masked_fill(keys.logical_not(), new Scalar(-Float.MAX_VALUE)) : keys;
+            }
+            Tensor y = torch.scaled_dot_product_attention(qs, k, v,
+                    attnMask == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(attnMask),
+                    0.0, false, new org.bytedeco.pytorch.DoubleOptional(1.0), false);       // [B,H,T,D]
+            if (mask != null && mask.size(2) != 1) {
+                y = y.mul(mask.any(-1, true).to(Tensors.scalarType(y)));                    // [B,1,T,1]: queries that attend
+            }
+            return y;
+        }
+
+        /**
+         * c2p and p2c: qs = q / scale [B,H,T,D], k [B,H,T,D], δ [T,T], rel [2S,C] → [B,H,T,T], divided by {@code scale}
+         * like qs.
+         */
+        Tensor disentangledAttentionBias(Tensor qs, Tensor k, Tensor relativePos, Tensor relEmbeddings, Scalar scale) {
             long span = posEbdSize;
             Tensor rel = relEmbeddings.narrow(0, 0, 2 * span);                               // [2S,C]
-            long[] grid = {q.size(0), numHeads, q.size(2), k.size(2)};                      // [B,H,T,T]
+            long[] grid = {qs.size(0), numHeads, qs.size(2), k.size(2)};                    // [B,H,T,T]
             Tensor score = null;
             if (c2p) {
                 Tensor posKey = relHeads((shareAttKey ? keyProj : posKeyProj).forward(rel));   // [H,2S,D]
-                Tensor c2pAtt = torch.matmul(q, posKey.transpose(-1, -2));                   // [B,H,T,D] x [H,D,2S] -> [B,H,T,2S]
-                Tensor c2pPos = relativePos.add(new Scalar(span)).clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0L)),
-                        new org.bytedeco.pytorch.ScalarOptional(new Scalar(2 * span - 1)));     // [T,T]
-                score = c2pAtt.gather(-1, c2pPos.expand(grid)).div(scale);                   // [B,H,T,T]
+                Tensor c2pAtt = torch.matmul(qs, posKey.transpose(-1, -2));                  // [B,H,T,D] x [H,D,2S] -> [B,H,T,2S]
+                Tensor c2pPos = clampSpan(relativePos.add(new Scalar(span)), span);          // [T,T]
+                score = c2pAtt.gather(-1, c2pPos.expand(grid));                              // [B,H,T,T]
             }
             if (p2c) {
                 Tensor posQuery = relHeads((shareAttKey ? queryProj : posQueryProj).forward(rel)); // [H,2S,D]
-                Tensor p2cAtt = torch.matmul(k, posQuery.transpose(-1, -2));                 // [B,H,T(key),2S]
-                Tensor p2cPos = relativePos.neg().add(new Scalar(span)).clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0L)),
-                        new org.bytedeco.pytorch.ScalarOptional(new Scalar(2 * span - 1)));     // [T(key),T(query)]
-                Tensor t = p2cAtt.gather(-1, p2cPos.expand(grid)).transpose(-1, -2).div(scale); // [B,H,Tk,Tq] -> [B,H,Tq,Tk]
-                score = score == null ? t : score.add(t);
+                Tensor p2cAtt = torch.matmul(k.div(scale), posQuery.transpose(-1, -2));      // [B,H,T(key),2S]
+                Tensor p2cPos = clampSpan(relativePos.neg().add(new Scalar(span)), span);    // [T(key),T(query)]
+                Tensor t = p2cAtt.gather(-1, p2cPos.expand(grid)).transpose(-1, -2);         // [B,H,Tk,Tq] -> [B,H,Tq,Tk]
+                score = score == null ? t : score.add_(t);
             }
             return score;
+        }
+
+        /** {@code torch.clamp(x, 0, 2S - 1)} */
+        private static Tensor clampSpan(Tensor x, long span) {
+            return x.clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0L)),
+                    new org.bytedeco.pytorch.ScalarOptional(new Scalar(2 * span - 1)));
         }
 
         /** HF's {@code transpose_for_scores}, kept 4-D: [B,T,H*D] → [B,H,T,D]. */
@@ -205,6 +253,9 @@ public final class DebertaV2Modeling {
         }
         Tensor rmask = mask.logical_not();
         Tensor probs = s.masked_fill(rmask, new Scalar(-Float.MAX_VALUE)).softmax(-1);
+        if (mask.size(2) == 1) { // key side only: every row keeps a key, masked ones are already exactly 0
+            return probs.to(dtype);
+        }
         return probs.masked_fill(rmask, new Scalar(0.0)).to(dtype);
     }
 

@@ -15,6 +15,8 @@ import io.t4j.models.testing.Parity;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DebertaV2ForSequenceClassification against HF transformers 4.46.1 (fixtures/deberta-v2-seqcls: DeBERTa-v3 style,
@@ -63,24 +65,50 @@ class DebertaV2ParityTest {
     }
 
     /** HF's dense path (every position computed, the query rows of padding masked): every position matches, padding included. */
-    @Test
-    void theDensePathGivesTheSameRealPositions() {
-        try (PointerScope scope = new PointerScope()) {
-            var model = DebertaV2ForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults());
-            ModelInputs in = fx.inputs(false);
-            System.out.println("deberta-v2-seqcls, every position computed:");
-            Parity.assertClose("last_hidden_state (every position, padding included)", model.deberta.forward(in, true).lastHiddenState(),
-                    fx.tensor("outputs.last_hidden_state"), 1e-5, null);
-        }
+    @ParameterizedTest
+    @ValueSource(strings = {"sdpa", "eager"})
+    void theDensePathMatchesHfAtEveryPosition(String form) {
+        withAttention(form, () -> {
+            try (PointerScope scope = new PointerScope()) {
+                var model = DebertaV2ForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults());
+                ModelInputs in = fx.inputs(false);
+                System.out.println("deberta-v2-seqcls, every position computed, " + form + " attention:");
+                Parity.assertClose("last_hidden_state (every position, padding included)",
+                        model.deberta.forward(in, true).lastHiddenState(), fx.tensor("outputs.last_hidden_state"), 1e-5, null);
+            }
+        });
     }
 
-    @Test
-    void everyGradientMatchesHf() {
-        try (PointerScope scope = new PointerScope()) {
-            SequenceClassificationModel<?> model = AutoModelForSequenceClassification.fromPretrained(fx.dir());
-            assertThat(model).isInstanceOf(DebertaV2ForSequenceClassification.class);
-            model.forward(fx.inputs(true)).loss().backward();
-            Parity.assertGradientsMatch(model, fx);
+    /** Logits, loss and every gradient in both attention forms (SDPA with the relative terms as its mask; eager). */
+    @ParameterizedTest
+    @ValueSource(strings = {"sdpa", "eager"})
+    void logitsLossAndEveryGradientMatchHfInEitherAttentionForm(String form) {
+        withAttention(form, () -> {
+            try (PointerScope scope = new PointerScope()) {
+                SequenceClassificationModel<?> model = AutoModelForSequenceClassification.fromPretrained(fx.dir());
+                assertThat(model).isInstanceOf(DebertaV2ForSequenceClassification.class);
+                System.out.println("deberta-v2-seqcls, " + form + " attention:");
+                var out = model.forward(fx.inputs(true));
+                Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), 1e-5, null);
+                Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), 1e-6);
+                out.loss().backward();
+                Parity.assertGradientsMatch(model, fx);
+            }
+        });
+    }
+
+    /** Runs {@code body} with {@code -Dt4j.attention=form}, then restores the property. */
+    private static void withAttention(String form, Runnable body) {
+        String previous = System.getProperty("t4j.attention");
+        System.setProperty("t4j.attention", form);
+        try {
+            body.run();
+        } finally {
+            if (previous == null) {
+                System.clearProperty("t4j.attention");
+            } else {
+                System.setProperty("t4j.attention", previous);
+            }
         }
     }
 }
