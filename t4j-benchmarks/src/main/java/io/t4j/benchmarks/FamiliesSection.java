@@ -37,8 +37,13 @@ public final class FamiliesSection {
      * @param modelType config.json's model_type
      * @param config    config.json fields (HF's names) over the family's defaults
      * @param note      what differs from the common shape
+     * @param properties system properties set while this row is measured (a lever such as {@code t4j.attention})
      */
-    public record Spec(String name, String modelType, Map<String, Object> config, String note) {}
+    public record Spec(String name, String modelType, Map<String, Object> config, String note, Map<String, String> properties) {
+        public Spec(String name, String modelType, Map<String, Object> config, String note) {
+            this(name, modelType, config, note, Map.of());
+        }
+    }
 
     /**
      * One measurement.
@@ -108,12 +113,20 @@ public final class FamiliesSection {
         specs.add(new Spec("DistilBERT (" + layers / 2 + " layers)", "distilbert", Map.of("vocab_size", 30522, "dim", hidden,
                 "n_layers", layers / 2, "n_heads", heads, "hidden_dim", intermediate, "max_position_embeddings", 512),
                 "half the layers, as every DistilBERT"));
-        specs.add(new Spec("DeBERTa-v3", "deberta-v2", with(common, Map.of("max_position_embeddings", 512,
-                "relative_attention", true, "position_buckets", 256, "max_relative_positions", -1, "pos_att_type",
-                List.of("p2c", "c2p"), "share_att_key", true, "norm_rel_ebd", "layer_norm", "position_biased_input", false,
-                "type_vocab_size", 0)), "DeBERTa-v3's attention: 256 buckets, c2p + p2c, shared keys"));
-        specs.add(new Spec("ModernBERT", "modernbert", with(common, Map.of("pad_token_id", 0, "max_position_embeddings", 8192)),
-                "GeGLU (Wi is 2 x " + intermediate + "), global attention every 3rd layer, else a 128-token window; no dropout (its default)"));
+        Map<String, Object> deberta = with(common, Map.of("max_position_embeddings", 512, "relative_attention", true,
+                "position_buckets", 256, "max_relative_positions", -1, "pos_att_type", List.of("p2c", "c2p"),
+                "share_att_key", true, "norm_rel_ebd", "layer_norm", "position_biased_input", false, "type_vocab_size", 0));
+        specs.add(new Spec("DeBERTa-v3", "deberta-v2", deberta,
+                "DeBERTa-v3's attention: 256 buckets, c2p + p2c, shared keys; inference: SDPA with the relative terms as its mask"));
+        specs.add(new Spec("DeBERTa-v3 (eager attention)", "deberta-v2", deberta,
+                "the same with -Dt4j.attention=eager: HF's matmul-softmax-matmul in inference too (training is eager anyway: dropout)",
+                Map.of("t4j.attention", "eager")));
+        Map<String, Object> modernbert = with(common, Map.of("pad_token_id", 0, "max_position_embeddings", 8192));
+        specs.add(new Spec("ModernBERT", "modernbert", modernbert, "GeGLU (Wi is 2 x " + intermediate
+                + "), global attention every 3rd layer, else a 128-token window (banded when 3 x 64 < T); no dropout (its default)"));
+        specs.add(new Spec("ModernBERT (masked window)", "modernbert", modernbert,
+                "the same with -Dt4j.modernbert.window=masked: local layers compute the [T,T] grid under a mask (HF's eager and SDPA paths)",
+                Map.of("t4j.modernbert.window", "masked")));
         specs.add(new Spec("ModernBERT (I=" + equalMlp + ")", "modernbert", with(common, Map.of("pad_token_id", 0,
                 "max_position_embeddings", 8192, "intermediate_size", equalMlp)), "GeGLU with BERT's MLP parameter count"));
         return specs;
@@ -156,8 +169,13 @@ public final class FamiliesSection {
                 for (var e : models.entrySet()) {
                     String key = e.getKey().name() + "@" + length;
                     Progress.say("families round %d: %s T=%d B=%d", round + 1, e.getKey().name(), length, batch);
-                    infer.computeIfAbsent(key, k -> new ArrayList<>()).addAll(inferMs(e.getValue(), batch, length, o.familySteps()));
-                    train.computeIfAbsent(key, k -> new ArrayList<>()).addAll(trainMs(e.getValue(), batch, length, o.familySteps()));
+                    Map<String, String> previous = setProperties(e.getKey().properties());
+                    try {
+                        infer.computeIfAbsent(key, k -> new ArrayList<>()).addAll(inferMs(e.getValue(), batch, length, o.familySteps()));
+                        train.computeIfAbsent(key, k -> new ArrayList<>()).addAll(trainMs(e.getValue(), batch, length, o.familySteps()));
+                    } finally {
+                        setProperties(previous);
+                    }
                 }
             }
         }
@@ -180,6 +198,20 @@ public final class FamiliesSection {
             notes.add(s.name() + ": " + s.note());
         }
         return new Result(rows, skipped, o.familyTokens(), o.familyRounds(), o.familySteps(), notes);
+    }
+
+    /** Sets each property (a null value clears it) and returns the previous values, to restore them. */
+    private static Map<String, String> setProperties(Map<String, String> properties) {
+        Map<String, String> previous = new LinkedHashMap<>();
+        properties.forEach((k, v) -> {
+            previous.put(k, System.getProperty(k));
+            if (v == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
+        return previous;
     }
 
     /** One warm-up forward, then {@code steps} timed ones. */
