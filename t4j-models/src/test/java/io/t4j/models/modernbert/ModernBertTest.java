@@ -264,8 +264,8 @@ class ModernBertTest {
             double scale = fp32.abs().max().item_double();
             System.out.printf("ModernBert bf16 weights vs fp32: %.3g, autocast vs fp32: %.3g (max |h| %.3g)%n",
                     Tensors.maxAbsDiff(bf16, fp32), Tensors.maxAbsDiff(autocast, fp32), scale);
-            // bf16 keeps 8 bits of mantissa (2^-9 = 2e-3 relative per rounding); measured 1.5e-2 to 1.8e-2 with bf16 weights after two or three
-            // layers, against 1e-6 for fp32 reorderings: a broken bf16 path (a mask or scale lost) is off by O(1)
+            // bf16 keeps 8 bits of mantissa (2^-9 = 2e-3 relative per rounding): measured 1.5e-2 to 1.8e-2 with bf16
+            // weights after two or three layers; a broken bf16 path (a mask or scale lost) is off by O(1)
             assertThat(Tensors.maxAbsDiff(bf16, fp32)).isLessThan(0.1);
             assertThat(Tensors.maxAbsDiff(autocast, fp32)).isLessThan(0.1);
         }
