@@ -40,7 +40,7 @@ class FamiliesSectionTest {
             // attn_norm, so mlp_norm, attn_norm + mlp_norm of layer 1, final_norm
             assertThat(r.rows().get(10).nonEmbeddingParams()).isEqualTo(2 * (4L * 32 * 32 + 32 * 96 + 48 * 32) + 4 * 32);
             String md = r.tables().getFirst().markdown();
-            assertThat(md).contains("| BERT | 2 | 0.0M | 4 | 4 |").contains("1.00x");
+            assertThat(md).contains("| BERT | 2 | 0.0M | 4 | 4 |").contains("1.00x").contains("infer vs shortest T");
         }
     }
 
