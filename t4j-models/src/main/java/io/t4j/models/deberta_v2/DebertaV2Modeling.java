@@ -201,23 +201,27 @@ public final class DebertaV2Modeling {
 
         /**
          * c2p and p2c: qs = q / scale [B,H,T,D], k [B,H,T,D], δ [T,T], rel [2S,C] → [B,H,T,T], divided by {@code scale}
-         * like qs.
+         * like qs. Only the R rows of rel that this grid's positions reach, S ± max|δ| (all 2S once the longest
+         * distance reaches the last bucket), are projected and multiplied: the others are gathered by no (query, key)
+         * pair, in HF too (their products are computed there, and get no gradient). R = 2T - 1 for T up to S/2.
          */
         Tensor disentangledAttentionBias(Tensor qs, Tensor k, Tensor relativePos, Tensor relEmbeddings, Scalar scale) {
             long span = posEbdSize;
-            Tensor rel = relEmbeddings.narrow(0, 0, 2 * span);                               // [2S,C]
+            long reach = relativePos.abs().max().item_long();
+            long lo = Math.max(0, span - reach);
+            Tensor rel = relEmbeddings.narrow(0, lo, Math.min(2 * span - 1, span + reach) - lo + 1); // [R,C]
             long[] grid = {qs.size(0), numHeads, qs.size(2), k.size(2)};                    // [B,H,T,T]
             Tensor score = null;
             if (c2p) {
-                Tensor posKey = relHeads((shareAttKey ? keyProj : posKeyProj).forward(rel));   // [H,2S,D]
-                Tensor c2pAtt = torch.matmul(qs, posKey.transpose(-1, -2));                  // [B,H,T,D] x [H,D,2S] -> [B,H,T,2S]
-                Tensor c2pPos = clampSpan(relativePos.add(new Scalar(span)), span);          // [T,T]
+                Tensor posKey = relHeads((shareAttKey ? keyProj : posKeyProj).forward(rel));   // [H,R,D]
+                Tensor c2pAtt = torch.matmul(qs, posKey.transpose(-1, -2));                  // [B,H,T,D] x [H,D,R] -> [B,H,T,R]
+                Tensor c2pPos = clampSpan(relativePos.add(new Scalar(span)), span).sub(new Scalar(lo)); // [T,T] in [0,R)
                 score = c2pAtt.gather(-1, c2pPos.expand(grid));                              // [B,H,T,T]
             }
             if (p2c) {
-                Tensor posQuery = relHeads((shareAttKey ? queryProj : posQueryProj).forward(rel)); // [H,2S,D]
-                Tensor p2cAtt = torch.matmul(k.div(scale), posQuery.transpose(-1, -2));      // [B,H,T(key),2S]
-                Tensor p2cPos = clampSpan(relativePos.neg().add(new Scalar(span)), span);    // [T(key),T(query)]
+                Tensor posQuery = relHeads((shareAttKey ? queryProj : posQueryProj).forward(rel)); // [H,R,D]
+                Tensor p2cAtt = torch.matmul(k.div(scale), posQuery.transpose(-1, -2));      // [B,H,T(key),R]
+                Tensor p2cPos = clampSpan(relativePos.neg().add(new Scalar(span)), span).sub(new Scalar(lo)); // [Tk,Tq]
                 Tensor t = p2cAtt.gather(-1, p2cPos.expand(grid)).transpose(-1, -2);         // [B,H,Tk,Tq] -> [B,H,Tq,Tk]
                 score = score == null ? t : score.add_(t);
             }
@@ -235,9 +239,9 @@ public final class DebertaV2Modeling {
             return x.view(x.size(0), x.size(1), numHeads, headDim).transpose(1, 2); // [B,T,H*D] -> [B,T,H,D] -> [B,H,T,D]
         }
 
-        /** Projected relative embeddings per head: [2S,H*D] → [H,2S,D]. */
+        /** Projected relative embeddings per head: [R,H*D] → [H,R,D]. */
         private Tensor relHeads(Tensor x) {
-            return x.view(x.size(0), numHeads, headDim).transpose(0, 1); // [2S,H*D] -> [2S,H,D] -> [H,2S,D]
+            return x.view(x.size(0), numHeads, headDim).transpose(0, 1); // [R,H*D] -> [R,H,D] -> [H,R,D]
         }
     }
 
