@@ -24,14 +24,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "t4j bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure t4j: peak matmul, Trainer throughput and MFU, inference against ONNX Runtime, "
-                + "tokenization, decoding, memory, a step profile and levers. Prints tables, writes JSON.")
+                + "tokenization, decoding, memory, a step profile, levers and the encoder families side by side. Prints tables, "
+                + "writes JSON.")
 public final class Bench implements Callable<Integer> {
     /** The report's JSON: snake_case keys (as HF writes its JSON), indented. */
     static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner, qa "
+            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner, qa, families "
                     + "(default: peak,train,infer,tokenize,generate,memory)")
     List<String> sections = List.of("peak", "train", "infer", "tokenize", "generate", "memory");
 
@@ -107,6 +108,24 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--qa-words", description = "qa: words of the long context (default: ${DEFAULT-VALUE})")
     int qaWords = 2000;
 
+    @Option(names = "--family-lengths", split = ",", paramLabel = "T",
+            description = "families: sequence lengths (default: 128,512)")
+    List<Integer> familyLengths = List.of(128, 512);
+
+    @Option(names = "--family-tokens", description = "families: tokens per batch; batch = tokens / length (default: ${DEFAULT-VALUE})")
+    int familyTokens = 2048;
+
+    @Option(names = "--family-steps", description = "families: timed steps per model, length and round (default: ${DEFAULT-VALUE})")
+    int familySteps = 3;
+
+    @Option(names = "--family-rounds", description = "families: rounds over the models, interleaved (default: ${DEFAULT-VALUE})")
+    int familyRounds = 2;
+
+    @Option(names = "--families", split = ",", paramLabel = "MODEL_TYPE",
+            description = "families: model_types to compare (default: every one registered: bert, roberta, xlm-roberta, "
+                    + "electra, distilbert, deberta-v2, modernbert)")
+    List<String> familyNames = List.of();
+
     @Option(names = "--jmh", paramLabel = "REGEX", description = "Run the JMH kernel benchmarks matching REGEX "
             + "(e.g. '.*' or Dispatch) instead of the sections")
     String jmh;
@@ -175,6 +194,7 @@ public final class Bench implements Callable<Integer> {
             case "levers" -> LeversSection.run(ctx);
             case "ner" -> NerSection.run(ctx);
             case "qa" -> QaSection.run(ctx);
+            case "families" -> FamiliesSection.run(ctx);
             default -> throw new IllegalArgumentException("--sections: unknown section '" + name + "'");
         };
     }
@@ -183,7 +203,8 @@ public final class Bench implements Callable<Integer> {
         return new BenchOptions(sections, sst2, json, steps, warmupSteps, rounds, batchSize, maxLength,
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
                 inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll,
-                qaModel, squad, qaWords);
+                qaModel, squad, qaWords, familyLengths, familyTokens, familySteps, familyRounds,
+                familyNames);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

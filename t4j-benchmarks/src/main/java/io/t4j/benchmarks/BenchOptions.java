@@ -30,15 +30,21 @@ import java.util.List;
  * @param qaModel        a question-answering model folder for the qa section, or null for bge-small with a new head
  * @param squad          the SQuAD JSON file the qa section takes its long context and question from
  * @param qaWords        words of the qa section's context
+ * @param familyLengths  sequence lengths of the families section
+ * @param familyTokens   tokens per batch there (batch = tokens / length)
+ * @param familySteps    timed steps per model, length and round there
+ * @param familyRounds   rounds over the models there (interleaving)
+ * @param familyNames    model_types to compare there (empty: every one registered)
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
                            int peakRuns, int peakSize, Path classifier, int inferReps, int latencySentences,
                            int memorySteps, String memoryModel, int profileSteps, int leverSteps, Path nerModel,
-                           Path conll, Path qaModel, Path squad, int qaWords) {
+                           Path conll, Path qaModel, Path squad, int qaWords, List<Integer> familyLengths,
+                           int familyTokens, int familySteps, int familyRounds, List<String> familyNames) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
-            "profile", "levers", "ner", "qa");
+            "profile", "levers", "ner", "qa", "families");
 
     public BenchOptions {
         for (String s : sections) {
@@ -56,6 +62,13 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
         positive("--profile-steps", profileSteps);
         positive("--lever-steps", leverSteps);
         positive("--qa-words", qaWords);
+        positive("--family-tokens", familyTokens);
+        positive("--family-steps", familySteps);
+        positive("--family-rounds", familyRounds);
+        if (familyLengths.isEmpty() || familyLengths.stream().anyMatch(l -> l < 1 || l > familyTokens)) {
+            throw new IllegalArgumentException("--family-lengths must be lengths from 1 to --family-tokens (" + familyTokens
+                    + "), got " + familyLengths);
+        }
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("--warmup-steps must be 0 or more, got " + warmupSteps);
         }

@@ -87,7 +87,8 @@ class AdamWParityTest {
             "xlmr-seqcls,true", "electra-seqcls,true", "electra-disc,true", "llama-seqcls,true", "qwen2-seqcls,true",
             "bert-multilabel,true", "bert-tokcls,true", "roberta-tokcls,true", "distilbert-tokcls,true",
             "bert-tokcls,false", "roberta-tokcls,false", "distilbert-tokcls,false",
-            "bert-qa,true", "roberta-qa,true", "distilbert-qa,true"})
+            "bert-qa,true", "roberta-qa,true", "distilbert-qa,true",
+            "deberta-v2-seqcls,true", "modernbert-seqcls,true", "modernbert-seqcls-mean,true", "modernbert-mlm,true"})
     void optimizerAloneMatchesTorchsAdamWPerElementEveryStep(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         String mode = fused ? "fused" : "loop";
@@ -155,7 +156,8 @@ class AdamWParityTest {
             "xlmr-seqcls,true", "electra-seqcls,true", "electra-disc,true", "llama-seqcls,true", "qwen2-seqcls,true",
             "bert-multilabel,true", "bert-tokcls,true", "roberta-tokcls,true", "distilbert-tokcls,true",
             "bert-tokcls,false", "roberta-tokcls,false", "distilbert-tokcls,false",
-            "bert-qa,true", "roberta-qa,true", "distilbert-qa,true"})
+            "bert-qa,true", "roberta-qa,true", "distilbert-qa,true",
+            "deberta-v2-seqcls,true", "modernbert-seqcls,true", "modernbert-seqcls-mean,true", "modernbert-mlm,true"})
     void threeStepsMatchTorch(String name, boolean fused) {
         Fixture fx = Fixture.load(name);
         String mode = fused ? "fused" : "loop";
