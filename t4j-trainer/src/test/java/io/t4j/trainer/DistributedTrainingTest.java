@@ -37,7 +37,8 @@ class DistributedTrainingTest {
      * that are equal in exact arithmetic and differ only in that way: one process with batch 32 against batch 16 with
      * gradient accumulation 2. Measured here after 8 AdamW steps (lr 1e-3, clipping on, 2 epochs so set_epoch
      * reshuffles): that baseline 7.45e-9, both 2-rank modes 7.45e-9 from 1 x 32 (one float32 ulp of a weight in
-     * [0.5, 1)) and 0 from each other. The bound, 4x the baseline plus 1e-7, leaves room for other CPUs' GEMM kernels.
+     * [0.5, 1)) and 0 from each other. The bound, 4x the baseline plus 1e-7, leaves room for other CPUs' GEMM kernels;
+     * attention key biases, whose exact gradient is 0, have their own bound (see {@link #maxDiff}).
      */
     @Test
     void twoRanksOfSixteenGiveTheParametersOfOneProcessOfThirtyTwo() throws Exception {
@@ -49,20 +50,25 @@ class DistributedTrainingTest {
              SafeTensors after = SafeTensors.open(dir.resolve("allreduce/model.safetensors"));
              SafeTensors saved = SafeTensors.open(dir.resolve("saved/model.safetensors"));
              SafeTensors resumed = SafeTensors.open(dir.resolve("resumed/model.safetensors"))) {
-            double baseline = maxDiff(one, accumulated);
-            double reducerDiff = maxDiff(one, reducer);
-            double afterDiff = maxDiff(one, after);
-            double modes = maxDiff(reducer, after);
-            double resumeDiff = maxDiff(saved, resumed);
-            System.out.printf("DDP parity: 1x32 vs 1x16 accum 2 %.3g; 2x16 Reducer %.3g, allreduce-after-backward %.3g; "
-                    + "Reducer vs allreduce %.3g; resumed vs uninterrupted %.3g%n", baseline, reducerDiff, afterDiff, modes, resumeDiff);
-            double bound = 4 * baseline + 1e-7;
-            assertThat(baseline).isGreaterThan(0.0).isLessThan(1e-5); // the runs train, and stay close
-            assertThat(reducerDiff).isLessThanOrEqualTo(bound);
-            assertThat(afterDiff).isLessThanOrEqualTo(bound);
-            assertThat(modes).isLessThanOrEqualTo(bound);
-            assertThat(resumeDiff).isZero();
-            assertThat(maxDiff(saved, reducer)).isZero(); // saving checkpoints changes nothing
+            double[] baseline = maxDiff(one, accumulated);
+            double[] reducerDiff = maxDiff(one, reducer);
+            double[] afterDiff = maxDiff(one, after);
+            double[] modes = maxDiff(reducer, after);
+            double[] resumeDiff = maxDiff(saved, resumed);
+            System.out.printf("DDP parity (all weights but attention key biases; key biases): 1x32 vs 1x16 accum 2 %.3g, %.3g; "
+                    + "2x16 Reducer %.3g, %.3g; allreduce-after-backward %.3g, %.3g; Reducer vs allreduce %.3g, %.3g; "
+                    + "resumed vs uninterrupted %.3g, %.3g%n", baseline[0], baseline[1], reducerDiff[0], reducerDiff[1],
+                    afterDiff[0], afterDiff[1], modes[0], modes[1], resumeDiff[0], resumeDiff[1]);
+            double bound = 4 * baseline[0] + 1e-7;
+            double keyBiasBound = 2 * 1e-3 * DdpWorker.STEPS; // 2 lr per step, see maxDiff
+            assertThat(baseline[0]).isLessThan(1e-5); // two exact-arithmetic twins stay close
+            assertThat(reducerDiff[0]).isLessThanOrEqualTo(bound);
+            assertThat(afterDiff[0]).isLessThanOrEqualTo(bound);
+            assertThat(modes[0]).isLessThanOrEqualTo(bound);
+            assertThat(Math.max(reducerDiff[1], Math.max(afterDiff[1], modes[1]))).isLessThanOrEqualTo(keyBiasBound);
+            assertThat(resumeDiff).containsExactly(0, 0);
+            assertThat(maxDiff(saved, reducer)).containsExactly(0, 0); // saving checkpoints changes nothing
+            assertThat(maxDiff(one, trainOneProcess(32, 1))).as("rerun").containsExactly(0, 0); // deterministic
         }
         double loss1 = Double.parseDouble(Files.readString(dir.resolve("reducer/train_loss.txt")));
         assertThat(Math.abs(loss1 - oneProcessLoss)).as("train_loss, the mean over ranks").isLessThan(1e-4);
@@ -185,20 +191,28 @@ class DistributedTrainingTest {
         return codes;
     }
 
-    private static double maxDiff(Map<String, Tensor> a, Map<String, Tensor> b) {
+    /**
+     * The largest weight difference: [0] over every parameter but the attention key biases, [1] over those. A key
+     * bias adds the same q.b to all scores of a query, which softmax ignores: its gradient is 0 in exact arithmetic
+     * and float noise in practice, which AdamW divides by its own root mean square, moving the bias by up to about
+     * lr per step either way (measured 6.9e-4 after 4 steps at lr 1e-3 in TrainCliTest's model). So key biases are
+     * held to 2 lr per step and the rest to the measured baseline.
+     */
+    private static double[] maxDiff(Map<String, Tensor> a, Map<String, Tensor> b) {
         assertThat(b.keySet()).isEqualTo(a.keySet());
-        double max = 0;
+        double[] max = new double[2];
         for (var e : a.entrySet()) {
-            max = Math.max(max, io.t4j.engine.Tensors.maxAbsDiff(e.getValue(), b.get(e.getKey())));
+            int k = e.getKey().endsWith("attention.self.key.bias") ? 1 : 0;
+            max[k] = Math.max(max[k], io.t4j.engine.Tensors.maxAbsDiff(e.getValue(), b.get(e.getKey())));
         }
         return max;
     }
 
-    private static double maxDiff(Map<String, Tensor> a, SafeTensors b) {
+    private static double[] maxDiff(Map<String, Tensor> a, SafeTensors b) {
         return maxDiff(a, tensors(b));
     }
 
-    private static double maxDiff(SafeTensors a, SafeTensors b) {
+    private static double[] maxDiff(SafeTensors a, SafeTensors b) {
         return maxDiff(tensors(a), tensors(b));
     }
 

@@ -3,6 +3,7 @@ package io.t4j.cli.commands;
 import io.t4j.cli.ClassificationSetup;
 import io.t4j.cli.DataOptions;
 import io.t4j.cli.ExitCode;
+import io.t4j.cli.LaunchOptions;
 import io.t4j.cli.ModelResolver;
 import io.t4j.cli.TrainingArgsOptions;
 import io.t4j.cli.UserException;
@@ -34,7 +35,9 @@ import picocli.CommandLine.Option;
         description = {"Fine-tune a model for text classification with the Trainer; writes checkpoints and the final "
                 + "model to output_dir.", "",
                 "Example: t4j train --model default --train-file train.tsv --validation-file dev.tsv "
-                        + "--rename content=sentence --output_dir runs/sst2 --num_train_epochs 3 --learning_rate 3e-5"})
+                        + "--rename content=sentence --output_dir runs/sst2 --num_train_epochs 3 --learning_rate 3e-5", "",
+                "Data-parallel on 2 ranks (torchrun's options): t4j train --nproc-per-node 2 --model default ... "
+                        + "--per_device_train_batch_size 16"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "A model folder, a hub repo id, or 'default' (bge-small-en-v1.5 from Maven Central).")
@@ -50,6 +53,10 @@ public final class TrainCommand implements Callable<Integer> {
     String validationFile;
 
     @Mixin DataOptions data;
+
+    @Mixin LaunchOptions launch;
+
+    @picocli.CommandLine.Spec CommandSpec spec;
 
     @Option(names = {"--max-train-samples", "--max_train_samples"}, paramLabel = "N",
             description = "Train on the first N examples only (HF run_glue's max_train_samples).")
@@ -75,6 +82,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainingArguments args = trainingArguments();
+        if (launch.launches()) {
+            return launch.launch(spec.commandLine().getParseResult().originalArgs());
+        }
+        boolean mainProcess = System.getenv("RANK") == null || System.getenv("RANK").equals("0");
         Path dir = ModelResolver.resolve(model, revision);
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(dir)) {
             Dataset train = data.loadTokenized(trainFile, tokenizer, null);
@@ -82,8 +93,10 @@ public final class TrainCommand implements Callable<Integer> {
             Dataset eval = validationFile == null ? null : data.loadTokenized(validationFile, tokenizer, labels);
             train = firstRows(train, maxTrainSamples, "--max-train-samples");
             eval = eval == null ? null : firstRows(eval, maxEvalSamples, "--max-eval-samples");
-            System.err.printf("train: %,d examples, labels %s%s%n", train.numRows(), labels,
-                    eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
+            if (mainProcess) {
+                System.err.printf("train: %,d examples, labels %s%s%n", train.numRows(), labels,
+                        eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
+            }
             Trainer.setSeed(args.seed()); // before the model, so a new head is the same in every run (HF's run_glue.py)
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(dir, labels);
             var trainer = Trainer.builder(clf, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
@@ -95,6 +108,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             Path finalDir = Path.of(args.outputDir());
             trainer.saveModel(finalDir);
+            if (!trainer.isWorldProcessZero()) {
+                return ExitCode.OK; // rank 0 saved and reports
+            }
             System.out.println();
             metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %s%n", k, format(v)));
             System.out.println("model saved to " + finalDir.toAbsolutePath());

@@ -205,7 +205,7 @@ public final class GlooProcessGroup implements AutoCloseable {
         if (m.contains("closed by peer") || m.contains("Connection reset") || m.contains("Broken pipe")
                 || m.contains("Connection refused")) {
             cause = "another rank has ended (crashed, was killed, or stopped on its own error: see its log)";
-        } else if (m.contains("Timed out") || m.contains("timed out") || m.contains("Timeout")) {
+        } else if (m.toLowerCase(java.util.Locale.ROOT).contains("timed out") || m.toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
             cause = "no answer from the other ranks within ddp_timeout (" + timeout.toSeconds() + " s): a rank hangs, "
                     + "is far behind, or the network is down";
         } else {
