@@ -61,7 +61,7 @@ public final class TextClassificationPipeline
 
     @Override
     protected ModelInputs preprocess(List<String> texts, TextClassificationOptions options) {
-        return ModelInputs.of(tokenizer.encode(texts, EncodeOptions.padLongest().withTruncation(options.truncation())));
+        return ModelInputs.of(tokenizer.encode(texts, EncodeOptions.padLongest().withTruncation(options.truncation()).withMaxLength(options.maxLength())));
     }
 
     @Override
