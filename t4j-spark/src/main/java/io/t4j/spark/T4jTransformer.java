@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -37,7 +37,8 @@ import org.apache.spark.sql.types.StructType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * The Spark ML {@code Transformer} over a t4j pipeline: {@link #transform} appends an output column computed by the
+ * The Spark ML {@code Transformer} over a t4j pipeline (a {@code Model}, so {@link T4jDistributedTrainer} can return
+ * one from {@code fit}): {@link #transform} appends an output column computed by the
  * pipeline on the executors. What every task shares lives here; a task adds its output type, its own params and its
  * {@link InferenceTask} (so token classification and question answering, once their pipelines exist, are one small
  * class each, like {@link T4jTextClassifier}).
@@ -53,7 +54,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * <p>Saving ({@link MLWritable}, also inside a {@code PipelineModel}) writes the params and copies the model
  * folder's files into {@code <path>/model}, so a saved pipeline is self-contained; loading points {@code model} there.
  */
-public abstract class T4jTransformer<T extends T4jTransformer<T>> extends Transformer implements MLWritable {
+public abstract class T4jTransformer<T extends T4jTransformer<T>> extends Model<T> implements MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
