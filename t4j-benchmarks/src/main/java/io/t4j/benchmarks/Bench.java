@@ -31,8 +31,8 @@ public final class Bench implements Callable<Integer> {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers "
-                    + "(default: peak,train,infer,tokenize,generate,memory)")
+            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ddp "
+                    + "(data-parallel training), spark (batch inference in Spark) (default: peak,train,infer,tokenize,generate,memory)")
     List<String> sections = List.of("peak", "train", "infer", "tokenize", "generate", "memory");
 
     @Option(names = "--sst2", paramLabel = "DIR", description = "Folder with SST-2 train.tsv and dev.tsv (default: ${DEFAULT-VALUE})")
@@ -89,6 +89,9 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--lever-steps", description = "Timed steps per lever setting (default: ${DEFAULT-VALUE})")
     int leverSteps = 6;
+
+    @Option(names = "--spark-rows", description = "SST-2 training sentences the spark section scores (default: ${DEFAULT-VALUE})")
+    int sparkRows = 4000;
 
     @Option(names = "--jmh", paramLabel = "REGEX", description = "Run the JMH kernel benchmarks matching REGEX "
             + "(e.g. '.*' or Dispatch) instead of the sections")
@@ -156,6 +159,8 @@ public final class Bench implements Callable<Integer> {
             case "memory" -> MemorySection.run(ctx);
             case "profile" -> ProfileSection.run(ctx);
             case "levers" -> LeversSection.run(ctx);
+            case "ddp" -> DdpSection.run(ctx);
+            case "spark" -> SparkSection.run(ctx);
             default -> throw new IllegalArgumentException("--sections: unknown section '" + name + "'");
         };
     }
@@ -163,7 +168,7 @@ public final class Bench implements Callable<Integer> {
     BenchOptions options() {
         return new BenchOptions(sections, sst2, json, steps, warmupSteps, rounds, batchSize, maxLength,
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
-                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps);
+                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, sparkRows);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

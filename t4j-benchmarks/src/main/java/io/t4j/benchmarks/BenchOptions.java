@@ -25,14 +25,15 @@ import java.util.List;
  * @param memoryModel    "tiny" or "default"
  * @param profileSteps   timed steps of the step profile
  * @param leverSteps     timed steps per lever setting
+ * @param sparkRows      SST-2 training sentences the spark section scores
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
                            int peakRuns, int peakSize, Path classifier, int inferReps, int latencySentences,
-                           int memorySteps, String memoryModel, int profileSteps, int leverSteps) {
+                           int memorySteps, String memoryModel, int profileSteps, int leverSteps, int sparkRows) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
-            "profile", "levers");
+            "profile", "levers", "ddp", "spark");
 
     public BenchOptions {
         for (String s : sections) {
@@ -49,6 +50,7 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
         positive("--latency-sentences", latencySentences);
         positive("--profile-steps", profileSteps);
         positive("--lever-steps", leverSteps);
+        positive("--spark-rows", sparkRows);
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("--warmup-steps must be 0 or more, got " + warmupSteps);
         }
