@@ -32,7 +32,8 @@ public final class Bench implements Callable<Integer> {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner, qa, families "
+            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner, qa, "
+                    + "families, ddp (data-parallel training), spark (batch inference in Spark) "
                     + "(default: peak,train,infer,tokenize,generate,memory)")
     List<String> sections = List.of("peak", "train", "infer", "tokenize", "generate", "memory");
 
@@ -126,6 +127,9 @@ public final class Bench implements Callable<Integer> {
                     + "electra, distilbert, deberta-v2, modernbert)")
     List<String> familyNames = List.of();
 
+    @Option(names = "--spark-rows", description = "SST-2 training sentences the spark section scores (default: ${DEFAULT-VALUE})")
+    int sparkRows = 4000;
+
     @Option(names = "--jmh", paramLabel = "REGEX", description = "Run the JMH kernel benchmarks matching REGEX "
             + "(e.g. '.*' or Dispatch) instead of the sections")
     String jmh;
@@ -195,6 +199,8 @@ public final class Bench implements Callable<Integer> {
             case "ner" -> NerSection.run(ctx);
             case "qa" -> QaSection.run(ctx);
             case "families" -> FamiliesSection.run(ctx);
+            case "ddp" -> DdpSection.run(ctx);
+            case "spark" -> SparkSection.run(ctx);
             default -> throw new IllegalArgumentException("--sections: unknown section '" + name + "'");
         };
     }
@@ -204,7 +210,7 @@ public final class Bench implements Callable<Integer> {
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
                 inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll,
                 qaModel, squad, qaWords, familyLengths, familyTokens, familySteps, familyRounds,
-                familyNames);
+                familyNames, sparkRows);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

@@ -35,16 +35,17 @@ import java.util.List;
  * @param familySteps    timed steps per model, length and round there
  * @param familyRounds   rounds over the models there (interleaving)
  * @param familyNames    model_types to compare there (empty: every one registered)
+ * @param sparkRows      SST-2 training sentences the spark section scores
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
                            int peakRuns, int peakSize, Path classifier, int inferReps, int latencySentences,
                            int memorySteps, String memoryModel, int profileSteps, int leverSteps, Path nerModel,
                            Path conll, Path qaModel, Path squad, int qaWords, List<Integer> familyLengths,
-                           int familyTokens, int familySteps, int familyRounds, List<String> familyNames) {
+                           int familyTokens, int familySteps, int familyRounds, List<String> familyNames, int sparkRows) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
-            "profile", "levers", "ner", "qa", "families");
+            "profile", "levers", "ner", "qa", "families", "ddp", "spark");
 
     public BenchOptions {
         for (String s : sections) {
@@ -69,6 +70,7 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
             throw new IllegalArgumentException("--family-lengths must be lengths from 1 to --family-tokens (" + familyTokens
                     + "), got " + familyLengths);
         }
+        positive("--spark-rows", sparkRows);
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("--warmup-steps must be 0 or more, got " + warmupSteps);
         }

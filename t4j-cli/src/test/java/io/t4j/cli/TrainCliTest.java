@@ -70,6 +70,88 @@ class TrainCliTest {
     }
 
     /**
+     * {@code --nproc-per-node 2} as a user runs it (torchrun's semantics, two JVMs on loopback) trains the same
+     * model as one process with twice the batch (dropout off), and only rank 0 saves and reports.
+     */
+    @Test
+    void nprocPerNodeTwoTrainsLikeOneProcessWithTwiceTheBatchAndRankZeroSaves() throws Exception {
+        Path noDropout = tmp.resolve("tiny-bert-no-dropout");
+        TinyTokenizer.bertFixtureFolder(Fixture.load("bert-seqcls"), noDropout);
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(noDropout.resolve("config.json").toFile());
+        config.put("hidden_dropout_prob", 0.0).put("attention_probs_dropout_prob", 0.0).put("classifier_dropout", 0.0);
+        Files.writeString(noDropout.resolve("config.json"), config.toString());
+        String[] common = {"--model", noDropout.toString(), "--train-file", train.toString(), "--max-train-samples", "32",
+                "--max_steps", "4", "--learning_rate", "1e-3", "--save_strategy", "no", "--disable_tqdm", "true",
+                "--logging_steps", "2"};
+        Path one = tmp.resolve("one-process");
+        Run single = CliTest.run("", concat(new String[] {"train", "--output_dir", one.toString(),
+                "--per_device_train_batch_size", "16"}, common));
+        assertThat(single.exit()).as(single.err()).isZero();
+        Path acc = tmp.resolve("one-accumulated");
+        Run accumulated = CliTest.run("", concat(new String[] {"train", "--output_dir", acc.toString(),
+                "--per_device_train_batch_size", "8", "--gradient_accumulation_steps", "2"}, common));
+        assertThat(accumulated.exit()).as(accumulated.err()).isZero();
+        Path two = tmp.resolve("two-ranks");
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run ddp = runProcess(concat(new String[] {"train", "--nproc-per-node", "2",
+                "--master-port=" + port, "--output_dir", two.toString(), "--per_device_train_batch_size", "8"}, common));
+        assertThat(ddp.exit()).as(ddp.err()).isZero();
+        assertThat(ddp.err()).contains("t4j launcher: 2 rank(s) on this node (node 0 of 1, world size 2), store at 127.0.0.1:" + port);
+        assertThat(ddp.out().split("model saved to", -1)).as(ddp.out()).hasSize(2); // once: rank 0
+        assertThat(ddp.err().split("'loss': ", -1)).as(ddp.err()).hasSize(3); // steps 2 and 4, logged by rank 0 only
+        double[] baseline = maxDiffs(one, acc);
+        double[] ranks = maxDiffs(one, two);
+        System.out.printf("t4j train, max weight difference from 1 x 16 after 4 steps: 1 x 8 accumulating 2 %.3g "
+                + "(key biases %.3g); 2 ranks x 8 %.3g (key biases %.3g)%n", baseline[0], baseline[1], ranks[0], ranks[1]);
+        assertThat(ranks[0]).isLessThanOrEqualTo(4 * baseline[0] + 1e-7);
+        assertThat(ranks[1]).isLessThanOrEqualTo(2 * 1e-3 * 4); // see maxDiffs
+    }
+
+    /**
+     * The largest weight difference between two saved models: [0] over every parameter but the attention key biases,
+     * [1] over those. A key bias adds the same q.b to every score of a query, which softmax ignores, so its gradient
+     * is 0 in exact arithmetic and float noise in practice; AdamW divides that noise by its own root mean square and
+     * moves the bias by up to about lr per step either way. Measured here (4 steps, lr 1e-3): 6.9e-4 on the key
+     * biases between batch 16 and batch 8 accumulating 2, and 2.8e-6 on every other weight. So key biases are held
+     * to 2 lr per step, the rest to 4x the accumulation baseline (two computations equal in exact arithmetic).
+     */
+    private static double[] maxDiffs(Path a, Path b) {
+        double[] max = new double[2];
+        try (var x = io.t4j.engine.safetensors.SafeTensors.open(a.resolve("model.safetensors"));
+             var y = io.t4j.engine.safetensors.SafeTensors.open(b.resolve("model.safetensors"));
+             var scope = new org.bytedeco.javacpp.PointerScope()) {
+            for (String name : x.tensors().keySet()) {
+                int k = name.endsWith("attention.self.key.bias") ? 1 : 0;
+                max[k] = Math.max(max[k], io.t4j.engine.Tensors.maxAbsDiff(x.tensor(name), y.tensor(name)));
+            }
+        }
+        return max;
+    }
+
+    @Test
+    void launchOptionsAreRemovedFromTheRanksCommandLine() {
+        assertThat(LaunchOptions.withoutLaunchOptions(java.util.List.of("train", "--nproc-per-node", "2", "--master_port=1234",
+                "--nnodes", "1", "--model", "m", "--node-rank=0", "--master-addr", "127.0.0.1")))
+                .containsExactly("train", "--model", "m");
+    }
+
+    /** t4j in a child JVM (whose ranks inherit its output), as CliTest.runProcess. */
+    private static Run runProcess(String... args) throws Exception {
+        var cmd = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), T4j.class.getName()));
+        cmd.addAll(java.util.List.of(args));
+        Path errFile = tmp.resolve("err-" + System.nanoTime());
+        Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        return new Run(exit, out, Files.readString(errFile));
+    }
+
+    /**
      * An output folder that cannot take files is found before the model loads: before, it was found only at the
      * first save, or with save_strategy no after the whole run. Root ignores permission bits, so as root the
      * read-only folder is one of sysfs's (which takes no new files from anyone).

@@ -43,16 +43,24 @@ public final class FeatureExtractionPipeline
 
     /** One vector per text, pooled as asked, optionally L2-normalised; {@code batchSize} texts per forward. */
     public List<float[]> embed(List<String> texts, Pooling pooling, boolean normalize, int batchSize) {
-        if (pooling == Pooling.POOLER && !model.hasPooler()) {
+        return embed(texts, FeatureExtractionOptions.pooled(pooling, normalize, batchSize));
+    }
+
+    /** One vector per text with {@code options} (a pooling is required). */
+    public List<float[]> embed(List<String> texts, FeatureExtractionOptions options) {
+        if (options.pooling() == null) {
+            throw new IllegalArgumentException("embed needs a pooling (cls, mean or pooler); apply() gives token vectors");
+        }
+        if (options.pooling() == Pooling.POOLER && !model.hasPooler()) {
             throw new IllegalArgumentException("this model has no pooler; use cls or mean pooling");
         }
-        if (pooling == Pooling.POOLER && poolerNewlyInitialized() && warnedPooler.compareAndSet(false, true)) {
+        if (options.pooling() == Pooling.POOLER && poolerNewlyInitialized() && warnedPooler.compareAndSet(false, true)) {
             LOG.warn("pooling 'pooler': the checkpoint has no pooler weights, so {} {} newly initialized and "
                     + "pooler_output is untrained; use cls or mean pooling, or fine-tune first",
                     model.getClass().getSimpleName(), model.loadingInfo().missingKeys().stream()
                             .filter(k -> k.startsWith("pooler.")).toList());
         }
-        return run(texts, FeatureExtractionOptions.pooled(pooling, normalize, batchSize)).stream().map(v -> v[0]).toList();
+        return run(texts, options).stream().map(v -> v[0]).toList();
     }
 
     @Override
@@ -62,7 +70,7 @@ public final class FeatureExtractionPipeline
 
     @Override
     protected ModelInputs preprocess(List<String> texts, FeatureExtractionOptions options) {
-        return ModelInputs.of(tokenizer.encode(texts, EncodeOptions.padLongest().withTruncation(options.truncation())));
+        return ModelInputs.of(tokenizer.encode(texts, EncodeOptions.padLongest().withTruncation(options.truncation()).withMaxLength(options.maxLength())));
     }
 
     @Override

@@ -14,6 +14,11 @@ public record TextClassificationOptions(int topK, FunctionToApply functionToAppl
                                         Integer maxLength) {
     public static final int ALL_LABELS = -1;
 
+    /** The options without a max length of their own (the model's applies). */
+    public TextClassificationOptions(int topK, FunctionToApply functionToApply, int batchSize, boolean truncation) {
+        this(topK, functionToApply, batchSize, truncation, null);
+    }
+
     public TextClassificationOptions {
         if (topK == 0 || topK < ALL_LABELS) {
             throw new IllegalArgumentException("top_k must be at least 1 (or ALL_LABELS), got " + topK);
@@ -47,7 +52,7 @@ public record TextClassificationOptions(int topK, FunctionToApply functionToAppl
         return new TextClassificationOptions(topK, functionToApply, batchSize, t, maxLength);
     }
 
-    /** Truncate to {@code n} tokens (with truncation on), as training did; null: the model's max length. */
+    /** HF's {@code tokenizer_kwargs={"max_length": n}}: truncate to {@code n} tokens (null: the model's max length). */
     public TextClassificationOptions withMaxLength(Integer n) {
         return new TextClassificationOptions(topK, functionToApply, batchSize, truncation, n);
     }

@@ -91,6 +91,8 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandSpec spec;
 
+    @CommandLine.Mixin io.t4j.cli.LaunchOptions launch;
+
     private final TrainingArgsOptions trainingArgs = new TrainingArgsOptions();
 
     /** The command with one option per TrainingArguments field. */
@@ -112,6 +114,9 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         TrainingArguments args = trainingArgs.build(config);
         TrainingArgsOptions.requireWritableOutputDir(args); // before the model loads, not at the first save
+        if (launch.launches()) {
+            return launch.launch(spec.commandLine().getParseResult().originalArgs());
+        }
         Path dir = ModelResolver.resolve(model, revision);
         String modelType = AutoConfig.fromPretrained(dir).modelType();
         if (nsp && ModelRegistry.entry(modelType, Task.PRETRAINING).isEmpty()) {
@@ -152,6 +157,9 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         Path finalDir = Path.of(args.outputDir());
         trainer.saveModel(finalDir);
+        if (!trainer.isWorldProcessZero()) {
+            return ExitCode.OK; // rank 0 saved and reports
+        }
         System.out.println();
         metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %s%n", k, TrainCommand.format(v)));
         if (eval != null) {

@@ -4,6 +4,7 @@ import io.t4j.cli.ClassificationSetup;
 import io.t4j.cli.CliTask;
 import io.t4j.cli.DataOptions;
 import io.t4j.cli.ExitCode;
+import io.t4j.cli.LaunchOptions;
 import io.t4j.cli.ModelResolver;
 import io.t4j.cli.TokenClassificationSetup;
 import io.t4j.cli.TokenDataOptions;
@@ -52,7 +53,9 @@ import picocli.CommandLine.Option;
                 "Example: t4j train --task ner --model default --train-file conll2003/train.txt --validation-file "
                         + "conll2003/valid.txt --labels-file conll2003/labels.txt --output_dir runs/ner --num_train_epochs 3",
                 "Question answering (HF's run_qa.py, SQuAD JSON/JSONL/Parquet): t4j train --task question-answering "
-                        + "--model default --train-file train.json --validation-articles 4 --output_dir runs/squad"})
+                        + "--model default --train-file train.json --validation-articles 4 --output_dir runs/squad",
+                "Data-parallel on 2 ranks (torchrun's options): t4j train --nproc-per-node 2 --model default ... "
+                        + "--per_device_train_batch_size 16"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
             description = "A model folder, a hub repo id, or 'default' (bge-small-en-v1.5 from Maven Central).")
@@ -100,6 +103,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "QA: train on the first N articles (of the training split) only.")
     Integer maxTrainArticles;
 
+    @Mixin LaunchOptions launch;
+
+    @picocli.CommandLine.Spec CommandSpec spec;
+
     @Option(names = {"--max-train-samples", "--max_train_samples"}, paramLabel = "N",
             description = "Train on the first N examples only (HF run_glue's max_train_samples).")
     Integer maxTrainSamples;
@@ -127,6 +134,10 @@ public final class TrainCommand implements Callable<Integer> {
         lengths.check();
         TrainingArguments args = trainingArguments();
         TrainingArgsOptions.requireWritableOutputDir(args); // before the model loads, not at the first save
+        if (launch.launches()) {
+            return launch.launch(spec.commandLine().getParseResult().originalArgs());
+        }
+        boolean mainProcess = System.getenv("RANK") == null || System.getenv("RANK").equals("0");
         Path dir = ModelResolver.resolve(model, revision);
         if (kind == CliTask.QUESTION_ANSWERING) {
             return QuestionAnswering.train(new QuestionAnswering.TrainRequest(dir, trainFile, validationFile,
@@ -144,8 +155,10 @@ public final class TrainCommand implements Callable<Integer> {
             Dataset eval = validationFile == null ? null : data.loadTokenized(validationFile, tokenizer, labels);
             train = firstRows(train, maxTrainSamples, "--max-train-samples");
             eval = eval == null ? null : firstRows(eval, maxEvalSamples, "--max-eval-samples");
-            System.err.printf("train: %,d examples, labels %s%s%n", train.numRows(), labels,
-                    eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
+            if (mainProcess) {
+                System.err.printf("train: %,d examples, labels %s%s%n", train.numRows(), labels,
+                        eval == null ? "" : String.format("; validation: %,d examples", eval.numRows()));
+            }
             Trainer.setSeed(args.seed()); // before the model, so a new head is the same in every run (HF's run_glue.py)
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(dir, labels);
             var trainer = Trainer.builder(clf, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
@@ -190,6 +203,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path finalDir = Path.of(args.outputDir());
         trainer.saveModel(finalDir);
+        if (!trainer.isWorldProcessZero()) {
+            return; // rank 0 saved and reports
+        }
         System.out.println();
         metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %s%n", k, format(v)));
         System.out.println("model saved to " + finalDir.toAbsolutePath());
