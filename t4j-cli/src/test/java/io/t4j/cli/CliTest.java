@@ -208,7 +208,7 @@ class CliTest {
         Files.write(ckpt.resolve("optimizer.safetensors"), new byte[3_000_000]);
         Run r = run("", "info", run.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains(String.format("size_on_disk   %.1f MB (not counting 1 checkpoint folder: 3.0 MB)",
+        assertThat(r.out()).contains(String.format("size_on_disk    %.1f MB (not counting 1 checkpoint folder: 3.0 MB)",
                 modelBytes / 1e6));
     }
 

@@ -88,7 +88,8 @@ class NerCliTest {
                 "--ignore-labels", "");
         assertThat(predict.exit()).as(predict.err()).isZero();
         List<String> lines = Files.readAllLines(entities);
-        assertThat(lines).hasSize(2);
+        assertThat(lines).as("output line N answers input line N").hasSize(3);
+        assertThat(JSON.readTree(lines.get(1)).get("error").asText()).isEqualTo("empty text");
         JsonNode first = JSON.readTree(lines.getFirst());
         String text = first.get("text").asText();
         assertThat(text).isEqualTo("w12 w13 w40 w21");
@@ -150,7 +151,7 @@ class NerCliTest {
         Run task = run("", "train", "--task", "summarization", "--model", tokcls.toString(), "--train-file",
                 train.toString(), "--output_dir", tmp.resolve("x").toString());
         assertThat(task.exit()).isEqualTo(ExitCode.USAGE);
-        assertThat(task.err()).contains("--task must be text-classification or token-classification (ner), got 'summarization'");
+        assertThat(task.err()).contains("--task must be text-classification, token-classification (ner) or question-answering (qa), got 'summarization'");
         Run strategy = run("w12\n", "predict", "-m", tokcls.toString(), "--aggregation-strategy", "longest");
         assertThat(strategy.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(strategy.err()).contains("aggregation_strategy must be one of [none, simple, first, average, max], got 'longest'");
