@@ -1,5 +1,7 @@
 package io.t4j.server;
 
+import io.t4j.engine.NativeMemory;
+
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,7 +44,8 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
     private final int maxQueued;
     private final Consumer<List<J>> runner;
     private final Metrics metrics;
-    private final NativeMemory nativeMemory = NativeMemory.fromSystemProperties();
+    /** {@code -Dt4j.server.mallocTrimMs} (default 1000; 0 turns it off). */
+    private final NativeMemory nativeMemory = NativeMemory.fromSystemProperty("t4j.server.mallocTrimMs", 1000);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<J> pending = new ArrayDeque<>();

@@ -8,6 +8,7 @@ import io.t4j.data.Feature;
 import io.t4j.engine.Autocast;
 import io.t4j.engine.CheckpointException;
 import io.t4j.engine.Engine;
+import io.t4j.engine.NativeMemory;
 import io.t4j.engine.nn.ActivationCheckpoint;
 import io.t4j.engine.nn.Embedding;
 import io.t4j.engine.nn.GradientCheckpointable;
@@ -94,6 +95,8 @@ public final class Trainer<M extends Module & ModelWithLoss> {
     private final Function<Dataset, TrainerDataset> datasetAdapter;
     private final List<String> labelNames;
     private final DistributedContext dist;
+    /** malloc_trim after batches, at most every {@code -Dt4j.trainer.mallocTrimMs} (default 2000; 0: never). */
+    private final NativeMemory nativeMemory = NativeMemory.fromSystemProperty("t4j.trainer.mallocTrimMs", 2000);
     private GradientSync gradients = GradientSync.NONE;
 
     private Trainer(Builder<M> b) {
@@ -465,6 +468,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         } finally {
             ActivationCheckpoint.clear(); // nothing stays pending after backward, or after a failed step
         }
+        nativeMemory.afterBatch(); // the batch's tensors are freed: let glibc give their pages back
         if (endsWindow) {
             optimizerStep();
             state.globalStep(state.globalStep() + 1);
@@ -689,6 +693,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
                         }
                     }
                 }
+                nativeMemory.afterBatch();
                 handler.onPredictionStep(state);
             }
         }

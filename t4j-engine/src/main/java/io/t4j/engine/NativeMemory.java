@@ -1,4 +1,4 @@
-package io.t4j.server;
+package io.t4j.engine;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -8,13 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives freed native memory back to the OS: glibc's {@code malloc_trim(0)}, called by the inference thread at
- * most once per interval. Each batch's tensors are freed when its PointerScope closes, but glibc keeps the freed
- * pages of its arenas (and, after its dynamic mmap threshold has risen, serves large tensors from them too), so
- * without this the server's RSS settles at its largest batches' working set and stays there (measured in
- * BENCHMARKS.md, "Server memory"). Where {@code malloc_trim} does not exist (macOS, musl) this does nothing.
+ * Gives freed native memory back to the OS: glibc's {@code malloc_trim(0)}, called by the thread that owns the
+ * batches (the server's inference thread, the Trainer's loop) at most once per interval. Each batch's tensors are
+ * freed when its PointerScope closes, but glibc keeps the freed pages of its arenas (and, after its dynamic mmap
+ * threshold has risen, serves large tensors from them too), so without this RSS settles at the largest batches'
+ * working set and, with batches of ever different shapes, grows by fragmentation (measured in BENCHMARKS.md,
+ * "Server memory" and "Question answering"). Where {@code malloc_trim} does not exist (macOS, musl) this does nothing.
  */
-final class NativeMemory {
+public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
     private static final MethodHandle MALLOC_TRIM = lookup();
 
@@ -22,17 +23,17 @@ final class NativeMemory {
     private long last = System.nanoTime();
 
     /** @param intervalMillis at most one trim per this many milliseconds; 0 or less turns trimming off */
-    NativeMemory(long intervalMillis) {
+    public NativeMemory(long intervalMillis) {
         this.intervalNanos = intervalMillis > 0 && MALLOC_TRIM != null ? intervalMillis * 1_000_000 : -1;
     }
 
-    /** The interval from {@code -Dt4j.server.mallocTrimMs} (default 1000; 0 turns it off). */
-    static NativeMemory fromSystemProperties() {
-        return new NativeMemory(Long.getLong("t4j.server.mallocTrimMs", 1000));
+    /** The interval from the system property {@code name} (0 turns trimming off), else {@code defaultMillis}. */
+    public static NativeMemory fromSystemProperty(String name, long defaultMillis) {
+        return new NativeMemory(Long.getLong(name, defaultMillis));
     }
 
     /** After a batch: trims when the interval has passed since the last trim. */
-    void afterBatch() {
+    public void afterBatch() {
         if (intervalNanos < 0) {
             return;
         }
