@@ -155,7 +155,7 @@ public final class QuestionAnswering {
                 builder.computeMetrics(evaluation);
             }
             var trainer = builder.build();
-            TrainOutput out = trainer.train(args.resumeFromCheckpoint());
+            TrainOutput out = TrainingArgsOptions.train(trainer, args); // resume_from_checkpoint true/false/a folder
             Map<String, Double> metrics = new LinkedHashMap<>(out.metrics());
             Path outputDir = Path.of(args.outputDir());
             trainer.saveModel(outputDir);
