@@ -119,8 +119,16 @@ public final class SparkSection {
 
     /** t4j-spark's class path with Spark (written by its build next to its jar), after this module's jar. */
     static List<String> sparkClasspath() throws IOException {
-        Path sparkJar = Path.of(java.net.URI.create(T4jTextClassifier.class.getProtectionDomain().getCodeSource()
-                .getLocation().toString()));
+        // found as a resource: loading T4jTextClassifier here would need Spark (provided scope) on this JVM's class path
+        String resource = "io/t4j/spark/T4jTextClassifier.class"; // a class literal would load it
+        java.net.URL url = SparkSection.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            throw new IllegalStateException("spark: " + resource + " is not on the class path (t4j-spark)");
+        }
+        String location = url.toString(); // jar:file:/.../t4j-spark-*.jar!/io/... or file:/.../classes/io/...
+        Path sparkJar = location.startsWith("jar:")
+                ? Path.of(java.net.URI.create(location.substring(4, location.indexOf("!/"))))
+                : Path.of(java.net.URI.create(location.substring(0, location.length() - resource.length())));
         Path file = sparkJar.resolveSibling("spark-classpath.txt");
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("spark: " + file + " is missing: build t4j-spark with `./mvnw -pl t4j-spark -am "
