@@ -238,7 +238,7 @@ public final class T4jQuestionAnswerer extends T4jTransformer<T4jQuestionAnswere
                 for (QuestionAnsweringResult a : best) {
                     rows.add(RowFactory.create(a.answer(), (float) a.score(), a.start(), a.end()));
                 }
-                out.add(topK > 1 ? rows : rows.getFirst());
+                out.add(topK > 1 ? scala.jdk.javaapi.CollectionConverters.asScala(rows).toSeq() : rows.getFirst()); // an array: a Scala Seq
             }
             return out;
         }

@@ -191,7 +191,7 @@ public final class T4jTokenClassifier extends T4jTransformer<T4jTokenClassifier>
                             ? RowFactory.create(r.entityGroup(), (float) r.score(), r.word(), r.start(), r.end())
                             : RowFactory.create(r.entity(), (float) r.score(), r.index(), r.word(), r.start(), r.end()));
                 }
-                out.add(rows);
+                out.add(scala.jdk.javaapi.CollectionConverters.asScala(rows).toSeq()); // a Spark array: a Scala Seq
             }
             return out;
         }
