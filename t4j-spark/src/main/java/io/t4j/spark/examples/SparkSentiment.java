@@ -58,7 +58,7 @@ public final class SparkSentiment {
         var embedder = new T4jFeatureExtractor().setModel(a.get("--model")).setInputCol("sentence")
                 .setOutputCol("embedding").setPooling("cls").setNormalize(true);
         var scoring = new PipelineModel("t4j-sst2", new Transformer[] {classifier, embedder});
-        Dataset<Row> scored = scoring.transform(dev);
+        Dataset<Row> scored = scoring.transform(dev).cache(); // three actions below: score the dev set once
         scored.select(col("sentence"), col("sentiment.label"), col("sentiment.score")).show(5, 60);
         double accuracy = scored.select(avg(when(col("sentiment.label").equalTo(
                 when(col("label").equalTo(1), "positive").otherwise("negative")), 1.0).otherwise(0.0))).first().getDouble(0);
