@@ -18,7 +18,6 @@ import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +32,10 @@ import java.util.function.Function;
  */
 public final class ServedModel implements AutoCloseable {
     /** The encoder heads the server has a runner for, by task: one line per task. */
-    private static final Map<Task<?>, BiFunction<PreTrainedModel<?>, PreTrainedTokenizer, TaskRunner>> HEADS =
-            new LinkedHashMap<>(Map.of(
-                    Task.SEQUENCE_CLASSIFICATION, (m, t) -> new ClassifyRunner((SequenceClassificationModel<?>) m, t),
-                    Task.TOKEN_CLASSIFICATION, (m, t) -> new TokenClassificationRunner((TokenClassificationModel<?>) m, t),
-                    Task.QUESTION_ANSWERING, (m, t) -> new QuestionAnsweringRunner((QuestionAnsweringModel<?>) m, t)));
+    private static final Map<Task<?>, BiFunction<PreTrainedModel<?>, PreTrainedTokenizer, TaskRunner>> HEADS = Map.of(
+            Task.SEQUENCE_CLASSIFICATION, (m, t) -> new ClassifyRunner((SequenceClassificationModel<?>) m, t),
+            Task.TOKEN_CLASSIFICATION, (m, t) -> new TokenClassificationRunner((TokenClassificationModel<?>) m, t),
+            Task.QUESTION_ANSWERING, (m, t) -> new QuestionAnsweringRunner((QuestionAnsweringModel<?>) m, t));
 
     private final List<TaskRunner> runners;
     private final List<AutoCloseable> owned;
