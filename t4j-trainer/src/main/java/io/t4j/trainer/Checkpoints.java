@@ -6,6 +6,7 @@ import io.t4j.trainer.optim.LrScheduler;
 import io.t4j.trainer.optim.OptimizerCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -40,22 +41,35 @@ public final class Checkpoints {
      *
      * @throws CheckpointException naming the folder and the reason
      */
-    public static void requireWritable(Path outputDir) {
+    public static synchronized void requireWritable(Path outputDir) { // ranks that are threads of one JVM check one at a time
         if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
             throw new CheckpointException("output_dir '" + outputDir + "' exists and is not a directory");
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                probe(outputDir);
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) { // another process removed the folders it made for its own check, three times
+                    throw notWritable(outputDir, e);
+                }
+            } catch (IOException | SecurityException e) {
+                throw notWritable(outputDir, e);
+            }
+        }
+    }
+
+    /** Writes and deletes a probe file in {@code outputDir}, then removes the folders it had to create. */
+    private static void probe(Path outputDir) throws IOException {
         List<Path> created = new ArrayList<>();
         for (Path p = outputDir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
             created.add(p); // deepest first
         }
-        Path probe = outputDir.resolve(".t4j-write-probe-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(outputDir);
+            Path probe = Files.createTempFile(outputDir, ".t4j-write-probe-", ""); // a name no other rank uses
             Files.writeString(probe, "t4j checks that output_dir is writable\n");
             Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new CheckpointException("output_dir '" + outputDir + "' is not writable (" + reason(e)
-                    + "); checkpoints and the final model go there", e);
         } finally {
             for (Path p : created) {
                 try {
@@ -65,6 +79,11 @@ public final class Checkpoints {
                 }
             }
         }
+    }
+
+    private static CheckpointException notWritable(Path outputDir, Exception e) {
+        return new CheckpointException("output_dir '" + outputDir + "' is not writable (" + reason(e)
+                + "); checkpoints and the final model go there", e);
     }
 
     private static String reason(Exception e) {

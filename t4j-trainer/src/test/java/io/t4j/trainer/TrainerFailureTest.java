@@ -92,6 +92,34 @@ class TrainerFailureTest {
         }
     }
 
+    /**
+     * Ranks that are threads of one JVM (Spark's local mode) check the same new output_dir at once. Each check made
+     * and removed the folders and wrote one probe name per process, so one rank's cleanup could remove the other's
+     * folder or probe: measured, "not writable (NoSuchFileException ...)" in 2 of 26 rounds of the hanging-rank test.
+     */
+    @Test
+    void ranksInOneJvmCheckTheSameNewOutputDirAtOnce() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Path out = dir.resolve("race-" + round + "/nested/out");
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var checks = java.util.stream.IntStream.range(0, 2).mapToObj(i -> pool.submit(() -> {
+                    start.await();
+                    Checkpoints.requireWritable(out);
+                    return null;
+                })).toList();
+                start.countDown();
+                for (var c : checks) {
+                    c.get(); // rethrows a failed check
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(dir.resolve("race-" + round)).as("folders made for the checks are removed").doesNotExist();
+        }
+    }
+
     @Test
     void autoFindBatchSizeHalvesOnOutOfMemory() {
         var m = new Faulty();
