@@ -7,6 +7,7 @@ import io.t4j.trainer.optim.OptimizerCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -42,8 +43,14 @@ public final class Checkpoints {
      * @throws CheckpointException naming the folder and the reason
      */
     public static synchronized void requireWritable(Path outputDir) { // ranks that are threads of one JVM check one at a time
-        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
-            throw new CheckpointException("output_dir '" + outputDir + "' exists and is not a directory");
+        try { // one stat: another rank may remove the folder it made for its check between two
+            if (!Files.readAttributes(outputDir, BasicFileAttributes.class).isDirectory()) {
+                throw new CheckpointException("output_dir '" + outputDir + "' exists and is not a directory");
+            }
+        } catch (NoSuchFileException e) {
+            // made below
+        } catch (IOException | SecurityException e) {
+            throw notWritable(outputDir, e);
         }
         for (int attempt = 1; ; attempt++) {
             try {
