@@ -25,14 +25,16 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "t4j bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure t4j: peak matmul, Trainer throughput and MFU, inference against ONNX Runtime, "
-                + "tokenization, decoding, memory, a step profile and levers. Prints tables, writes JSON.")
+                + "tokenization, decoding, memory, a step profile, levers and the encoder families side by side. Prints tables, "
+                + "writes JSON.")
 public final class Bench implements Callable<Integer> {
     /** The report's JSON: snake_case keys (as HF writes its JSON), indented. */
     static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers "
+            description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner, qa, "
+                    + "families, ddp (data-parallel training), spark (batch inference in Spark) "
                     + "(default: peak,train,infer,tokenize,generate,memory)")
     List<String> sections = List.of("peak", "train", "infer", "tokenize", "generate", "memory");
 
@@ -90,6 +92,44 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--lever-steps", description = "Timed steps per lever setting (default: ${DEFAULT-VALUE})")
     int leverSteps = 6;
+
+    @Option(names = "--ner-model", paramLabel = "DIR", description = "A token-classification model folder, for the ner section")
+    Path nerModel;
+
+    @Option(names = "--conll", paramLabel = "DIR", description = "Folder with CoNLL-2003's valid.txt (default: ${DEFAULT-VALUE})")
+    Path conll = Path.of("../shared/data/conll2003");
+
+    @Option(names = "--qa-model", paramLabel = "DIR",
+            description = "qa: a question-answering model folder (default: bge-small with a new qa_outputs head; the "
+                    + "latency does not depend on the head's weights)")
+    Path qaModel;
+
+    @Option(names = "--squad", paramLabel = "FILE", description = "qa: the SQuAD JSON file the context comes from (default: ${DEFAULT-VALUE})")
+    Path squad = Path.of("../shared/data/squad/train.json");
+
+    @Option(names = "--qa-words", description = "qa: words of the long context (default: ${DEFAULT-VALUE})")
+    int qaWords = 2000;
+
+    @Option(names = "--family-lengths", split = ",", paramLabel = "T",
+            description = "families: sequence lengths (default: 128,512)")
+    List<Integer> familyLengths = List.of(128, 512);
+
+    @Option(names = "--family-tokens", description = "families: tokens per batch; batch = tokens / length (default: ${DEFAULT-VALUE})")
+    int familyTokens = 2048;
+
+    @Option(names = "--family-steps", description = "families: timed steps per model, length and round (default: ${DEFAULT-VALUE})")
+    int familySteps = 3;
+
+    @Option(names = "--family-rounds", description = "families: rounds over the models, interleaved (default: ${DEFAULT-VALUE})")
+    int familyRounds = 2;
+
+    @Option(names = "--families", split = ",", paramLabel = "MODEL_TYPE",
+            description = "families: model_types to compare (default: every one registered: bert, roberta, xlm-roberta, "
+                    + "electra, distilbert, deberta-v2, modernbert)")
+    List<String> familyNames = List.of();
+
+    @Option(names = "--spark-rows", description = "SST-2 training sentences the spark section scores (default: ${DEFAULT-VALUE})")
+    int sparkRows = 4000;
 
     @Option(names = "--competing-load", description = "train: run every configuration a second time beside a busy "
             + "loop on one core (started and stopped by the benchmark) and report loaded/quiet step time")
@@ -169,6 +209,11 @@ public final class Bench implements Callable<Integer> {
             case "memory" -> MemorySection.run(ctx);
             case "profile" -> ProfileSection.run(ctx);
             case "levers" -> LeversSection.run(ctx);
+            case "ner" -> NerSection.run(ctx);
+            case "qa" -> QaSection.run(ctx);
+            case "families" -> FamiliesSection.run(ctx);
+            case "ddp" -> DdpSection.run(ctx);
+            case "spark" -> SparkSection.run(ctx);
             default -> throw new IllegalArgumentException("--sections: unknown section '" + name + "'");
         };
     }
@@ -176,8 +221,9 @@ public final class Bench implements Callable<Integer> {
     BenchOptions options() {
         return new BenchOptions(sections, sst2, json, steps, warmupSteps, rounds, batchSize, maxLength,
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
-                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, competingLoad,
-                inferRuntimes);
+                inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll,
+                qaModel, squad, qaWords, familyLengths, familyTokens, familySteps, familyRounds,
+                familyNames, sparkRows, competingLoad, inferRuntimes);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

@@ -25,6 +25,17 @@ import java.util.List;
  * @param memoryModel    "tiny" or "default"
  * @param profileSteps   timed steps of the step profile
  * @param leverSteps     timed steps per lever setting
+ * @param nerModel       a token-classification model folder for the ner section, or null
+ * @param conll          folder with CoNLL-2003's valid.txt
+ * @param qaModel        a question-answering model folder for the qa section, or null for bge-small with a new head
+ * @param squad          the SQuAD JSON file the qa section takes its long context and question from
+ * @param qaWords        words of the qa section's context
+ * @param familyLengths  sequence lengths of the families section
+ * @param familyTokens   tokens per batch there (batch = tokens / length)
+ * @param familySteps    timed steps per model, length and round there
+ * @param familyRounds   rounds over the models there (interleaving)
+ * @param familyNames    model_types to compare there (empty: every one registered)
+ * @param sparkRows      SST-2 training sentences the spark section scores
  * @param competingLoad  train: run each configuration again beside a one-core busy loop
  * @param inferRuntimes  infer: the t4j runtimes compared with ORT (t4j-fp32, t4j-bf16, t4j-int8, t4j-fp32-openblas,
  *                       t4j-bf16-unpacked)
@@ -32,11 +43,13 @@ import java.util.List;
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
                            int peakRuns, int peakSize, Path classifier, int inferReps, int latencySentences,
-                           int memorySteps, String memoryModel, int profileSteps, int leverSteps,
+                           int memorySteps, String memoryModel, int profileSteps, int leverSteps, Path nerModel,
+                           Path conll, Path qaModel, Path squad, int qaWords, List<Integer> familyLengths,
+                           int familyTokens, int familySteps, int familyRounds, List<String> familyNames, int sparkRows,
                            boolean competingLoad, List<String> inferRuntimes) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
-            "profile", "levers");
+            "profile", "levers", "ner", "qa", "families", "ddp", "spark");
 
     /** The t4j runtimes the infer section knows (ORT fp32 always runs). */
     public static final List<String> INFER_RUNTIMES = List.of("t4j-fp32", "t4j-bf16", "t4j-int8", "t4j-fp32-openblas",
@@ -57,6 +70,15 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
         positive("--latency-sentences", latencySentences);
         positive("--profile-steps", profileSteps);
         positive("--lever-steps", leverSteps);
+        positive("--qa-words", qaWords);
+        positive("--family-tokens", familyTokens);
+        positive("--family-steps", familySteps);
+        positive("--family-rounds", familyRounds);
+        if (familyLengths.isEmpty() || familyLengths.stream().anyMatch(l -> l < 1 || l > familyTokens)) {
+            throw new IllegalArgumentException("--family-lengths must be lengths from 1 to --family-tokens (" + familyTokens
+                    + "), got " + familyLengths);
+        }
+        positive("--spark-rows", sparkRows);
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("--warmup-steps must be 0 or more, got " + warmupSteps);
         }

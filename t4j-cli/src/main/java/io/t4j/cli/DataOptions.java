@@ -27,7 +27,8 @@ public final class DataOptions {
     public List<String> labelNames;
 
     @Option(names = "--max-length", defaultValue = "128",
-            description = "Truncate texts to this many tokens (default: ${DEFAULT-VALUE}).")
+            description = "Truncate texts to this many tokens, in training and evaluation alike (HF run_glue's "
+                    + "max_seq_length; default: ${DEFAULT-VALUE}).")
     public int maxLength;
 
     /** The label column's name once loaded: HF's collators read {@code label}/{@code labels}. */
@@ -51,15 +52,32 @@ public final class DataOptions {
      * data: sorted distinct strings, or for integer labels 0..n-1 their numbers (as HF's run_classification does).
      */
     public Dataset loadTokenized(String file, PreTrainedTokenizer tokenizer, List<String> names) {
+        return load(file, names).tokenize(tokenizer, textColumn, EncodeOptions.defaults().withMaxLength(maxLength));
+    }
+
+    /** As {@link #loadTokenized} without the tokenization: texts and ClassLabel ids (what a pipeline takes). */
+    public Dataset load(String file, List<String> names) {
         LoadOptions options = loadOptions();
         if (labelNames == null && names != null) {
             options = options.withLabelNames(names.toArray(String[]::new));
         }
         Dataset ds = LoadDataset.fromFiles(file, options);
         if (!(ds.features().get(LABEL) instanceof Feature.ClassLabel)) {
-            ds = ds.castToClassLabel(LABEL, integerLabels(ds, file));
+            if (!(ds.column(LABEL) instanceof io.t4j.data.LongColumn)) {
+                throw new io.t4j.data.DataException(file + ": label column '" + labelColumn + "' holds "
+                        + ds.features().get(LABEL) + " values (a regression target); classification needs integer "
+                        + "class ids or class names");
+            }
+            Feature.ClassLabel ids = integerLabels(ds, file);
+            try {
+                ds = ds.castToClassLabel(LABEL, ids);
+            } catch (io.t4j.data.DataException e) {
+                // the loader names the file and line of an id out of range: load again with the names for that message
+                LoadDataset.fromFiles(file, options.withLabelNames(ids.names().toArray(String[]::new)));
+                throw e;
+            }
         }
-        return ds.tokenize(tokenizer, textColumn, EncodeOptions.defaults().withMaxLength(maxLength));
+        return ds;
     }
 
     private Feature.ClassLabel integerLabels(Dataset ds, String file) {

@@ -39,13 +39,19 @@ public final class T4j implements Runnable {
         return cl;
     }
 
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    /**
+     * Exceptions of a command as one-line messages and the exit codes of {@link ExitCode}: for commands outside this
+     * CLI that the launcher runs (e.g. {@code t4j example-loop}).
+     */
+    public static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        err.println(cl.getColorScheme().errorText("t4j " + cl.getCommandName() + ": " + message(e)));
+        String name = cl.getCommandName().startsWith("t4j ") ? cl.getCommandName() : "t4j " + cl.getCommandName();
+        err.println(cl.getColorScheme().errorText(name + ": " + message(e)));
         if (Boolean.getBoolean("t4j.debug")) {
             e.printStackTrace(err);
         }
         return switch (e) {
+            case HubException h when h.reason() == HubException.Reason.INVALID_NAME -> ExitCode.USAGE; // '../../etc'
             case HubException h -> ExitCode.UNAVAILABLE;
             case CheckpointException c -> ExitCode.DATA;
             case IllegalArgumentException i -> ExitCode.DATA;

@@ -3,6 +3,9 @@ package io.t4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.t4j.engine.Cpu;
+import io.t4j.trainer.Checkpoints;
+import io.t4j.trainer.TrainOutput;
+import io.t4j.trainer.Trainer;
 import io.t4j.trainer.TrainingArguments;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +91,36 @@ public final class TrainingArgsOptions {
         if (!tree.hasNonNull("output_dir")) {
             throw new UserException(ExitCode.USAGE, "--output_dir is required (where checkpoints and the final model go)");
         }
-        return TrainingArguments.fromJson(tree, config != null ? config + " and the command line" : "the command line");
+        try {
+            return TrainingArguments.fromJson(tree, config != null ? config + " and the command line" : "the command line");
+        } catch (IllegalArgumentException e) {
+            // only options: a bad command line (2); with --config the value may come from the file (3, bad input)
+            throw config != null ? e : new UserException(ExitCode.USAGE, e.getMessage());
+        }
+    }
+
+    /**
+     * Fails before anything is loaded when {@code output_dir} cannot take files: it is created and a probe file
+     * written and removed (else an unwritable folder is found at the first save, or after the whole run).
+     */
+    public static void requireWritableOutputDir(TrainingArguments args) {
+        Checkpoints.requireWritable(Path.of(args.outputDir()));
+    }
+
+    /**
+     * {@code trainer.train(resume_from_checkpoint=...)} as HF's run_glue and run_mlm pass it: a checkpoint folder, or
+     * {@code true} for the last {@code checkpoint-<step>} in output_dir (HF's {@code resume_from_checkpoint=True});
+     * {@code false} or absent trains from the start.
+     */
+    public static TrainOutput train(Trainer<?> trainer, TrainingArguments args) {
+        String resume = args.resumeFromCheckpoint();
+        if (resume == null || resume.isBlank() || resume.equalsIgnoreCase("false")) {
+            return trainer.train();
+        }
+        if (resume.equalsIgnoreCase("true") && !Files.isDirectory(Path.of(resume))) {
+            return trainer.trainFromLastCheckpoint();
+        }
+        return trainer.train(resume);
     }
 
     private static JsonNode readJson(Path file) {

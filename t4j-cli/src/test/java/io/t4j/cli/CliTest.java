@@ -40,18 +40,23 @@ class CliTest {
     static Run run(String stdin, String... args) {
         InputStream oldIn = System.in;
         PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         try {
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
             CommandLine cl = T4j.commandLine();
             cl.setErr(new PrintWriter(err, true));
             int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err + stderr.toString(StandardCharsets.UTF_8));
         } finally {
             System.setIn(oldIn);
             System.setOut(oldOut);
+            System.setErr(oldErr);
+            oldErr.print(stderr.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -77,11 +82,56 @@ class CliTest {
         Run r = run("", "predict", "-m", model.toString(), "-i", in.toString(), "-o", outFile.toString(), "--top-k", "2");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(outFile);
-        assertThat(lines).hasSize(2);
+        assertThat(lines).as("one output line per input line, the blank one included").hasSize(3);
         assertThat(lines.get(0)).startsWith("{\"text\":\"w7 w9 w11\",\"label\":\"LABEL_").contains("\"score\":", "\"top_k\":[");
+        assertThat(lines.get(1)).isEqualTo("{\"text\":\"\",\"error\":\"empty text\"}");
+        assertThat(lines.get(2)).startsWith("{\"text\":\"w100 w5\",\"label\":\"LABEL_");
+
+        Run skip = run("", "predict", "-m", model.toString(), "-i", in.toString(), "--skip-empty");
+        assertThat(skip.exit()).as(skip.err()).isZero();
+        assertThat(skip.out().lines()).hasSize(2).allMatch(l -> l.contains("\"label\""));
+        assertThat(run("", "predict", "--help").out()).contains("Output line N answers input line N", "--skip-empty");
+
+        Run embed = run("", "embed", "-m", model.toString(), "-i", in.toString(), "--batch-size", "1");
+        assertThat(embed.exit()).as(embed.err()).isZero();
+        assertThat(embed.out().lines()).hasSize(3);
+        assertThat(embed.out().lines().toList().get(1)).isEqualTo("{\"text\":\"\",\"error\":\"empty text\"}");
         Run stdin = run("w7 w9 w11\n", "predict", "-m", model.toString(), "--raw-scores");
         assertThat(stdin.exit()).isZero();
         assertThat(stdin.out()).startsWith("{\"text\":\"w7 w9 w11\"").doesNotContain("top_k");
+    }
+
+    /** NaN scores become JSON null (not the string "NaN") with a warning. */
+    @Test
+    void aNanScoreIsWrittenAsNullWithAWarning() throws Exception {
+        Path nan = Files.createDirectories(tmp.resolve("nan-model"));
+        try (var files = Files.list(model)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("tokenizer")
+                    || p.getFileName().toString().startsWith("special")).toList()) {
+                Files.copy(f, nan.resolve(f.getFileName()));
+            }
+        }
+        var clf = io.t4j.models.AutoModelForSequenceClassification.fromPretrained(model);
+        clf.namedParameters().get("classifier.weight").data().detach().fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
+        clf.savePretrained(nan);
+        clf.close();
+        Run r = run("w7 w9\nw8\n", "predict", "-m", nan.toString(), "--top-k", "2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"score\":null").doesNotContain("NaN");
+        assertThat(r.err()).contains("warning: 2 texts got a NaN or infinite score, written as null");
+    }
+
+    /** A checkpoint without pooler weights: cls pooling never uses the new pooler, so only pooler pooling warns. */
+    @Test
+    void embedWarnsAboutANewPoolerOnlyWhenPoolerPoolingUsesIt() {
+        Path noPooler = TinyTokenizer.bertFixtureFolder(Fixture.load("bert-mlm"), tmp.resolve("mlm-checkpoint"));
+        Run cls = run("w7 w9\n", "embed", "-m", noPooler.toString(), "--pooling", "cls");
+        assertThat(cls.exit()).as(cls.err()).isZero();
+        assertThat(cls.err().lines()).as("warnings").noneMatch(l -> l.contains("WARN") && l.contains("pooler"));
+        Run pooler = run("w7 w9\n", "embed", "-m", noPooler.toString(), "--pooling", "pooler");
+        assertThat(pooler.exit()).as(pooler.err()).isZero();
+        assertThat(pooler.err()).contains("pooling 'pooler': the checkpoint has no pooler weights")
+                .contains("[pooler.dense.weight, pooler.dense.bias]");
     }
 
     @Test
@@ -141,6 +191,39 @@ class CliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("model_type      bert").contains("BertForSequenceClassification").contains("BertForTokenClassification (token-classification)")
                 .contains("max_length      64");
+    }
+
+    /** A training output folder: the size is the model's files, its checkpoints are listed apart. */
+    @Test
+    void infoSizeLeavesOutCheckpoints() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("info-run"));
+        long modelBytes = 0;
+        try (var files = Files.list(model)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, run.resolve(f.getFileName()));
+                modelBytes += Files.size(f);
+            }
+        }
+        Path ckpt = Files.createDirectories(run.resolve("checkpoint-10"));
+        Files.write(ckpt.resolve("optimizer.safetensors"), new byte[3_000_000]);
+        Run r = run("", "info", run.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(String.format("size_on_disk    %.1f MB (not counting 1 checkpoint folder: 3.0 MB)",
+                modelBytes / 1e6));
+    }
+
+    /** An invalid repo id is a bad command line (2), not "hub unavailable" (4); a path-like one is a missing folder (3). */
+    @Test
+    void anInvalidRepoIdIsAUsageError() {
+        Run download = run("", "download", "../../etc");
+        assertThat(download.exit()).as(download.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(download.err()).contains("Invalid repo id '../../etc'");
+        Run revision = run("", "download", "org/name", "--revision", "../main");
+        assertThat(revision.exit()).as(revision.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(revision.err()).contains("Invalid revision '../main'");
+        Run predict = run("w7\n", "predict", "-m", "../../etc");
+        assertThat(predict.exit()).as(predict.err()).isEqualTo(ExitCode.DATA);
+        assertThat(predict.err()).contains("../../etc: no such model folder");
     }
 
     @Test

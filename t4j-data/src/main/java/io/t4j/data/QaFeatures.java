@@ -75,6 +75,26 @@ public final class QaFeatures {
         return chunked(examples, tokenizer, options, (chunk, windows) -> validationFeatures(chunk, windows, tokenizer.padOnRight()));
     }
 
+    /**
+     * Validation features that also carry {@code start_positions} and {@code end_positions}, labelled as
+     * {@link #trainFeatures} labels them (the first gold answer, the CLS index when it is not in the window or the
+     * question has none). With labels in the features the Trainer's evaluation computes {@code eval_loss} and hands
+     * the start and end logits to {@code compute_metrics}, which post-processes them back to the examples; HF's
+     * run_qa reaches the same place by overriding {@code evaluate} in its {@code QuestionAnsweringTrainer}.
+     */
+    public static Dataset prepareEvaluationFeatures(List<SquadExample> examples, QuestionContextTokenizer tokenizer,
+                                                    QaFeatureOptions options) {
+        return chunked(examples, tokenizer, options, (chunk, windows) -> {
+            Dataset validation = validationFeatures(chunk, windows, tokenizer.padOnRight());
+            Dataset train = trainFeatures(chunk, windows, tokenizer.padOnRight(), tokenizer.clsTokenId(), tokenizer.bosTokenId());
+            Map<String, Column> columns = new LinkedHashMap<>();
+            validation.columnNames().forEach(name -> columns.put(name, validation.column(name)));
+            columns.put("start_positions", train.column("start_positions"));
+            columns.put("end_positions", train.column("end_positions"));
+            return Dataset.fromColumns(columns, Map.of());
+        });
+    }
+
     private interface Step {
         Dataset apply(List<SquadExample> chunk, QaWindows windows);
     }
@@ -92,11 +112,39 @@ public final class QaFeatures {
             int end = Math.min(examples.size(), start + CHUNK);
             List<String> q = questions.subList(start, end);
             List<String> c = contexts.subList(start, end);
-            QaWindows windows = tokenizer.encodeWithOverflow(right ? q : c, right ? c : q, right, options.maxSeqLength(),
-                    options.docStride(), options.padToMaxLength());
+            QaWindows windows;
+            try {
+                windows = tokenizer.encodeWithOverflow(right ? q : c, right ? c : q, right, options.maxSeqLength(),
+                        options.docStride(), options.padToMaxLength());
+            } catch (RuntimeException e) {
+                throw located(examples.subList(start, end), q, c, tokenizer, options, e);
+            }
             parts.add(step.apply(examples.subList(start, end), windows));
         }
         return concat(parts);
+    }
+
+    /**
+     * The tokenizer refused a chunk (its own checks of the room left for the context, which name only the pair's
+     * index in the call): encode the chunk's pairs one by one to find the question, and name its file and id.
+     */
+    private static DataException located(List<SquadExample> chunk, List<String> questions, List<String> contexts,
+                                        QuestionContextTokenizer tokenizer, QaFeatureOptions options, RuntimeException failure) {
+        boolean right = tokenizer.padOnRight();
+        for (int i = 0; i < chunk.size(); i++) {
+            List<String> q = List.of(questions.get(i));
+            List<String> c = List.of(contexts.get(i));
+            try {
+                tokenizer.encodeWithOverflow(right ? q : c, right ? c : q, right, options.maxSeqLength(), options.docStride(),
+                        options.padToMaxLength());
+            } catch (RuntimeException e) {
+                return new DataException(chunk.get(i).where() + ": the tokenizer cannot make features (max_seq_length "
+                        + options.maxSeqLength() + ", doc_stride " + options.docStride() + "): " + e.getMessage(), e);
+            }
+        }
+        return new DataException((chunk.getFirst().source() == null ? "" : chunk.getFirst().source() + ", ")
+                + "questions " + chunk.getFirst().id() + " to " + chunk.getLast().id() + ": the tokenizer failed: "
+                + failure.getMessage(), failure);
     }
 
     /**

@@ -1,12 +1,19 @@
 package io.t4j.data;
 
+import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.util.List;
 
 /**
- * The tokenizer calls {@link QaFeatures} makes, as run_qa.py makes them on an HF tokenizer. The tokenizer module
- * implements it over its fast tokenizer (offsets mapping, sequence ids, overflowing windows with a stride).
+ * The tokenizer calls {@link QaFeatures} makes, as run_qa.py makes them on an HF tokenizer. {@link #of} implements
+ * it over HF's fast tokenizer (offsets mapping, sequence ids, overflowing windows with a stride); tests write small
+ * ones by hand.
  */
 public interface QuestionContextTokenizer {
+    /** The calls over {@code tokenizer} (HF's fast tokenizer), padding with its pad id on its padding side. */
+    static QuestionContextTokenizer of(PreTrainedTokenizer tokenizer) {
+        return new PreTrainedQuestionContextTokenizer(tokenizer);
+    }
+
     /** HF's {@code num_special_tokens_to_add(pair=True)}: 3 for BERT ({@code [CLS] q [SEP] c [SEP]}), 4 for RoBERTa. */
     int numSpecialTokensToAdd();
 

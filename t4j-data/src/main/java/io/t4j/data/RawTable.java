@@ -14,6 +14,15 @@ import java.util.Map;
  * @param declared features the file declares (HF's Parquet metadata), possibly empty
  */
 record RawTable(Path file, List<String> names, List<RawColumn> columns, int[] lines, Map<String, Feature> declared) {
+    RawTable {
+        for (int i = 0; i < names.size(); i++) {
+            int j = names.subList(0, i).indexOf(names.get(i));
+            if (j >= 0) {
+                throw new DataException(file + ": column '" + names.get(i) + "' appears twice in the header (columns "
+                        + (j + 1) + " and " + (i + 1) + ")");
+            }
+        }
+    }
 
     /** A raw column: strings from text formats, typed values from JSON and Parquet (with a null mask). */
     sealed interface RawColumn permits RawStrings, RawLongs, RawDoubles, RawFloatLists {

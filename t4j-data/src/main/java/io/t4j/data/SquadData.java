@@ -131,6 +131,63 @@ public record SquadData(String source, String version, List<SquadExample> exampl
         return Dataset.fromColumns(columns, Map.of());
     }
 
+    /**
+     * Writes the questions as a SQuAD JSON file in the original layout, which {@link SquadReader} reads back:
+     * {@code {"version", "data": [{"title", "paragraphs": [{"context", "qas": [{"id", "question", "answers": [{"text",
+     * "answer_start"}]}]}]}]}}, articles and paragraphs in the order they first appear, {@code answer_start} in code
+     * points as SQuAD counts them, and for SQuAD v2 data {@code is_impossible} (and {@code plausible_answers}) on
+     * every question. Written to a temporary file and moved into place.
+     */
+    public void writeJson(java.nio.file.Path file) {
+        boolean v2 = hasImpossible();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", version != null ? version : v2 ? "v2.0" : "1.1");
+        ArrayNode data = root.putArray("data");
+        Map<String, Map<String, ArrayNode>> byArticle = new LinkedHashMap<>(); // title -> context -> qas
+        for (SquadExample e : examples) {
+            Map<String, ArrayNode> paragraphs = byArticle.computeIfAbsent(e.title(), t -> new LinkedHashMap<>());
+            ArrayNode qas = paragraphs.computeIfAbsent(e.context(), c -> JSON.createArrayNode());
+            ObjectNode qa = qas.addObject();
+            qa.put("id", e.id());
+            qa.put("question", e.question());
+            answersJson(qa.putArray("answers"), e.answers(), e.context());
+            if (v2) {
+                qa.put("is_impossible", e.isImpossible());
+                if (!e.plausibleAnswers().isEmpty()) {
+                    answersJson(qa.putArray("plausible_answers"), e.plausibleAnswers(), e.context());
+                }
+            }
+        }
+        byArticle.forEach((title, paragraphs) -> {
+            ObjectNode article = data.addObject();
+            article.put("title", title);
+            ArrayNode ps = article.putArray("paragraphs");
+            paragraphs.forEach((context, qas) -> {
+                ObjectNode p = ps.addObject();
+                p.put("context", context);
+                p.set("qas", qas);
+            });
+        });
+        java.nio.file.Path abs = file.toAbsolutePath();
+        java.nio.file.Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        try {
+            java.nio.file.Files.createDirectories(abs.getParent());
+            JSON.writeValue(tmp.toFile(), root);
+            java.nio.file.Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new DataException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    private static void answersJson(ArrayNode out, List<SquadAnswer> answers, String context) {
+        for (SquadAnswer a : answers) {
+            ObjectNode o = out.addObject();
+            o.put("text", a.text());
+            o.put("answer_start", a.codePointStart(context));
+        }
+    }
+
     /** The questions at {@code indices}, in that order (HF's {@code select}). */
     public SquadData select(int... indices) {
         List<SquadExample> out = new ArrayList<>();

@@ -60,9 +60,10 @@ final class TableConverter {
             }
             return new TableConverter(options, LabelKind.FLOAT, null);
         }
+        Feature.ClassLabel given = options.labelNames() == null ? null : new Feature.ClassLabel(options.labelNames());
+        checkLabelCells(tables, label, given);
         boolean integers = columns.stream().allMatch(c -> c instanceof RawTable.RawLongs
                 || (c instanceof RawTable.RawStrings s && java.util.Arrays.stream(s.values()).allMatch(v -> v == null || Labels.isInteger(v))));
-        Feature.ClassLabel given = options.labelNames() == null ? null : new Feature.ClassLabel(options.labelNames());
         if (integers) {
             Feature.ClassLabel declared = tables.stream().map(t -> t.declared().get(label))
                     .filter(f -> f instanceof Feature.ClassLabel).map(f -> (Feature.ClassLabel) f).findFirst().orElse(null);
@@ -74,6 +75,58 @@ final class TableConverter {
         List<String> values = new ArrayList<>();
         columns.forEach(c -> java.util.Arrays.stream(((RawTable.RawStrings) c).values()).filter(v -> v != null).forEach(values::add));
         return new TableConverter(options, LabelKind.STRING, Labels.sortedClassLabel(values));
+    }
+
+    /**
+     * Label cells of text files that cannot be right: an empty cell is a missing label, and when the labels look
+     * like integers (class ids) a cell that does not (a stray {@code 0.5}) is an error naming its file and line,
+     * rather than turning every label into a string class name (which would add a class and move the ids).
+     * Whichever kind is rarer across all files is the stray; a stray value among {@code given} names is fine.
+     */
+    private static void checkLabelCells(List<RawTable> tables, String label, Feature.ClassLabel given) {
+        long integers = 0;
+        long others = 0;
+        for (RawTable t : tables) {
+            if (!(t.column(label) instanceof RawTable.RawStrings s)) {
+                continue;
+            }
+            String[] values = s.values();
+            for (int r = 0; r < values.length; r++) {
+                if (values[r] == null) {
+                    continue;
+                }
+                if (values[r].isBlank()) {
+                    throw new DataException(t.where(r) + " column '" + label + "': missing label (an empty cell)");
+                }
+                if (Labels.isInteger(values[r])) {
+                    integers++;
+                } else {
+                    others++;
+                }
+            }
+        }
+        if (integers == 0 || others == 0) {
+            return;
+        }
+        boolean strayIsInteger = integers < others;
+        for (RawTable t : tables) {
+            if (!(t.column(label) instanceof RawTable.RawStrings s)) {
+                continue;
+            }
+            String[] values = s.values();
+            for (int r = 0; r < values.length; r++) {
+                String v = values[r];
+                if (v == null || Labels.isInteger(v) != strayIsInteger || (given != null && given.str2int(v) >= 0)) {
+                    continue;
+                }
+                String what = strayIsInteger ? "an integer among " + others + " string labels"
+                        : "not an integer, unlike the " + integers + " other labels (integer class ids)";
+                throw new DataException(t.where(r) + " column '" + label + "': label '" + v + "' is " + what
+                        + (given != null ? " and not one of the ClassLabel names " + given.names()
+                        : "; fix the cell, or give the class names (LoadOptions.withLabelNames, t4j's --class-names)"
+                        + " to read every label as a name"));
+            }
+        }
     }
 
     private Dataset dataset(List<RawTable> tables) {

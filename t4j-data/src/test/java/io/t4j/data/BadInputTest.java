@@ -1,5 +1,6 @@
 package io.t4j.data;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
@@ -63,6 +64,39 @@ class BadInputTest {
         Path tsv = Fixtures.write(dir.resolve("ids.tsv"), "label\tsentence\n1\tgood\n2\tbad\n");
         assertThatThrownBy(() -> LoadDataset.fromFiles(tsv.toString(), SST2.withLabelNames("negative", "positive")))
                 .hasMessage(tsv + " line 3 column 'label': label id 2 is out of range for ClassLabel [negative, positive] (ids 0..1)");
+    }
+
+    /** 40 integer labels and one stray cell: the stray is an error at its line, never a third string class. */
+    @Test
+    void aStrayCellAmongIntegerLabelsIsAnErrorAtItsLine() {
+        for (String stray : new String[] {"", "0.5", "pos"}) {
+            StringBuilder rows = new StringBuilder("sentence\tlabel\n");
+            for (int i = 0; i < 40; i++) {
+                rows.append("text ").append(i).append('\t').append(i % 2).append('\n');
+            }
+            rows.append("the stray\t").append(stray).append('\n').append("after it\t1\n");
+            Path tsv = Fixtures.write(dir.resolve("stray.tsv"), rows.toString());
+            String expected = stray.isEmpty() ? tsv + " line 42 column 'label': missing label (an empty cell)"
+                    : tsv + " line 42 column 'label': label '" + stray + "' is not an integer, unlike the 41 other labels";
+            assertThatThrownBy(() -> LoadDataset.fromFiles(tsv.toString(), SST2)).as(stray)
+                    .isInstanceOf(DataException.class).hasMessageStartingWith(expected);
+            // with names given (what t4j eval passes: the model's labels) the same line is blamed, not line 2
+            assertThatThrownBy(() -> LoadDataset.fromFiles(tsv.toString(), SST2.withLabelNames("negative", "positive")))
+                    .as(stray).hasMessageStartingWith(expected);
+        }
+        Path csv = Fixtures.write(dir.resolve("mostly-names.csv"), "sentence,label\na,pos\nb,neg\nc,pos\nd,1\n");
+        assertThatThrownBy(() -> LoadDataset.fromFiles(csv.toString(), SST2))
+                .hasMessageStartingWith(csv + " line 5 column 'label': label '1' is an integer among 3 string labels");
+        Path named = Fixtures.write(dir.resolve("named.csv"), "sentence,label\na,1\nb,2\nc,none\n");
+        assertThat(LoadDataset.fromFiles(named.toString(), SST2.withLabelNames("1", "2", "none")).classLabel("label").names())
+                .as("a stray value that is a given name is a class").containsExactly("1", "2", "none");
+    }
+
+    @Test
+    void aDuplicateHeaderColumnIsNamed() {
+        Path tsv = Fixtures.write(dir.resolve("dup.tsv"), "sentence\tsentence\tlabel\na\tb\t1\n");
+        assertThatThrownBy(() -> LoadDataset.fromFiles(tsv.toString(), SST2))
+                .hasMessage(tsv + ": column 'sentence' appears twice in the header (columns 1 and 2)");
     }
 
     @Test

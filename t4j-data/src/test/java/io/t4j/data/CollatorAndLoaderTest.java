@@ -162,7 +162,12 @@ class CollatorAndLoaderTest {
         try (PointerScope scope = new PointerScope(); DataLoader.Batches batches = loader.iterator()) {
             assertThat(batches.next().batchSize()).isEqualTo(4);
         }
-        Thread.sleep(50);
+        // close() interrupts the producer; wait for it to end rather than for a fixed time (a loaded machine is slow)
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("t4j-dataloader")) {
+                t.join(30_000);
+            }
+        }
         assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("t4j-dataloader")).filter(Thread::isAlive))
                 .isEmpty();
     }

@@ -1,5 +1,8 @@
 package io.t4j.examples;
 
+import io.t4j.cli.ExitCode;
+import io.t4j.cli.T4j;
+import io.t4j.cli.UserException;
 import io.t4j.data.DataCollatorWithPadding;
 import io.t4j.data.DataLoader;
 import io.t4j.data.Dataset;
@@ -18,17 +21,25 @@ import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.ProgressBar;
 import io.t4j.trainer.optim.AdamW;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The seed notebook's plain PyTorch loop ({@code SentimentAnalysisModel}), written with t4j: a custom head over a
  * pre-trained encoder's {@code pooler_output}, AdamW, cross-entropy, and a tqdm-style bar with loss and validation
  * accuracy. Run it with {@code ./t4j example-loop [--freeze] [--epochs N] [train.tsv validation.tsv]}.
  */
-public final class SentimentAnalysisLoop {
+@Command(name = "t4j example-loop", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "The seed notebook's plain PyTorch loop written with t4j: a custom Linear head over bge-small's "
+                + "pooler_output, AdamW, cross-entropy, validation accuracy per epoch.")
+public final class SentimentAnalysisLoop implements Callable<Integer> {
 
     /** {@code class SentimentAnalysisModel(nn.Module)}: the base model plus {@code Linear(hidden, 2)}. */
     static final class SentimentAnalysisModel extends Module {
@@ -51,23 +62,35 @@ public final class SentimentAnalysisLoop {
         }
     }
 
+    @Option(names = "--freeze", description = "Freeze the base model and train only the head (requires_grad = False).")
+    boolean freeze;
+
+    @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TRAIN_FILE",
+            description = "Training data (TSV, CSV, JSONL or Parquet with sentence and label columns; default: the demo reviews).")
+    String trainFile;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "VALIDATION_FILE",
+            description = "Validation data (default: the demo's validation reviews).")
+    String validationFile;
+
+    /** The command line: bad options exit 2, bad files 3, each with a one-line message (as every t4j command). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SentimentAnalysisLoop());
+        cl.setExecutionExceptionHandler(T4j::handle);
+        return cl;
+    }
+
     public static void main(String[] args) {
-        boolean freeze = false;
-        int epochs = 2;
-        String trainFile = null;
-        String validationFile = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--freeze" -> freeze = true;
-                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-                default -> {
-                    if (trainFile == null) {
-                        trainFile = args[i];
-                    } else {
-                        validationFile = args[i];
-                    }
-                }
-            }
+        System.exit(commandLine().execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        if (epochs < 1) {
+            throw new UserException(ExitCode.USAGE, "--epochs must be at least 1, got " + epochs);
         }
         Path checkpoint = DefaultModels.bgeSmallEnV15();
         try (PreTrainedTokenizer tokenizer = AutoTokenizer.fromPretrained(checkpoint)) {
@@ -115,6 +138,7 @@ public final class SentimentAnalysisLoop {
             }
             optimizer.close();
         }
+        return ExitCode.OK;
     }
 
     /** model.eval(); with torch.no_grad(): accuracy over the loader. */

@@ -62,10 +62,52 @@ public final class AutoConfig {
     }
 
     private static <C extends PretrainedConfig> C bind(Path file, JsonNode tree, Class<C> type) {
+        checkFields(file, tree);
         try {
             return JSON.treeToValue(tree, type);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new CheckpointException(file + ": invalid config: " + cause.getMessage(), e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("?");
+            throw new CheckpointException(file + ": invalid config: field '" + field + "': " + e.getOriginalMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException(file + ": invalid config: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sizes every family divides or allocates by: present ones must be positive integers. */
+    private static final java.util.List<String> POSITIVE_SIZES = java.util.List.of("vocab_size", "hidden_size",
+            "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "intermediate_size", "head_dim",
+            "max_position_embeddings", "dim", "hidden_dim", "n_heads", "n_layers");
+    /** Activation names (BERT family and decoders: hidden_act; DistilBERT: activation). */
+    private static final java.util.List<String> ACTIVATIONS = java.util.List.of("hidden_act", "activation");
+
+    /**
+     * Fails on values that would otherwise surface later as "/ by zero" or an unnamed "unsupported activation",
+     * naming the file and the field.
+     */
+    private static void checkFields(Path file, JsonNode tree) {
+        for (String field : POSITIVE_SIZES) {
+            JsonNode v = tree.get(field);
+            if (v != null && !v.isNull() && !(v.isIntegralNumber() && v.asLong() >= 1 && v.canConvertToInt())) {
+                throw new CheckpointException(file + ": " + field + " must be a positive integer, got " + v);
+            }
+        }
+        for (String field : ACTIVATIONS) {
+            JsonNode v = tree.get(field);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            if (!v.isTextual()) {
+                throw new CheckpointException(file + ": " + field + " must be an activation name, got " + v);
+            }
+            try {
+                io.t4j.engine.nn.Activations.get(v.asText());
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(file + ": " + field + ": " + e.getMessage(), e);
+            }
         }
     }
 

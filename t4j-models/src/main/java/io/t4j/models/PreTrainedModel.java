@@ -90,6 +90,16 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
     }
 
     /**
+     * New parameters that only feed an output the caller may never ask for: a base model's optional parts
+     * ({@link ModelFamily#isOptional}, a pooler). When they are all that is new, loading logs at info level, and whoever
+     * uses that output warns (e.g. the feature-extraction pipeline asked for {@code pooler} pooling), rather than every
+     * user of cls or mean pooling being told to train.
+     */
+    protected boolean isOptionalOutput(String parameterName) {
+        return baseModel() == this && family.isOptional(parameterName);
+    }
+
+    /**
      * Parameters a checkpoint may lack because this class adds them: everything outside the base model (the head) and
      * the family's optional parts of the base model (a pooler).
      */
@@ -201,9 +211,15 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             }
             if (!report.newlyInitialized().isEmpty()) {
                 initNewParameters(report.newlyInitialized(), options, dtype);
-                LOG.warn("Some weights of {} were not initialized from the model checkpoint at {} and are newly "
-                        + "initialized: {}\nYou should probably TRAIN this model on a down-stream task to be able to use "
-                        + "it for predictions and inference.", getClass().getSimpleName(), dir, report.newlyInitialized());
+                if (report.newlyInitialized().stream().allMatch(this::isOptionalOutput)) {
+                    LOG.info("{} at {}: {} newly initialized; the outputs they feed are untrained until fine-tuned",
+                            getClass().getSimpleName(), dir, report.newlyInitialized());
+                } else {
+                    LOG.warn("Some weights of {} were not initialized from the model checkpoint at {} and are newly "
+                            + "initialized: {}\nYou should probably TRAIN this model on a down-stream task to be able to "
+                            + "use it for predictions and inference.", getClass().getSimpleName(), dir,
+                            report.newlyInitialized());
+                }
             }
             loadingInfo = new LoadingInfo(report.newlyInitialized(), unused);
             if (zeroCopy) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
+import io.t4j.models.testing.Parity;
+import io.t4j.models.testing.Tolerances;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -23,11 +25,11 @@ class EncoderAttentionTest {
                 1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, 3, 10), null);
         Tensor sdpa = EncoderAttention.scaledDotProduct(q, k, v, mask, 0.0);
         Tensor eager = EncoderAttention.eager(q, k, v, mask, 0.0);
-        assertThat(Tensors.maxAbsDiff(sdpa, eager)).isLessThan(1e-6);
+        Parity.assertClose("SDPA vs eager attention, fp32", sdpa, eager, Tolerances.ATTENTION_ABS, null);
         Tensor bf16 = EncoderAttention.scaledDotProduct(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16),
                 v.to(ScalarType.BFloat16), mask, 0.0);
         assertThat(Tensors.scalarType(bf16)).isEqualTo(ScalarType.BFloat16);
-        assertThat(Tensors.maxAbsDiff(bf16, sdpa)).isLessThan(0.05);
+        Parity.assertClose("SDPA bf16 vs fp32", bf16, sdpa, Tolerances.BF16_ATTENTION_ABS, null);
     }
 
     @Test

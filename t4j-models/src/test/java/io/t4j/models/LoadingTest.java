@@ -15,6 +15,8 @@ import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
 import io.t4j.models.roberta.RobertaModeling.RobertaModel;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.ModelInputs;
+import io.t4j.models.testing.Parity;
+import io.t4j.models.testing.Tolerances;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +53,8 @@ class LoadingTest {
                 SequenceClassificationModel<?> b = AutoModelForSequenceClassification.fromPretrained(out);
                 assertThat(b.getClass()).isEqualTo(a.getClass());
                 ModelInputs in = fx.inputs(false);
-                assertThat(Tensors.maxAbsDiff(a.forward(in).logits(), b.forward(in).logits())).isZero();
+                Parity.assertSameComputation(name + " logits after save/reload", "same weights bit for bit, same forward",
+                        a.forward(in).logits(), b.forward(in).logits());
                 // what HF writes: architectures, labels, dtype
                 PretrainedConfig saved = AutoConfig.fromPretrained(out);
                 assertThat(saved.architectures()).containsExactly(a.getClass().getSimpleName());
@@ -81,7 +84,7 @@ class LoadingTest {
             assertThat(std).isBetween(0.05, 0.4); // initializer_range 0.2 in this fixture
             // the encoder is the checkpoint's
             assertThat(Tensors.maxAbsDiff(clf.bert.embeddings.wordEmbeddings.weight.data(),
-                    base.embeddings.wordEmbeddings.weight.data())).isZero();
+                    base.embeddings.wordEmbeddings.weight.data())).isZero(); // loaded, not computed: a copy
             assertThat(clf.isTraining()).isFalse(); // from_pretrained returns eval mode, as HF
         }
     }
@@ -112,6 +115,23 @@ class LoadingTest {
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"gpt_neox\"}");
         assertThatThrownBy(() -> AutoModel.fromPretrained(dir))
                 .hasMessageContaining("unknown model_type 'gpt_neox'").hasMessageContaining("bert, roberta, distilbert");
+    }
+
+    /** Values that used to fail later as "/ by zero" or an activation error without a file name. */
+    @Test
+    void badSizesAndActivationsNameTheFileAndField() throws IOException {
+        Path dir = copyOf(bert);
+        Path config = dir.resolve("config.json");
+        String original = Files.readString(config);
+        Files.writeString(config, original.replaceFirst("\"num_attention_heads\": *\\d+", "\"num_attention_heads\": 0"));
+        assertThatThrownBy(() -> AutoModel.fromPretrained(dir)).isInstanceOf(CheckpointException.class)
+                .hasMessage(config + ": num_attention_heads must be a positive integer, got 0");
+        Files.writeString(config, original.replaceFirst("\"hidden_act\": *\"[a-z_]+\"", "\"hidden_act\": \"swiglu\""));
+        assertThatThrownBy(() -> AutoModel.fromPretrained(dir)).isInstanceOf(CheckpointException.class)
+                .hasMessageStartingWith(config + ": hidden_act: unsupported activation 'swiglu' (supported: gelu");
+        Files.writeString(config, original.replaceFirst("\"hidden_size\": *\\d+", "\"hidden_size\": \"big\""));
+        assertThatThrownBy(() -> AutoModel.fromPretrained(dir)).isInstanceOf(CheckpointException.class)
+                .hasMessage(config + ": hidden_size must be a positive integer, got \"big\"");
     }
 
     @Test
@@ -173,7 +193,7 @@ class LoadingTest {
                 PretrainedOptions.defaults().withZeroCopy(true))) {
             assertThat(model.namedParameters().values()).allMatch(p -> !p.requiresGrad());
             var logits = model.forward(bert.inputs(false)).logits();
-            assertThat(Tensors.maxAbsDiff(logits, bert.tensor("outputs.logits"))).isLessThan(1e-5);
+            Parity.assertClose("bert-seqcls logits, zero-copy weights", logits, bert.tensor("outputs.logits"), Tolerances.ENCODER_LOGITS_ABS, null);
         }
     }
 
@@ -183,6 +203,6 @@ class LoadingTest {
                 PretrainedOptions.defaults().withDtype(ScalarType.BFloat16));
         assertThat(StateDict.tensors(model).values()).allMatch(t -> Tensors.scalarType(t) == ScalarType.BFloat16);
         var logits = model.forward(bert.inputs(false)).logits().to(ScalarType.Float);
-        assertThat(Tensors.maxAbsDiff(logits, bert.tensor("outputs.logits"))).isLessThan(0.1);
+        Parity.assertClose("bert-seqcls logits, bf16 weights and activations", logits, bert.tensor("outputs.logits"), Tolerances.BF16_LOGITS_ABS, null);
     }
 }

@@ -8,6 +8,8 @@ import io.t4j.engine.Tensors;
 import io.t4j.models.bert.BertConfig;
 import io.t4j.models.bert.BertModeling.BertModel;
 import io.t4j.models.ModelInputs;
+import io.t4j.models.testing.Parity;
+import io.t4j.models.testing.Tolerances;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -38,12 +40,12 @@ class UnpaddingTest {
                 Tensor alone = model.forward(new ModelInputs(ids, torch.ones(1, n), null, null)).lastHiddenState(); // [1,n,C]
                 Tensor real = batch.select(0, row).narrow(0, 0, n).unsqueeze(0);                             // [1,n,C]
                 worst = Math.max(worst, Tensors.maxAbsDiff(real, alone));
-                if (n < 6) {
+                if (n < 6) { // padding positions are written as zeros, not computed
                     assertThat(batch.select(0, row).narrow(0, n, 6 - n).abs().max().item_double()).isZero();
                 }
             }
-            System.out.printf("unpadded batch vs each sentence alone: max |diff| %.3g%n", worst);
-            assertThat(worst).isLessThan(1e-5);
+            // the batch runs its matmuls on [12,C] rows, each sentence alone on [n,C]: other kernel blockings
+            Parity.check("unpadded batch vs each sentence alone", "last_hidden_state", "abs", worst, Tolerances.ENCODER_HIDDEN_ABS);
         }
     }
 
@@ -61,7 +63,7 @@ class UnpaddingTest {
             Unpadding left = Unpadding.of(leftPadded, ids);
             assertThat(left.indices()).isNull(); // position 0 (the pooler's [CLS]) is a pad in row 1: HF computes it
             Tensor x = torch.randn(2, 3, 8);
-            assertThat(Tensors.maxAbsDiff(left.padInput(left.unpadInput(x)), x)).isZero();
+            assertThat(Tensors.maxAbsDiff(left.padInput(left.unpadInput(x)), x)).isZero(); // no arithmetic: the same tensor
         }
     }
 

@@ -8,9 +8,19 @@ package io.t4j.pipelines;
  * @param normalize L2-normalise pooled vectors
  * @param batchSize texts per forward
  * @param truncation truncate to the model's max length
+ * @param maxLength truncate to this many tokens instead of the model's max length (null: the model's)
  */
-public record FeatureExtractionOptions(Pooling pooling, boolean normalize, int batchSize, boolean truncation) {
+public record FeatureExtractionOptions(Pooling pooling, boolean normalize, int batchSize, boolean truncation,
+                                       Integer maxLength) {
+    /** The options without a max length of their own (the model's applies). */
+    public FeatureExtractionOptions(Pooling pooling, boolean normalize, int batchSize, boolean truncation) {
+        this(pooling, normalize, batchSize, truncation, null);
+    }
+
     public FeatureExtractionOptions {
+        if (maxLength != null && maxLength < 1) {
+            throw new IllegalArgumentException("max_length must be at least 1, got " + maxLength);
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size must be at least 1, got " + batchSize);
         }
@@ -27,5 +37,10 @@ public record FeatureExtractionOptions(Pooling pooling, boolean normalize, int b
     /** One vector per text, pooled as asked. */
     public static FeatureExtractionOptions pooled(Pooling pooling, boolean normalize, int batchSize) {
         return new FeatureExtractionOptions(pooling, normalize, batchSize, true);
+    }
+
+    /** Truncate to {@code n} tokens (null: the model's max length). */
+    public FeatureExtractionOptions withMaxLength(Integer n) {
+        return new FeatureExtractionOptions(pooling, normalize, batchSize, truncation, n);
     }
 }

@@ -9,10 +9,13 @@ import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HF's {@code FeatureExtractionPipeline} (transformers/pipelines/feature_extraction.py): token vectors
@@ -21,6 +24,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 public final class FeatureExtractionPipeline
         extends Pipeline<EncoderModel<?>, String, ModelInputs, BaseModelOutput, float[][], FeatureExtractionOptions> {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureExtractionPipeline.class);
+    private final AtomicBoolean warnedPooler = new AtomicBoolean();
 
     FeatureExtractionPipeline(EncoderModel<?> model, PreTrainedTokenizer tokenizer, boolean owned) {
         super(model, tokenizer, owned);
@@ -31,12 +36,31 @@ public final class FeatureExtractionPipeline
         return run(List.of(text), FeatureExtractionOptions.tokens()).getFirst();
     }
 
+    /** Whether the pooler is not the checkpoint's but newly initialised (e.g. an ONNX export without one). */
+    public boolean poolerNewlyInitialized() {
+        return model.loadingInfo().missingKeys().stream().anyMatch(k -> k.startsWith("pooler."));
+    }
+
     /** One vector per text, pooled as asked, optionally L2-normalised; {@code batchSize} texts per forward. */
     public List<float[]> embed(List<String> texts, Pooling pooling, boolean normalize, int batchSize) {
-        if (pooling == Pooling.POOLER && !model.hasPooler()) {
+        return embed(texts, FeatureExtractionOptions.pooled(pooling, normalize, batchSize));
+    }
+
+    /** One vector per text with {@code options} (a pooling is required). */
+    public List<float[]> embed(List<String> texts, FeatureExtractionOptions options) {
+        if (options.pooling() == null) {
+            throw new IllegalArgumentException("embed needs a pooling (cls, mean or pooler); apply() gives token vectors");
+        }
+        if (options.pooling() == Pooling.POOLER && !model.hasPooler()) {
             throw new IllegalArgumentException("this model has no pooler; use cls or mean pooling");
         }
-        return run(texts, FeatureExtractionOptions.pooled(pooling, normalize, batchSize)).stream().map(v -> v[0]).toList();
+        if (options.pooling() == Pooling.POOLER && poolerNewlyInitialized() && warnedPooler.compareAndSet(false, true)) {
+            LOG.warn("pooling 'pooler': the checkpoint has no pooler weights, so {} {} newly initialized and "
+                    + "pooler_output is untrained; use cls or mean pooling, or fine-tune first",
+                    model.getClass().getSimpleName(), model.loadingInfo().missingKeys().stream()
+                            .filter(k -> k.startsWith("pooler.")).toList());
+        }
+        return run(texts, options).stream().map(v -> v[0]).toList();
     }
 
     @Override
@@ -46,7 +70,7 @@ public final class FeatureExtractionPipeline
 
     @Override
     protected ModelInputs preprocess(List<String> texts, FeatureExtractionOptions options) {
-        return ModelInputs.of(tokenizer.encode(texts, EncodeOptions.padLongest().withTruncation(options.truncation())));
+        return ModelInputs.of(tokenizer.encode(texts, EncodeOptions.padLongest().withTruncation(options.truncation()).withMaxLength(options.maxLength())));
     }
 
     @Override

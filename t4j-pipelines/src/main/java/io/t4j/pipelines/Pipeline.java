@@ -5,12 +5,16 @@ import io.t4j.engine.nn.Module;
 import io.t4j.models.AutoModel;
 import io.t4j.models.AutoModelForCausalLM;
 import io.t4j.models.AutoModelForMaskedLM;
+import io.t4j.models.AutoModelForQuestionAnswering;
 import io.t4j.models.AutoModelForSequenceClassification;
 import io.t4j.models.EncoderModel;
 import io.t4j.models.MaskedLMModel;
 import io.t4j.models.ModelInputs;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.QuestionAnsweringModel;
 import io.t4j.models.SequenceClassificationModel;
+import io.t4j.models.TokenClassificationModel;
+import io.t4j.models.AutoModelForTokenClassification;
 import io.t4j.models.decoder.CausalLM;
 import io.t4j.models.generation.GenerationConfig;
 import io.t4j.tokenizers.AutoTokenizer;
@@ -136,6 +140,29 @@ public abstract class Pipeline<M extends AutoCloseable, I, P, F, R, O> implement
         return new TextClassificationPipeline(model, tokenizer, false);
     }
 
+    /**
+     * {@code pipeline("token-classification", model=dir)} (HF's alias {@code "ner"}): the folder's token classifier
+     * ({@code AutoModelForTokenClassification}) and tokenizer.
+     */
+    public static TokenClassificationPipeline tokenClassification(Path modelDir) {
+        return tokenClassification(modelDir, PretrainedOptions.defaults().withZeroCopy(true));
+    }
+
+    public static TokenClassificationPipeline tokenClassification(Path modelDir, PretrainedOptions options) {
+        return load(modelDir, tok -> new TokenClassificationPipeline(
+                AutoModelForTokenClassification.fromPretrained(modelDir, options), tok, true));
+    }
+
+    /** A token-classification pipeline over a model and tokenizer the caller owns (e.g. straight after training). */
+    public static TokenClassificationPipeline tokenClassification(TokenClassificationModel<?> model, PreTrainedTokenizer tokenizer) {
+        return new TokenClassificationPipeline(model, tokenizer, false);
+    }
+
+    /** {@code pipeline("ner", model=dir)}: {@link #tokenClassification(Path)}. */
+    public static TokenClassificationPipeline ner(Path modelDir) {
+        return tokenClassification(modelDir);
+    }
+
     /** {@code pipeline("feature-extraction", model=dir)}. */
     public static FeatureExtractionPipeline featureExtraction(Path modelDir) {
         return featureExtraction(modelDir, PretrainedOptions.defaults().withZeroCopy(true));
@@ -161,6 +188,20 @@ public abstract class Pipeline<M extends AutoCloseable, I, P, F, R, O> implement
     /** A fill-mask pipeline over a model and tokenizer the caller owns (e.g. straight after pre-training). */
     public static FillMaskPipeline fillMask(MaskedLMModel<?> model, PreTrainedTokenizer tokenizer) {
         return new FillMaskPipeline(model, tokenizer, false);
+    }
+
+    /** {@code pipeline("question-answering", model=dir)}: the folder's question-answering model and tokenizer. */
+    public static QuestionAnsweringPipeline questionAnswering(Path modelDir) {
+        return questionAnswering(modelDir, PretrainedOptions.defaults().withZeroCopy(true));
+    }
+
+    public static QuestionAnsweringPipeline questionAnswering(Path modelDir, PretrainedOptions options) {
+        return load(modelDir, tok -> new QuestionAnsweringPipeline(AutoModelForQuestionAnswering.fromPretrained(modelDir, options), tok, true));
+    }
+
+    /** A question-answering pipeline over a model and tokenizer the caller owns (e.g. straight after training). */
+    public static QuestionAnsweringPipeline questionAnswering(QuestionAnsweringModel<?> model, PreTrainedTokenizer tokenizer) {
+        return new QuestionAnsweringPipeline(model, tokenizer, false);
     }
 
     /**

@@ -79,7 +79,7 @@ public final class TextClassificationPipeline extends Pipeline<SequenceClassific
      */
     @Override
     protected ModelInputs preprocess(List<ClassificationInput> inputs, TextClassificationOptions options) {
-        EncodeOptions encode = EncodeOptions.padLongest().withTruncation(options.truncation());
+        EncodeOptions encode = EncodeOptions.padLongest().withTruncation(options.truncation()).withMaxLength(options.maxLength());
         List<ClassificationInput> singles = inputs.stream().filter(i -> !i.isPair()).toList();
         List<ClassificationInput> pairs = inputs.stream().filter(ClassificationInput::isPair).toList();
         if (pairs.isEmpty()) {

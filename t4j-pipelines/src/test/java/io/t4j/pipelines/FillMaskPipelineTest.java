@@ -12,6 +12,7 @@ import io.t4j.models.testing.TinyTokenizer;
 import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.EncodeOptions;
 import io.t4j.tokenizers.PreTrainedTokenizer;
+import io.t4j.models.testing.Parity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +44,9 @@ class FillMaskPipelineTest {
             float[] p = Tensors.toFloats(probs);
             double previous = 1.0;
             for (FillMaskResult r : results) {
-                assertThat(r.score()).isCloseTo(p[r.token()], org.assertj.core.data.Offset.offset(1e-6)).isLessThanOrEqualTo(previous);
+                // the same forward on the same ids (one text): measured 0 in all 9 settings of scripts/test-kernels.sh
+                Parity.assertClose("score vs softmax of the model's logits", "w" + r.token(), r.score(), p[r.token()], 1e-6);
+                assertThat(r.score()).isLessThanOrEqualTo(previous);
                 previous = r.score();
                 assertThat(r.tokenStr()).isEqualTo("w" + r.token());
                 assertThat(r.sequence()).isEqualTo("w7 w" + r.token() + " w9 w11");
@@ -52,7 +55,7 @@ class FillMaskPipelineTest {
             for (float v : p) {
                 best = Math.max(best, v);
             }
-            assertThat(results.getFirst().score()).isEqualTo(best, org.assertj.core.data.Offset.offset(1e-7));
+            Parity.assertClose("top score vs the largest probability", "-", results.getFirst().score(), best, 1e-7); // measured 0
             assertThat(fill.apply("w7 [MASK] w9 w11", 128)).hasSize(128);
 
             // several masks: one list per mask, each filling only its own mask, special tokens kept (HF)
@@ -62,8 +65,13 @@ class FillMaskPipelineTest {
             assertThat(two.get(1).getFirst().sequence()).startsWith("[CLS] w7 [MASK] w9 w");
             // a batch of texts of different lengths (padding) gives what each text gives alone
             var batch = fill.apply(List.of("w7 [MASK] w9 w11", "[MASK] w20"), 5);
+            // the best tokens are compared exactly: safe while the top two scores are further apart than twice the
+            // score tolerance below (then rounding cannot swap them)
+            var alone = fill.apply("[MASK] w20");
+            assertThat(results.get(0).score() - results.get(1).score()).isGreaterThan(2 * BATCHED_SCORE_ABS);
+            assertThat(alone.get(0).score() - alone.get(1).score()).isGreaterThan(2 * BATCHED_SCORE_ABS);
             assertSame(batch.get(0).getFirst().getFirst(), results.getFirst());
-            assertSame(batch.get(1).getFirst().getFirst(), fill.apply("[MASK] w20").getFirst());
+            assertSame(batch.get(1).getFirst().getFirst(), alone.getFirst());
 
             assertThatThrownBy(() -> fill.apply("w7 w8 w9"))
                     .hasMessage("No mask_token ([MASK]) found on the input \"w7 w8 w9\"");
@@ -73,11 +81,17 @@ class FillMaskPipelineTest {
         }
     }
 
+    /**
+     * A text in a padded batch against alone: its matmuls run on other shapes. Worst 4.5e-8 (Haswell) over the 9
+     * settings of scripts/test-kernels.sh; 22x.
+     */
+    private static final double BATCHED_SCORE_ABS = 1e-6;
+
     /** The same candidate, its probability equal up to float rounding (a padded batch runs other kernels). */
     private static void assertSame(FillMaskResult actual, FillMaskResult expected) {
         assertThat(actual.token()).isEqualTo(expected.token());
         assertThat(actual.sequence()).isEqualTo(expected.sequence());
-        assertThat(actual.score()).isCloseTo(expected.score(), org.assertj.core.data.Offset.offset(1e-6));
+        Parity.assertClose("score, padded batch vs alone", actual.sequence(), actual.score(), expected.score(), BATCHED_SCORE_ABS);
     }
 
     @Test
@@ -88,7 +102,11 @@ class FillMaskPipelineTest {
             assertThat(fill.maskToken()).isEqualTo("<mask>");
             List<FillMaskResult> results = fill.apply("w7 <mask> w9");
             assertThat(results).hasSize(5);
-            assertThat(results.getFirst().sequence()).isEqualTo("w7 " + results.getFirst().tokenStr() + " w9");
+            // the MLM head is new (the classifier checkpoint has none), drawn from torch's unseeded generator, so the
+            // best token may be a special one, which HF's decode(skip_special_tokens=True) leaves out of the sequence:
+            // check the best ordinary token (4 of the 128 ids are special, so the top 5 hold one)
+            FillMaskResult ordinary = results.stream().filter(r -> r.tokenStr().startsWith("w")).findFirst().orElseThrow();
+            assertThat(ordinary.sequence()).isEqualTo("w7 " + ordinary.tokenStr() + " w9");
             assertThatThrownBy(() -> fill.apply("w7 [MASK] w9")).hasMessageContaining("No mask_token (<mask>) found");
         }
     }

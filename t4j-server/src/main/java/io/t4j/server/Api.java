@@ -33,6 +33,23 @@ public final class Api {
      */
     public record EmbedRequest(Inputs inputs, String pooling, Boolean normalize, Boolean truncation) {}
 
+    /**
+     * {@code POST /v1/token-classification}, HF's Inference API token-classification request.
+     *
+     * @param inputs     one text or a list of texts
+     * @param parameters the pipeline's parameters (all optional)
+     */
+    public record TokenClassificationRequest(Inputs inputs, TokenClassificationParameters parameters) {}
+
+    /**
+     * HF's {@code TokenClassificationParameters}.
+     *
+     * @param aggregationStrategy none, simple, first, average or max (default simple, as HF's Inference API)
+     * @param ignoreLabels        labels (or entity types) left out (default ["O"])
+     * @param stride              run texts longer than the model in windows sharing this many tokens (default: truncate)
+     */
+    public record TokenClassificationParameters(String aggregationStrategy, List<String> ignoreLabels, Integer stride) {}
+
     /** A chat message: role (system, user, assistant) and content. */
     public record Message(String role, String content) {}
 
@@ -69,10 +86,44 @@ public final class Api {
     public record ZeroShotResult(String sequence, List<String> labels, List<Double> scores) {}
 
     /**
+     * {@code POST /v1/question-answering}, the HF Inference API's question-answering request: {@code inputs} is one
+     * {@code {"question", "context"}} object (answered with one answer, or a list of {@code top_k}) or a list of them
+     * (answered with one such result per question).
+     *
+     * @param inputs     a {@code {"question", "context"}} object or an array of them
+     * @param parameters HF's pipeline parameters (all optional)
+     */
+    public record QuestionAnsweringRequest(com.fasterxml.jackson.databind.JsonNode inputs, QuestionAnsweringParameters parameters) {}
+
+    /**
+     * The question-answering pipeline's parameters, HF's names and defaults.
+     *
+     * @param topK                   answers per question (1)
+     * @param docStride              context tokens shared by consecutive windows (min(max_seq_len / 2, 128))
+     * @param maxAnswerLen           the longest answer in tokens (15)
+     * @param maxSeqLen              tokens per window (min(model_max_length, 384))
+     * @param maxQuestionLen         a longer question is cut to this many tokens (64)
+     * @param handleImpossibleAnswer also offer the empty answer (false)
+     * @param alignToWords           widen answers to whole words (true)
+     */
+    public record QuestionAnsweringParameters(Integer topK, Integer docStride, Integer maxAnswerLen, Integer maxSeqLen,
+                                              Integer maxQuestionLen, Boolean handleImpossibleAnswer, Boolean alignToWords) {}
+
+    /** One question on one context. */
+    public record QuestionContext(String question, String context) {}
+
+    /**
+     * One answer, the HF Inference API's {@code {answer, score, start, end}}: {@code start} and {@code end} count
+     * characters of the context as Python does (code points).
+     */
+    public record QuestionAnsweringAnswer(double score, int start, int end, String answer) {}
+
+    /**
      * One entry of {@code GET /v1/models}: what is loaded.
      *
      * @param id                   the {@code --model} it was started with
-     * @param tasks                the endpoints it serves: classify, embed, or generate, zero-shot
+     * @param tasks                the endpoints it serves: classify, token-classification or question-answering, and
+     *                             embed; or generate, zero-shot
      * @param id2label             the classification labels (null for a causal LM)
      * @param classifierPretrained false when the checkpoint has no classification head and a new one was made
      * @param dtype                the weights' dtype (float32, bfloat16)

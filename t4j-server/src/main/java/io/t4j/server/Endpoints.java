@@ -3,7 +3,11 @@ package io.t4j.server;
 import io.t4j.models.generation.GenerationConfig;
 import io.t4j.pipelines.ClassificationResult;
 import io.t4j.pipelines.FunctionToApply;
+import io.t4j.pipelines.AggregationStrategy;
 import io.t4j.pipelines.Pooling;
+import io.t4j.pipelines.TokenClassificationOptions;
+import io.t4j.pipelines.TokenClassificationPipeline;
+import io.t4j.pipelines.TokenClassificationResult;
 import io.t4j.server.Router.Reply;
 import io.t4j.server.Router.Request;
 import io.t4j.tokenizers.ChatTemplate;
@@ -57,6 +61,53 @@ final class Endpoints {
         return Reply.json(req.inputs().single() ? results.getFirst() : results);
     }
 
+    /**
+     * {@code POST /v1/token-classification}: HF's Inference API shapes, one list of entities
+     * ({@code entity_group, score, word, start, end}; with aggregation none {@code entity, score, index, word, start,
+     * end}) per text, a single list for a single text.
+     */
+    Reply tokenClassification(Request r) {
+        TokenClassificationRunner ner = runner(TokenClassificationRunner.class, "/v1/token-classification");
+        Api.TokenClassificationRequest req = r.json(Api.TokenClassificationRequest.class);
+        List<String> texts = texts(req.inputs());
+        var job = ner.job(texts, tokenClassificationOptions(req.parameters()));
+        queue.submit(job);
+        List<List<TokenClassificationResult>> results;
+        try {
+            results = job.await();
+        } catch (TokenClassificationPipeline.NoTokensException e) {
+            throw ApiException.invalid(e.getMessage(), field(req.inputs(), texts.indexOf(e.text())));
+        }
+        List<List<java.util.Map<String, Object>>> out = results.stream()
+                .map(list -> list.stream().map(TokenClassificationResult::toMap).toList()).toList();
+        return Reply.json(req.inputs().single() ? out.getFirst() : out);
+    }
+
+    /** The request's parameters, each checked naming its field; HF's Inference API default strategy is simple. */
+    private TokenClassificationOptions tokenClassificationOptions(Api.TokenClassificationParameters p) {
+        var options = TokenClassificationOptions.defaults().withAggregationStrategy(AggregationStrategy.SIMPLE);
+        if (p == null) {
+            return options;
+        }
+        if (p.aggregationStrategy() != null) {
+            AggregationStrategy s = parse(() -> AggregationStrategy.parse(p.aggregationStrategy()), "parameters.aggregation_strategy");
+            options = options.withAggregationStrategy(s);
+        }
+        if (p.ignoreLabels() != null) {
+            require(!p.ignoreLabels().contains(null), "ignore_labels must hold strings, not null", "parameters.ignore_labels");
+            options = options.withIgnoreLabels(p.ignoreLabels());
+        }
+        if (p.stride() != null) {
+            int max = model.tokenizer().modelMaxLength();
+            require(p.stride() >= 0 && (max == PreTrainedTokenizer.NO_MAX_LENGTH || p.stride() < max),
+                    "stride must be >= 0 and less than the model's max length " + max + ", got " + p.stride(),
+                    "parameters.stride");
+            TokenClassificationOptions withoutStride = options;
+            options = parse(() -> withoutStride.withStride(p.stride()), "parameters.stride");
+        }
+        return options;
+    }
+
     /** {@code POST /v1/embed}: one vector per text (TEI's {@code /embed}: always a list of vectors). */
     Reply embed(Request r) {
         EmbedRunner embedder = runner(EmbedRunner.class, "/v1/embed");
@@ -106,6 +157,94 @@ final class Endpoints {
         queue.submit(job);
         List<Api.ZeroShotResult> results = job.await();
         return Reply.json(req.inputs().single() ? results.getFirst() : results);
+    }
+
+    /**
+     * {@code POST /v1/question-answering}: the HF Inference API's shapes. One {@code {"question", "context"}} gives
+     * one {@code {answer, score, start, end}} (a list of them with {@code top_k} > 1, as HF's pipeline); a list of
+     * questions gives one such result per question.
+     */
+    Reply questionAnswering(Request r) {
+        QuestionAnsweringRunner qa = runner(QuestionAnsweringRunner.class, "/v1/question-answering");
+        Api.QuestionAnsweringRequest req = r.json(Api.QuestionAnsweringRequest.class);
+        if (req.inputs() == null || req.inputs().isNull()) {
+            throw ApiException.invalid("inputs is required: {\"question\": ..., \"context\": ...} or an array of them", "inputs");
+        }
+        boolean single = req.inputs().isObject();
+        List<com.fasterxml.jackson.databind.JsonNode> items = new ArrayList<>();
+        if (single) {
+            items.add(req.inputs());
+        } else if (req.inputs().isArray()) {
+            req.inputs().forEach(items::add);
+        } else {
+            throw ApiException.invalid("inputs must be {\"question\": ..., \"context\": ...} or an array of them", "inputs");
+        }
+        if (items.isEmpty()) {
+            throw ApiException.invalid("inputs is an empty array; send at least one question", "inputs");
+        }
+        if (items.size() > config.maxClientBatchSize()) {
+            throw ApiException.tooLarge("inputs has " + items.size() + " questions, more than the limit of "
+                    + config.maxClientBatchSize() + " per request (--max-client-batch-size); split the request", "inputs");
+        }
+        List<io.t4j.pipelines.QuestionAnsweringInput> inputs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String at = single ? "inputs" : "inputs[" + i + "]";
+            inputs.add(questionContext(items.get(i), at));
+        }
+        io.t4j.pipelines.QuestionAnsweringOptions options = qaOptions(req.parameters());
+        for (int i = 0; i < inputs.size(); i++) { // before queueing, so one bad question cannot fail a batch
+            String at = single ? "inputs" : "inputs[" + i + "]";
+            try {
+                qa.pipeline().checkInputs(List.of(inputs.get(i)), options);
+            } catch (IllegalArgumentException e) { // no room for the context, or a doc_stride that cannot advance
+                String message = e.getMessage().replaceFirst("^question 0", at + ".question");
+                throw ApiException.invalid(message, message.contains("doc_stride") ? "parameters.doc_stride" : at + ".question");
+            }
+        }
+        var job = qa.job(inputs, options);
+        queue.submit(job);
+        List<List<io.t4j.pipelines.QuestionAnsweringResult>> results = job.await();
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            String context = inputs.get(i).context();
+            List<Api.QuestionAnsweringAnswer> answers = results.get(i).stream().map(a -> new Api.QuestionAnsweringAnswer(
+                    a.score(), context.codePointCount(0, a.start()), context.codePointCount(0, a.end()), a.answer())).toList();
+            out.add(options.topK() == 1 && answers.size() == 1 ? answers.getFirst() : answers);
+        }
+        return Reply.json(single ? out.getFirst() : out);
+    }
+
+    private io.t4j.pipelines.QuestionAnsweringInput questionContext(com.fasterxml.jackson.databind.JsonNode node, String at) {
+        if (!node.isObject()) {
+            throw ApiException.invalid(at + " must be an object {\"question\": ..., \"context\": ...}", at);
+        }
+        String[] values = new String[2];
+        String[] names = {"question", "context"};
+        for (int k = 0; k < 2; k++) {
+            var v = node.get(names[k]);
+            String field = at + "." + names[k];
+            require(v != null && v.isTextual(), field + " is required and must be a string", field);
+            require(!v.asText().isEmpty(), field + " cannot be empty", field);
+            checkChars(v.asText(), field);
+            values[k] = v.asText();
+        }
+        node.fieldNames().forEachRemaining(f -> require(f.equals("question") || f.equals("context"),
+                at + " has an unknown field '" + f + "' (expected question and context)", at + "." + f));
+        return new io.t4j.pipelines.QuestionAnsweringInput(values[0], values[1]);
+    }
+
+    private static io.t4j.pipelines.QuestionAnsweringOptions qaOptions(Api.QuestionAnsweringParameters p) {
+        var o = io.t4j.pipelines.QuestionAnsweringOptions.defaults();
+        if (p == null) {
+            return o;
+        }
+        var d = o;
+        return parse(() -> new io.t4j.pipelines.QuestionAnsweringOptions(
+                p.topK() != null ? p.topK() : d.topK(), p.docStride(),
+                p.maxAnswerLen() != null ? p.maxAnswerLen() : d.maxAnswerLen(), p.maxSeqLen(),
+                p.maxQuestionLen() != null ? p.maxQuestionLen() : d.maxQuestionLen(),
+                p.handleImpossibleAnswer() != null ? p.handleImpossibleAnswer() : d.handleImpossibleAnswer(),
+                p.alignToWords() != null ? p.alignToWords() : d.alignToWords(), d.batchSize()), "parameters");
     }
 
     /** The runner of {@code type}; 404 naming what this server serves when the model has no such task. */

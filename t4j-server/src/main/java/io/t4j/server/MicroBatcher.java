@@ -1,5 +1,7 @@
 package io.t4j.server;
 
+import io.t4j.engine.NativeMemory;
+
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
     private final int maxQueued;
     private final Consumer<List<J>> runner;
     private final Metrics metrics;
+    /** {@code -Dt4j.server.mallocTrimMs} (default 1000; 0 turns it off). */
+    private final NativeMemory nativeMemory = NativeMemory.fromSystemProperty("t4j.server.mallocTrimMs", 1000);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<J> pending = new ArrayDeque<>();
@@ -120,6 +124,26 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Fails every job still waiting in the queue (not the batch that is running) with {@code error}, so its request
+     * is answered rather than cut when the drain runs out of time; the count failed.
+     */
+    public int failQueued(RuntimeException error) {
+        List<J> failed;
+        lock.lock();
+        try {
+            failed = new ArrayList<>(pending);
+            pending.clear();
+            admitted -= failed.size();
+            closed = true; // nothing new either
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        failed.forEach(j -> j.fail(error));
+        return failed.size();
     }
 
     /** Refuses new jobs, runs every admitted one, then stops the worker. */
@@ -227,6 +251,7 @@ public final class MicroBatcher<J extends BatchJob<?>> implements AutoCloseable 
         long start = System.nanoTime();
         try {
             runOrIsolate(batch);
+            nativeMemory.afterBatch(); // the batch's tensors are freed: let glibc give their pages back
         } finally {
             LOG.debug("{}: {} requests, {} texts in {} ms", name, batch.size(), texts, (System.nanoTime() - start) / 1_000_000);
             lock.lock();

@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * known path with another method), the body read under the payload limit, and every failure turned into a JSON
  * {@link Api.ApiError} with its status: {@link ApiException}s as they say, the pipelines' rejections of a value
  * (IllegalArgumentException, tokenizer and chat-template errors) as 422, anything else as 500 (logged).
+ *
+ * <p>It also admits requests for the drain: it counts requests admitted and not yet answered, and once draining
+ * refuses new ones with 503 and {@code Connection: close}. A response carries {@code Connection: close} when the
+ * client asked for it or the server is draining.
  */
 final class Router implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -101,6 +109,10 @@ final class Router implements HttpHandler {
     private final Map<String, ErrorStyle> styles = new LinkedHashMap<>();
     private final int payloadLimit;
     private final Metrics metrics;
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private volatile boolean draining;
 
     Router(int payloadLimit, Metrics metrics) {
         this.payloadLimit = payloadLimit;
@@ -118,23 +130,83 @@ final class Router implements HttpHandler {
         return this;
     }
 
+    /**
+     * From now on no request is admitted: each new one (on a new or a kept-alive connection) gets 503 with
+     * {@code Connection: close}, and the responses of those already admitted carry {@code Connection: close} too,
+     * so keep-alive clients cannot slip more requests in while the server drains.
+     */
+    void startDraining() {
+        draining = true;
+    }
+
+    /** Requests admitted (not refused for draining) and not yet answered. */
+    int admittedInFlight() {
+        return admitted.get();
+    }
+
+    /** Waits until every admitted request has been answered, at most {@code timeout}; whether they all were. */
+    boolean awaitAdmitted(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (admitted.get() > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void handle(HttpExchange exchange) {
+        admitted.incrementAndGet(); // before reading the flag: a request counted here is seen by awaitAdmitted
         String path = exchange.getRequestURI().getPath();
-        Reply reply;
         ErrorStyle style = styles.getOrDefault(path, ErrorStyle.T4J);
-        try {
-            reply = dispatch(exchange, path);
-        } catch (ApiException e) {
-            reply = style.render(e);
-        } catch (IllegalArgumentException | TokenizerException | ChatTemplateException e) {
-            reply = style.render(ApiException.invalid(e.getMessage(), null).withType(ApiException.TOKENIZER_OR_VALUE));
-        } catch (RuntimeException | Error e) {
-            LOG.error("{} {} failed", exchange.getRequestMethod(), path, e);
-            reply = style.render(new ApiException(500, "internal error: " + e, null));
+        if (draining) {
+            release();
+            metrics.request("draining", 503);
+            send(exchange, style.render(ApiException.unavailable("the server is shutting down", 1)), true);
+            return;
         }
-        metrics.request(routes.containsKey(path) ? path : "unmatched", reply.status());
-        send(exchange, reply);
+        try {
+            Reply reply;
+            try {
+                reply = dispatch(exchange, path);
+            } catch (ApiException e) {
+                reply = style.render(e);
+            } catch (IllegalArgumentException | TokenizerException | ChatTemplateException e) {
+                reply = style.render(ApiException.invalid(e.getMessage(), null).withType(ApiException.TOKENIZER_OR_VALUE));
+            } catch (RuntimeException | Error e) {
+                LOG.error("{} {} failed", exchange.getRequestMethod(), path, e);
+                reply = style.render(new ApiException(500, "internal error: " + e, null));
+            }
+            metrics.request(routes.containsKey(path) ? path : "unmatched", reply.status());
+            send(exchange, reply, draining || clientAsksToClose(exchange));
+        } finally {
+            release();
+        }
+    }
+
+    private void release() {
+        if (admitted.decrementAndGet() == 0) {
+            lock.lock();
+            try {
+                idle.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Whether the request's {@code Connection} header lists {@code close} (HTTP/1.1's way to end a connection). */
+    private static boolean clientAsksToClose(HttpExchange exchange) {
+        List<String> values = exchange.getRequestHeaders().get("Connection");
+        return values != null && values.stream().flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .anyMatch(t -> t.strip().equalsIgnoreCase("close"));
     }
 
     private Reply dispatch(HttpExchange exchange, String path) {
@@ -158,17 +230,18 @@ final class Router implements HttpHandler {
         return String.join(", ", all);
     }
 
-    private static void send(HttpExchange exchange, Reply reply) {
+    /** Writes {@code reply}; with {@code close} (or a 413) the connection closes after it ({@code Connection: close}). */
+    private static void send(HttpExchange exchange, Reply reply, boolean close) {
         if (reply.body() instanceof Stream stream) {
-            sendStream(exchange, reply, stream);
+            sendStream(exchange, reply, stream, close);
             return;
         }
         byte[] bytes = reply.body() instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : Json.write(reply.body());
         exchange.getResponseHeaders().set("Content-Type", reply.body() instanceof String
                 ? "text/plain; version=0.0.4; charset=utf-8" : "application/json");
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        if (reply.status() == 413) {
-            exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body is not read
+        if (close || reply.status() == 413) { // 413: the rest of the body is not read
+            exchange.getResponseHeaders().set("Connection", "close"); // the JDK server closes the connection after it
         }
         try {
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -183,10 +256,13 @@ final class Router implements HttpHandler {
     }
 
     /** Server-sent events: headers now, then the body chunk by chunk as the stream writes and flushes it. */
-    private static void sendStream(HttpExchange exchange, Reply reply, Stream stream) {
+    private static void sendStream(HttpExchange exchange, Reply reply, Stream stream, boolean close) {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        if (close) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
         try {
             exchange.sendResponseHeaders(reply.status(), 0); // chunked
             try (OutputStream out = exchange.getResponseBody()) {

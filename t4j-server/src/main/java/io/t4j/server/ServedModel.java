@@ -6,8 +6,10 @@ import io.t4j.models.ModelRegistry;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.models.PretrainedConfig;
 import io.t4j.models.PretrainedOptions;
+import io.t4j.models.QuestionAnsweringModel;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.Task;
+import io.t4j.models.TokenClassificationModel;
 import io.t4j.models.decoder.DecoderConfig;
 import io.t4j.pipelines.FunctionToApply;
 import io.t4j.pipelines.Pipeline;
@@ -16,7 +18,6 @@ import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,15 +26,16 @@ import java.util.function.Function;
 
 /**
  * The one model a server runs, loaded once, and a {@link TaskRunner} per task it serves over those weights: a task
- * head (classify; an encoder's or a decoder's such as LlamaForSequenceClassification) and, for an encoder, its base
- * model (embed); or a causal LM (generate, zero-shot). The folder's {@code model_type} and {@code architectures} pick
- * the classes, as HF's Auto classes do.
+ * head (classify, an encoder's or a decoder's such as LlamaForSequenceClassification; token-classification for a
+ * {@code *ForTokenClassification} folder) and, for an encoder, its base model (embed); or a causal LM (generate,
+ * zero-shot). The folder's {@code model_type} and {@code architectures} pick the classes, as HF's Auto classes do.
  */
 public final class ServedModel implements AutoCloseable {
     /** The encoder heads the server has a runner for, by task: one line per task. */
-    private static final Map<Task<?>, BiFunction<PreTrainedModel<?>, PreTrainedTokenizer, TaskRunner>> HEADS =
-            new LinkedHashMap<>(Map.of(
-                    Task.SEQUENCE_CLASSIFICATION, (m, t) -> new ClassifyRunner((SequenceClassificationModel<?>) m, t)));
+    private static final Map<Task<?>, BiFunction<PreTrainedModel<?>, PreTrainedTokenizer, TaskRunner>> HEADS = Map.of(
+            Task.SEQUENCE_CLASSIFICATION, (m, t) -> new ClassifyRunner((SequenceClassificationModel<?>) m, t),
+            Task.TOKEN_CLASSIFICATION, (m, t) -> new TokenClassificationRunner((TokenClassificationModel<?>) m, t),
+            Task.QUESTION_ANSWERING, (m, t) -> new QuestionAnsweringRunner((QuestionAnsweringModel<?>) m, t));
 
     private final List<TaskRunner> runners;
     private final List<AutoCloseable> owned;
@@ -144,6 +146,17 @@ public final class ServedModel implements AutoCloseable {
     private static void warmUp(ServedModel served) {
         served.runner(ClassifyRunner.class).ifPresent(c -> {
             var job = c.job(List.of("warm up"), FunctionToApply.defaultFor(c.model().config()), 1);
+            job.runBatch(List.of(job));
+            job.await();
+        });
+        served.runner(TokenClassificationRunner.class).ifPresent(r -> {
+            var job = r.job(List.of("warm up"), io.t4j.pipelines.TokenClassificationOptions.defaults());
+            job.runBatch(List.of(job));
+            job.await();
+        });
+        served.runner(QuestionAnsweringRunner.class).ifPresent(qa -> {
+            var job = qa.job(List.of(new io.t4j.pipelines.QuestionAnsweringInput("warm up?", "warm up")),
+                    io.t4j.pipelines.QuestionAnsweringOptions.defaults());
             job.runBatch(List.of(job));
             job.await();
         });

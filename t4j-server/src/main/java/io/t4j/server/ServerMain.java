@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code t4j serve}: loads one model and serves it over HTTP until stopped (SIGTERM or Ctrl-C drain it first).
- * Exit codes are the t4j command line's: 0 stopped, 1 failure, 2 bad option (or the port is taken), 3 bad model
- * folder or value, 4 hub unavailable.
+ * Exit codes are the t4j command line's: 0 stopped after a drain that answered every admitted request, 1 failure,
+ * 2 bad option (or the port is taken, or an invalid repo id), 3 bad model folder or value, 4 hub unavailable, and
+ * 6 stopped after a drain that ran out of {@code --drain-timeout-s} (requests still queued were answered 503).
  */
 @Command(name = "t4j serve", mixinStandardHelpOptions = true, version = "t4j 0.1.0", sortOptions = false,
         description = {"Serve a model over HTTP/JSON. Encoders: TEI's POST /predict, /rerank, /embed, /tokenize, "
@@ -33,6 +34,8 @@ public final class ServerMain implements Callable<Integer> {
     static final int USAGE = 2;
     static final int DATA = 3;
     static final int UNAVAILABLE = 4;
+    /** Stopped, but the drain timed out: some admitted requests were answered 503 or cut. */
+    static final int DRAIN_TIMEOUT = 6;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -95,7 +98,9 @@ public final class ServerMain implements Callable<Integer> {
             + "GET /v1/models lists (default: the --model argument).")
     String servedModelName;
 
-    @Option(names = "--drain-timeout-s", defaultValue = "30", description = "On shutdown, seconds to wait for in-flight requests (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-timeout-s", defaultValue = "30", description = "On SIGTERM or Ctrl-C, seconds to answer the "
+            + "requests already admitted (new ones get 503 at once); exit 0 when all were answered, 6 when time ran "
+            + "out (default: ${DEFAULT-VALUE}).")
     long drainSeconds;
 
     @Override
@@ -113,16 +118,24 @@ public final class ServerMain implements Callable<Integer> {
             served.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable drain = () -> {
             System.err.printf("t4j serve: draining %d requests%n", server.queueSize());
             server.close();
-            System.err.println("t4j serve: stopped");
-        }, "t4j-shutdown"));
+            System.err.println(server.drainedCleanly() ? "t4j serve: stopped"
+                    : "t4j serve: stopped; the drain timed out (--drain-timeout-s " + drainSeconds + ")");
+        };
+        // SIGTERM and Ctrl-C drain and then return from here, so the exit code is ours (the JVM's own handling
+        // would exit 143 or 130); the hook covers any other way the JVM shuts down
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal),
+                    s -> Thread.ofPlatform().name("t4j-drain").start(drain));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "t4j-shutdown"));
         Api.ModelInfo info = served.info();
         System.err.printf("t4j serve: %s (%s, %s) on %s: %s%n", model, info.modelType(), info.dtype(), server.uri(),
                 String.join(", ", info.tasks()));
         server.awaitClosed();
-        return OK;
+        return server.drainedCleanly() ? OK : DRAIN_TIMEOUT;
     }
 
     private ServerConfig config() {
@@ -192,6 +205,7 @@ public final class ServerMain implements Callable<Integer> {
         }
         return switch (e) {
             case BindException b -> USAGE;
+            case HubException h when h.reason() == HubException.Reason.INVALID_NAME -> USAGE; // a repo id like '../../etc'
             case HubException h -> UNAVAILABLE;
             case CheckpointException c -> DATA;
             case TokenizerException t -> DATA;

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * {@link MicroBatcher} (one inference thread) over the served model.
  *
  * <p>Endpoints: {@code GET /health}, {@code GET /v1/models}, {@code GET /metrics}; for an encoder
- * {@code POST /v1/classify} and {@code POST /v1/embed}; for a causal LM {@code POST /v1/generate} and
- * {@code POST /v1/zero-shot}. The server owns the model: {@link #close()} drains (stops accepting, answers every
- * admitted request, batching without waiting), then frees it.
+ * {@code POST /v1/classify} (or {@code POST /v1/token-classification} for a token classifier, or
+ * {@code POST /v1/question-answering} for a question-answering head) and {@code POST /v1/embed}; for a causal LM
+ * {@code POST /v1/generate} and {@code POST /v1/zero-shot}. The server owns the model: {@link #close()} drains (stops
+ * admitting, answers every admitted request, batching without waiting), then frees it.
  */
 public final class T4jServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(T4jServer.class);
@@ -30,12 +31,18 @@ public final class T4jServer implements AutoCloseable {
     private final ServerConfig config;
     private final MicroBatcher<?> queue;
     private final Metrics metrics;
+    /** Seconds past the drain timeout the listener's stop waits for requests failed at the timeout to be written. */
+    private static final int GRACE_SECONDS = 5;
+
+    private final Router router;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean cutShort;
 
-    private T4jServer(HttpServer http, ExecutorService requests, ServedModel model, ServerConfig config,
+    private T4jServer(HttpServer http, Router router, ExecutorService requests, ServedModel model, ServerConfig config,
                       MicroBatcher<?> queue, Metrics metrics) {
         this.http = http;
+        this.router = router;
         this.requests = requests;
         this.model = model;
         this.config = config;
@@ -80,6 +87,8 @@ public final class T4jServer implements AutoCloseable {
                 .route("POST", "/decode", tei::decode, TeiEndpoints.STYLE)
                 .route("GET", "/metrics", r -> new Router.Reply(200, metrics.render(), java.util.Map.of()))
                 .route("POST", "/v1/classify", endpoints::classify)
+                .route("POST", "/v1/token-classification", endpoints::tokenClassification)
+                .route("POST", "/v1/question-answering", endpoints::questionAnswering)
                 .route("POST", "/v1/embed", endpoints::embed)
                 .route("POST", "/v1/generate", endpoints::generate)
                 .route("POST", "/v1/zero-shot", endpoints::zeroShot);
@@ -87,7 +96,7 @@ public final class T4jServer implements AutoCloseable {
         ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(requests);
         http.start();
-        return new T4jServer(http, requests, model, config, queue, metrics);
+        return new T4jServer(http, router, requests, model, config, queue, metrics);
     }
 
     /** A batch of jobs with equal keys, run by the first job's task runner. */
@@ -119,9 +128,12 @@ public final class T4jServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: batches stop waiting to fill, the listener closes, in-flight requests are answered (waiting
-     * up to the drain timeout for their exchanges), every admitted job runs, then the model is freed. Idempotent;
-     * a second caller waits for the first to finish.
+     * Graceful shutdown (the drain): from now on every new request, also on a kept-alive connection, gets 503 with
+     * {@code Connection: close}, the listener closes, batches stop waiting to fill, and every request already
+     * admitted is answered (with {@code Connection: close}) within the drain timeout; any still queued then are
+     * answered 503, and connections still open after a grace period are closed. Then the model is freed.
+     * Idempotent; a second caller waits for the first to finish. {@link #drainedCleanly()} tells whether every
+     * admitted request got its answer.
      */
     @Override
     public void close() {
@@ -129,14 +141,40 @@ public final class T4jServer implements AutoCloseable {
             awaitClosed();
             return;
         }
-        LOG.info("draining: {} requests queued or running", queue.size());
+        LOG.info("draining: {} requests admitted, {} queued or running", router.admittedInFlight(), queue.size());
+        router.startDraining();
         queue.drain();
-        http.stop((int) Math.max(1, config.drainTimeout().toSeconds()));
+        long timeout = Math.max(1, config.drainTimeout().toSeconds());
+        // stop() closes the listener at once, then returns when no exchange is left (each one now closes its
+        // connection) or after the delay, when it closes every connection still open
+        Thread stopper = Thread.ofPlatform().name("t4j-http-stop").start(() -> http.stop((int) (timeout + GRACE_SECONDS)));
+        try {
+            if (!router.awaitAdmitted(config.drainTimeout())) {
+                int refused = queue.failQueued(ApiException.unavailable("the server is shutting down: "
+                        + "--drain-timeout-s " + timeout + " ran out before this request reached the model", 1));
+                LOG.warn("drain timeout ({} s): {} queued requests answered 503, {} still running", timeout, refused,
+                        Math.max(0, router.admittedInFlight() - refused));
+                cutShort = true;
+            }
+            stopper.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int unanswered = router.admittedInFlight();
+        if (unanswered > 0) {
+            LOG.warn("{} admitted requests were still running when their connections closed", unanswered);
+            cutShort = true;
+        }
         queue.close();
         requests.close();
         model.close();
         closed.countDown();
         LOG.info("stopped");
+    }
+
+    /** After {@link #close()}: whether every admitted request was answered with its result within the drain timeout. */
+    public boolean drainedCleanly() {
+        return closed.getCount() == 0 && !cutShort;
     }
 
     /** Blocks until {@link #close()} has finished (from another thread, e.g. a shutdown hook). */

@@ -66,6 +66,38 @@ class MicroBatcherTest {
         };
     }
 
+    /** At the drain timeout, queued jobs are answered with the error; the running batch finishes; nothing new is admitted. */
+    @Test
+    void failQueuedAnswersWaitingJobsAndLetsTheRunningBatchFinish() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch open = new CountDownLatch(1);
+        Consumer<List<Job>> runner = batch -> {
+            started.countDown();
+            try {
+                open.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            batch.forEach(j -> j.complete("ran " + j.id));
+        };
+        try (var batcher = new MicroBatcher<>("test", 1, Duration.ZERO, 100, runner, new Metrics())) {
+            Job running = new Job("running", 1, "x");
+            batcher.submit(running);
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            Job waiting1 = new Job("w1", 1, "x");
+            Job waiting2 = new Job("w2", 1, "x");
+            batcher.submit(waiting1);
+            batcher.submit(waiting2);
+            assertThat(batcher.failQueued(ApiException.unavailable("the server is shutting down", 1))).isEqualTo(2);
+            assertThat(batcher.size()).as("only the running job is still admitted").isEqualTo(1);
+            open.countDown();
+            assertThat(running.await()).isEqualTo("ran running");
+            assertThatThrownBy(waiting1::await).isInstanceOf(ApiException.class).hasMessage("the server is shutting down");
+            assertThatThrownBy(waiting2::await).isInstanceOf(ApiException.class);
+            assertThatThrownBy(() -> batcher.submit(new Job("late", 1, "x"))).isInstanceOf(ApiException.class);
+        }
+    }
+
     @Test
     void mergesJobsWithTheSameKeyUpToTheBatchSizeAndKeepsOtherKeysApart() {
         CountDownLatch open = new CountDownLatch(1);

@@ -62,29 +62,108 @@ class ServerMainTest {
         assertThat(r.err()).contains("no such model folder");
     }
 
-    @Test
-    void aRealProcessServesThenDrainsOnSigterm() throws Exception {
+    /** A {@code t4j serve} child process on a free port; its log in {@code log}. */
+    static Process serve(Path log, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ServerMain.class.getName(), "--model", model.toString(), "--port", "0"));
-        Path log = tmp.resolve("serve.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            Pattern ready = Pattern.compile("t4j serve: .* \\(bert, float32\\) on (http://127\\.0\\.0\\.1:\\d+): classify, embed");
-            URI base = null;
-            while (base == null && p.isAlive()) {
-                Matcher m = ready.matcher(Files.readString(log));
-                if (m.find()) {
-                    base = URI.create(m.group(1));
-                }
-                Thread.sleep(50);
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static URI awaitReady(Process p, Path log) throws Exception {
+        Pattern ready = Pattern.compile("t4j serve: .* \\(bert, float32\\) on (http://127\\.0\\.0\\.1:\\d+): classify, embed");
+        for (int i = 0; i < 1200 && p.isAlive(); i++) { // at most 60 s
+            Matcher m = ready.matcher(Files.readString(log));
+            if (m.find()) {
+                return URI.create(m.group(1));
             }
-            assertThat(base).as(Files.readString(log)).isNotNull();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the server did not start:\n" + Files.readString(log));
+    }
+
+    @Test
+    void aRealProcessServesThenDrainsOnSigterm() throws Exception {
+        Path log = tmp.resolve("serve.log");
+        Process p = serve(log);
+        try {
+            URI base = awaitReady(p, log);
             Http.Response r = Http.post(base, "/v1/classify", "{\"inputs\": \"w7 w9 w11\"}");
             assertThat(r.status()).isEqualTo(200);
-            p.destroy(); // SIGTERM: the shutdown hook drains and frees the model
+            p.destroy(); // SIGTERM: drains and frees the model
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("exit code after a clean drain").isEqualTo(ServerMain.OK);
             assertThat(Files.readString(log)).contains("t4j serve: draining 0 requests", "t4j serve: stopped");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * SIGTERM with keep-alive clients: a request admitted before it (its body still arriving) is answered with
+     * {@code Connection: close}; a new request on a kept-alive connection gets 503 with {@code Connection: close}
+     * and the connection ends; a new connection is refused or gets 503; the process exits 0. Before, requests on
+     * open connections kept being admitted after SIGTERM and the process exited 143.
+     */
+    @Test
+    void sigtermStopsAdmittingAndAnswersWhatWasAdmitted() throws Exception {
+        Path log = tmp.resolve("drain.log");
+        Process p = serve(log, "--drain-timeout-s", "20");
+        String json = "{\"inputs\": \"w7 w9 w11\"}";
+        try {
+            URI base = awaitReady(p, log);
+            RawHttp keptAlive = new RawHttp(base);
+            RawHttp slow = new RawHttp(base);
+            try (RawHttp asksToClose = new RawHttp(base)) {
+                asksToClose.post("/v1/classify", json, "Connection: close");
+                RawHttp.Response r = asksToClose.read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.closes()).as("Connection: close echoed when the client asks").isTrue();
+                assertThat(asksToClose.closedByServer()).isTrue();
+            }
+            for (int i = 0; i < 3; i++) { // a kept-alive connection, used several times
+                keptAlive.post("/v1/classify", json);
+                RawHttp.Response r = keptAlive.read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.closes()).isFalse();
+            }
+            byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            slow.write(RawHttp.head("/v1/classify", body.length) + json.substring(0, 5)); // admitted, body pending
+            Thread.sleep(500);
+
+            p.destroy(); // SIGTERM
+            Thread.sleep(1000); // the server is draining now, held open by the slow request
+
+            keptAlive.post("/v1/classify", json);
+            RawHttp.Response refused = keptAlive.read();
+            assertThat(refused).as("a response, not a dropped connection").isNotNull();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body()).contains("shutting down");
+            assertThat(refused.closes()).isTrue();
+            assertThat(keptAlive.closedByServer()).isTrue();
+
+            try (RawHttp fresh = new RawHttp(base)) {
+                fresh.post("/v1/classify", json);
+                RawHttp.Response late = fresh.read();
+                assertThat(late == null || late.status() == 503).as("a new connection is never admitted").isTrue();
+            } catch (java.net.ConnectException listenerClosed) {
+                // the listener closes at SIGTERM: refused is the expected answer
+            }
+
+            slow.write(json.substring(5));
+            RawHttp.Response answered = slow.read();
+            assertThat(answered).as("the admitted request is answered").isNotNull();
+            assertThat(answered.status()).isEqualTo(200);
+            assertThat(answered.body()).contains("\"label\"");
+            assertThat(answered.closes()).isTrue();
+            assertThat(slow.closedByServer()).isTrue();
+
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(ServerMain.OK);
+            assertThat(Files.readString(log)).contains("t4j serve: stopped").doesNotContain("timed out");
+            keptAlive.close();
+            slow.close();
         } finally {
             p.destroyForcibly();
         }

@@ -56,12 +56,17 @@ public final class PreTrainedTokenizer implements AutoCloseable {
     /** {@link #numSpecialTokensToAdd} for a single text and for a pair, computed on first use (-1 before). */
     private volatile int addedSingle = -1;
     private volatile int addedPair = -1;
+    /** Whether the pre-tokenizer splits at whitespace, so a text cut before a whitespace run tokenizes as a prefix. */
+    private final boolean splitsAtWhitespace;
+    /** Off only in tests, to compare with whole-text truncation. */
+    boolean truncateLongTextsByPrefix = true;
 
     PreTrainedTokenizer(Path source, String tokenizerJson, JsonNode parsedJson, TokenizerConfig config) {
         this.source = source;
         this.tokenizerJson = tokenizerJson;
         this.parsedJson = parsedJson;
         this.config = config;
+        this.splitsAtWhitespace = splitsAtWhitespace(parsedJson.get("pre_tokenizer"));
         this.vocab = Vocab.read(parsedJson, source.resolve("tokenizer.json").toString());
         checkSpecialTokensExist();
         rust(Truncation.NONE); // fail now, naming the file, if the Rust side rejects tokenizer.json
@@ -420,6 +425,11 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         if (second != null && !truncation.equals(Truncation.NONE) && truncation.strategy() != TruncationStrategy.LONGEST_FIRST) {
             checkRoomForPairs(first, second, truncation, options.addSpecialTokens());
         }
+        if (!truncation.equals(Truncation.NONE) && !options.returnOverflowingTokens() && truncationSide() == Side.RIGHT
+                && splitsAtWhitespace && truncateLongTextsByPrefix) { // overflow windows and left truncation need it all
+            first = prefixes(first, truncation.maxLength());
+            second = second == null ? null : prefixes(second, truncation.maxLength());
+        }
         long handle = rust(truncation).getHandle();
         long[] encodings = second == null
                 ? LIB.batchEncode(handle, first, options.addSpecialTokens())
@@ -614,6 +624,94 @@ public final class PreTrainedTokenizer implements AutoCloseable {
         }
         map[k] = text.length();
         return map;
+    }
+
+    /**
+     * Each text as a prefix that truncates to the same tokens as the whole text, so the Rust side never tokenizes
+     * (and holds) far more than {@code maxTokens} tokens of a long text: HF's Rust tokenizer truncates only after
+     * encoding everything, and keeps the rest as overflowing encodings (a 5 MB line cost gigabytes). A text longer
+     * than a few tokens' worth of characters is cut at the start of a whitespace run (the pre-tokenizer splits
+     * there, so the prefix's tokens are the first tokens of the whole text) at a length that grows until the
+     * prefix alone has at least {@code maxTokens} tokens; a text with no whitespace to cut at is kept whole.
+     */
+    private String[] prefixes(String[] texts, int maxTokens) {
+        String[] out = texts;
+        for (int i = 0; i < texts.length; i++) {
+            String p = prefix(texts[i], maxTokens);
+            if (p != texts[i]) {
+                out = out == texts ? texts.clone() : out;
+                out[i] = p;
+            }
+        }
+        return out;
+    }
+
+    private String prefix(String text, int maxTokens) {
+        long chars = Math.max(PREFIX_MIN_CHARS, (long) maxTokens * PREFIX_CHARS_PER_TOKEN);
+        while (chars < text.length()) {
+            int cut = startOfWhitespaceRunBefore(text, (int) chars);
+            if (cut > 0) {
+                String prefix = text.substring(0, cut);
+                if (contentTokens(prefix) >= maxTokens) {
+                    return prefix;
+                }
+            }
+            chars *= 2;
+        }
+        return text;
+    }
+
+    /** Characters a prefix starts with per kept token (English averages 4 to 5 per WordPiece token). */
+    private static final int PREFIX_CHARS_PER_TOKEN = 16;
+    private static final int PREFIX_MIN_CHARS = 2048;
+
+    /** The start of the last whitespace run that begins at or before {@code end}, or -1 when there is none. */
+    private static int startOfWhitespaceRunBefore(String text, int end) {
+        int i = Math.min(end, text.length() - 1);
+        while (i > 0 && !Character.isWhitespace(text.charAt(i))) {
+            i--;
+        }
+        while (i > 0 && Character.isWhitespace(text.charAt(i - 1))) {
+            i--;
+        }
+        return i > 0 && Character.isWhitespace(text.charAt(i)) ? i : -1;
+    }
+
+    /** Tokens of {@code text} without special tokens or truncation. */
+    private int contentTokens(String text) {
+        long[] encodings = LIB.batchEncode(rust(Truncation.NONE).getHandle(), new String[] {text}, false);
+        try {
+            return LIB.getTokenIds(encodings[0]).length;
+        } finally {
+            for (long e : encodings) {
+                LIB.deleteEncoding(e);
+            }
+        }
+    }
+
+    /**
+     * Whether tokenizer.json's pre-tokenizer splits the text at whitespace (BERT's, Whitespace, ByteLevel with its
+     * regex, Metaspace with splitting, or a sequence holding one): then tokens never span a whitespace run.
+     */
+    static boolean splitsAtWhitespace(JsonNode preTokenizer) {
+        if (preTokenizer == null || preTokenizer.isNull()) {
+            return false;
+        }
+        String type = preTokenizer.path("type").asText("");
+        return switch (type) {
+            case "BertPreTokenizer", "Whitespace", "WhitespaceSplit" -> true;
+            case "ByteLevel" -> preTokenizer.path("use_regex").asBoolean(true);
+            case "Metaspace" -> preTokenizer.path("split").asBoolean(true);
+            case "Sequence" -> {
+                for (JsonNode member : preTokenizer.path("pretokenizers")) {
+                    if (splitsAtWhitespace(member)) {
+                        yield true;
+                    }
+                }
+                yield false;
+            }
+            default -> false;
+        };
     }
 
     private BatchEncoding pad(Rows rows, EncodeOptions options) {

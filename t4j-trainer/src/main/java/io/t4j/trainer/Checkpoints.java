@@ -6,6 +6,8 @@ import io.t4j.trainer.optim.LrScheduler;
 import io.t4j.trainer.optim.OptimizerCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -32,6 +34,74 @@ public final class Checkpoints {
             OptimizerCheckpoint.JSON_NAME, LrScheduler.FILE_NAME, RngState.FILE_NAME);
 
     private Checkpoints() {}
+
+    /**
+     * Checks that {@code outputDir} can take files, by creating it (with its parents) and writing and removing a
+     * probe file, so that a folder training cannot write to fails before training rather than at the first save
+     * (or, with {@code save_strategy no}, after the whole run). Folders created for the check are removed again.
+     *
+     * @throws CheckpointException naming the folder and the reason
+     */
+    public static synchronized void requireWritable(Path outputDir) { // ranks that are threads of one JVM check one at a time
+        try { // one stat: another rank may remove the folder it made for its check between two
+            if (!Files.readAttributes(outputDir, BasicFileAttributes.class).isDirectory()) {
+                throw new CheckpointException("output_dir '" + outputDir + "' exists and is not a directory");
+            }
+        } catch (NoSuchFileException e) {
+            // made below
+        } catch (IOException | SecurityException e) {
+            throw notWritable(outputDir, e);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                probe(outputDir);
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) { // another process removed the folders it made for its own check, three times
+                    throw notWritable(outputDir, e);
+                }
+            } catch (IOException | SecurityException e) {
+                throw notWritable(outputDir, e);
+            }
+        }
+    }
+
+    /** Writes and deletes a probe file in {@code outputDir}, then removes the folders it had to create. */
+    private static void probe(Path outputDir) throws IOException {
+        List<Path> created = new ArrayList<>();
+        for (Path p = outputDir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            created.add(p); // deepest first
+        }
+        try {
+            Files.createDirectories(outputDir);
+            Path probe = Files.createTempFile(outputDir, ".t4j-write-probe-", ""); // a name no other rank uses
+            Files.writeString(probe, "t4j checks that output_dir is writable\n");
+            Files.delete(probe);
+        } finally {
+            for (Path p : created) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    break; // not empty (another process wrote there) or gone: leave it
+                }
+            }
+        }
+    }
+
+    private static CheckpointException notWritable(Path outputDir, Exception e) {
+        return new CheckpointException("output_dir '" + outputDir + "' is not writable (" + reason(e)
+                + "); checkpoints and the final model go there", e);
+    }
+
+    private static String reason(Exception e) {
+        return switch (e) {
+            case java.nio.file.FileAlreadyExistsException f -> f.getFile() + " exists and is not a directory";
+            case java.nio.file.AccessDeniedException f -> "permission denied: " + f.getFile();
+            case java.nio.file.FileSystemException f -> (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName())
+                    + ": " + f.getFile();
+            default -> e.getMessage() != null ? e.getMessage() : e.toString();
+        };
+    }
 
     /** Runs {@code writer} on a temporary folder, then renames it to {@code checkpoint-<step>} (replacing one there). */
     static Path write(Path outputDir, int step, Consumer<Path> writer) {

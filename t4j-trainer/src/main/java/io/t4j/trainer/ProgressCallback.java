@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 /**
  * HF's {@code ProgressCallback} (trainer_callback.py): a {@link ProgressBar} over {@code max_steps} whose postfix
  * shows the last logged loss and the last evaluation metric; every log is also written as a line, as HF prints
- * {@code str(logs)}. With {@code disable_tqdm} only the log lines are printed (HF's {@code PrinterCallback}).
+ * {@code str(logs)}. With {@code disable_tqdm} only the log lines are printed (HF's {@code PrinterCallback}). As in
+ * HF, only the world's process zero draws and prints.
  */
 public final class ProgressCallback implements TrainerCallback {
     private ProgressBar bar;
@@ -15,7 +16,7 @@ public final class ProgressCallback implements TrainerCallback {
     @Override
     public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
         current = state.globalStep();
-        if (!args.disableTqdm()) {
+        if (!args.disableTqdm() && state.isWorldProcessZero()) {
             bar = new ProgressBar(null, state.maxSteps());
             bar.update(current);
         }
@@ -33,6 +34,9 @@ public final class ProgressCallback implements TrainerCallback {
     public void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> logs) {
         String line = logs.entrySet().stream().filter(e -> !e.getKey().equals("total_flos"))
                 .map(e -> "'" + e.getKey() + "': " + pythonRepr(e.getValue())).collect(Collectors.joining(", ", "{", "}"));
+        if (!state.isWorldProcessZero()) {
+            return;
+        }
         if (bar == null) {
             System.err.println(line);
             return;

@@ -8,6 +8,7 @@ import io.t4j.data.Feature;
 import io.t4j.engine.Autocast;
 import io.t4j.engine.CheckpointException;
 import io.t4j.engine.Engine;
+import io.t4j.engine.NativeMemory;
 import io.t4j.engine.nn.ActivationCheckpoint;
 import io.t4j.engine.nn.Embedding;
 import io.t4j.engine.nn.GradientCheckpointable;
@@ -19,6 +20,9 @@ import io.t4j.models.ModelWithLoss;
 import io.t4j.models.ModelInputs;
 import io.t4j.models.PreTrainedModel;
 import io.t4j.tokenizers.PreTrainedTokenizer;
+import io.t4j.trainer.distributed.DistributedContext;
+import io.t4j.trainer.distributed.GradientSync;
+import io.t4j.trainer.distributed.Shard;
 import io.t4j.trainer.metrics.EvalPrediction;
 import io.t4j.trainer.optim.AdamW;
 import io.t4j.trainer.optim.ClipGrad;
@@ -61,6 +65,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Native memory: each training batch and each evaluation batch runs in its own {@link PointerScope}, owned
  * here; parameters and optimizer state are created outside and retained.
+ *
+ * <p>Data-parallel training (HF's DDP path) lives in {@code io.t4j.trainer.distributed}; the Trainer calls its
+ * {@link DistributedContext} at a few points: each rank's shard of the training data, the broadcast of rank 0's
+ * weights, the gradient averaging around backward ({@link GradientSync}), the mean of the logged loss, and
+ * rank 0 alone evaluating (its metrics sent to every rank, so all take the same decisions) and saving.
  */
 public final class Trainer<M extends Module & ModelWithLoss> {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -85,6 +94,15 @@ public final class Trainer<M extends Module & ModelWithLoss> {
     private Double learningRate;
     private final Function<Dataset, TrainerDataset> datasetAdapter;
     private final List<String> labelNames;
+    private final DistributedContext dist;
+    /**
+     * malloc_trim after batches, at most every {@code -Dt4j.trainer.mallocTrimMs} (default 60,000; 0: never). Each trim
+     * makes the next batch fault its working set in again: trimming every 2 s made an evaluation of 384-token windows
+     * 2.5x slower (QuestionAnsweringBgeTest: 103 against 42 s), while the growth it stops is slow (an untrimmed QA
+     * run reached 15.4 GB after about 30 minutes), so once a minute.
+     */
+    private final NativeMemory nativeMemory = NativeMemory.fromSystemProperty("t4j.trainer.mallocTrimMs", 60_000);
+    private GradientSync gradients = GradientSync.NONE;
 
     private Trainer(Builder<M> b) {
         Engine.init();
@@ -103,6 +121,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         this.computeMetrics = b.computeMetrics;
         this.datasetAdapter = b.datasetAdapter;
         this.labelNames = b.args.labelNames() != null ? b.args.labelNames() : b.model.labelNames();
+        this.dist = b.distributed != null ? b.distributed : DistributedContext.fromEnvironment(b.args);
         List<TrainerCallback> all = new ArrayList<>(List.of(new DefaultFlowCallback(), new ProgressCallback()));
         all.addAll(b.callbacks);
         this.handler = new CallbackHandler(all, args, control);
@@ -134,6 +153,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         private Function<EvalPrediction, Map<String, Double>> computeMetrics;
         private final List<TrainerCallback> callbacks = new ArrayList<>();
         private Function<Dataset, TrainerDataset> datasetAdapter;
+        private DistributedContext distributed;
 
         private Builder(M model, TrainingArguments args) {
             this.model = java.util.Objects.requireNonNull(model, "model");
@@ -201,6 +221,15 @@ public final class Trainer<M extends Module & ModelWithLoss> {
             return this;
         }
 
+        /**
+         * This process's rank in a data-parallel job (default: torchrun's environment, see
+         * {@link DistributedContext#fromEnvironment}; one process when it sets nothing).
+         */
+        public Builder<M> distributed(DistributedContext context) {
+            this.distributed = context;
+            return this;
+        }
+
         public Trainer<M> build() {
             if (trainData != null || evalData != null) {
                 DataCollator collator = dataCollator;
@@ -261,6 +290,12 @@ public final class Trainer<M extends Module & ModelWithLoss> {
     /** The optimizer of the last {@link #train} call (null before). */
     public AdamW optimizer() { return optimizer; }
     public List<TrainerCallback> callbacks() { return java.util.Collections.unmodifiableList(handler.callbacks()); }
+    /** This process's place in a data-parallel job ({@link DistributedContext#single()} for one process). */
+    public DistributedContext distributed() { return dist; }
+    /** HF's {@code is_world_process_zero()}: the process that logs, evaluates and saves. */
+    public boolean isWorldProcessZero() { return dist.isWorldProcessZero(); }
+    /** Communication timings of the last {@link #train} (none for one process). */
+    public io.t4j.trainer.distributed.CommStats commStats() { return gradients.stats(); }
 
     /** HF's {@code add_callback}. */
     public void addCallback(TrainerCallback callback) {
@@ -298,6 +333,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         if (trainDataset == null) {
             throw new IllegalStateException("Trainer: training requires a train_dataset.");
         }
+        Checkpoints.requireWritable(Path.of(args.outputDir())); // before training, not at the first save
         Path resume = resumeFromCheckpoint == null ? null : Path.of(resumeFromCheckpoint);
         int batchSize = args.trainBatchSize();
         if (resume != null) {
@@ -337,13 +373,15 @@ public final class Trainer<M extends Module & ModelWithLoss> {
     }
 
     private TrainOutput innerTrainingLoop(int batchSize, Path resume) {
-        int numBatches = Math.ceilDiv(trainDataset.size(), batchSize);
+        Shard shard = dist.trainShard(trainDataset.size(), args.effectiveDataSeed(), args.dataloaderDropLast());
+        int numBatches = args.dataloaderDropLast() ? shard.length() / batchSize : Math.ceilDiv(shard.length(), batchSize);
         int accum = args.gradientAccumulationSteps();
         int updatesPerEpoch = Math.max(Math.ceilDiv(numBatches, accum), 1);
         boolean byEpochs = args.maxSteps() <= 0;
         int maxSteps = byEpochs ? (int) Math.ceil(args.numTrainEpochs() * updatesPerEpoch) : args.maxSteps();
         int numEpochs = byEpochs ? (int) Math.ceil(args.numTrainEpochs()) : Math.ceilDiv(maxSteps, updatesPerEpoch);
-        double numSamples = byEpochs ? trainDataset.size() * args.numTrainEpochs() : (double) maxSteps * batchSize * accum;
+        double numSamples = byEpochs ? (double) shard.length() * dist.worldSize() * args.numTrainEpochs()
+                : (double) maxSteps * batchSize * accum * dist.worldSize();
 
         createOptimizerAndScheduler(maxSteps);
         state = new TrainerState();
@@ -366,6 +404,10 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         currentFlos = 0;
         lastLoggedStep = state.globalStep();
         optimizer.zeroGrad();
+        state.processZero(dist.isLocalProcessZero(), dist.isWorldProcessZero());
+        dist.broadcastParameters(model); // DDP's start: every rank from rank 0's weights
+        gradients.close();
+        gradients = dist.gradientSync(model, args);
         long start = System.nanoTime();
         handler.onTrainBegin(state);
         if (args.evalOnStart()) {
@@ -373,7 +415,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         }
         boolean done = state.globalStep() >= maxSteps; // resuming a finished run trains nothing (HF would do a step)
         for (int epoch = epochsTrained; epoch < numEpochs && !done && !control.shouldTrainingStop(); epoch++) {
-            runEpoch(epoch, batchSize, epoch == epochsTrained ? skip : 0, epoch == epochsTrained ? resume : null);
+            runEpoch(epoch, batchSize, shard, epoch == epochsTrained ? skip : 0, epoch == epochsTrained ? resume : null);
         }
         return finishTraining(start, numSamples, maxSteps);
     }
@@ -395,9 +437,9 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         }
     }
 
-    private void runEpoch(int epoch, int batchSize, int skip, Path resume) {
+    private void runEpoch(int epoch, int batchSize, Shard shard, int skip, Path resume) {
         List<int[]> batches = BatchPlan.training(trainDataset, batchSize, args.gradientAccumulationSteps(),
-                args.effectiveDataSeed(), args.groupByLength(), epoch);
+                args.effectiveDataSeed(), args.groupByLength(), epoch, shard.sampler(), args.dataloaderDropLast());
         handler.onEpochBegin(state);
         if (resume != null) {
             RngState.restore(resume, args.effectiveDataSeed());
@@ -424,13 +466,15 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         if (step % accum == 0) {
             handler.onStepBegin(state);
         }
+        boolean endsWindow = (step + 1) % accum == 0 || step + 1 == stepsInEpoch;
         try (PointerScope scope = new PointerScope()) {
             ModelInputs batch = loader.next();
-            trainingStep(batch, window);
+            trainingStep(batch, window, endsWindow);
         } finally {
             ActivationCheckpoint.clear(); // nothing stays pending after backward, or after a failed step
         }
-        if ((step + 1) % accum == 0 || step + 1 == stepsInEpoch) {
+        nativeMemory.afterBatch(); // the batch's tensors are freed: let glibc give their pages back
+        if (endsWindow) {
             optimizerStep();
             state.globalStep(state.globalStep() + 1);
             state.epoch(epoch + (step + 1.0) / stepsInEpoch);
@@ -441,8 +485,11 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         }
     }
 
-    /** HF's {@code training_step}: forward (autocast with bf16), loss divided by the accumulation window, backward. */
-    private void trainingStep(ModelInputs batch, int window) {
+    /**
+     * HF's {@code training_step}: forward (autocast with bf16), loss divided by the accumulation window, backward
+     * ({@code sync}: the window's last micro-batch, whose backward averages the gradients across ranks).
+     */
+    private void trainingStep(ModelInputs batch, int window, boolean sync) {
         checkLabels(batch);
         model.train();
         Tensor loss;
@@ -459,12 +506,13 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         if (!Double.isFinite(value)) {
             throw diverged("loss is " + value);
         }
-        loss.div(new Scalar((double) window)).backward();
+        gradients.backward(loss.div(new Scalar((double) window)), sync);
         trLoss += value / window;
         currentFlos += flopsPerToken * batch.inputIds().numel();
     }
 
     private void optimizerStep() {
+        gradients.finish(); // every rank now holds the mean gradient
         gradNorm = null;
         if (args.maxGradNorm() != null && args.maxGradNorm() > 0) {
             gradNorm = ClipGrad.clipGradNorm(optimizer.parameters(), args.maxGradNorm());
@@ -512,6 +560,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
     private void maybeLogSaveEvaluate() {
         if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
             Map<String, Double> logs = new LinkedHashMap<>();
+            trLoss = dist.allreduceSum(trLoss, "mean of the logged loss") / dist.worldSize(); // HF: _nested_gather(tr_loss).mean()
             logs.put("loss", SpeedMetrics.round(trLoss / (state.globalStep() - lastLoggedStep), 4));
             if (gradNorm != null) {
                 logs.put("grad_norm", gradNorm);
@@ -539,17 +588,21 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         handler.onLog(state, logs);
     }
 
+    /** HF's {@code store_flos}: the ranks' floating-point operations, summed. */
     private void storeFlos() {
-        state.addFlos(currentFlos);
+        state.addFlos(dist.allreduceSum(currentFlos, "sum of the ranks' flos"));
         currentFlos = 0;
     }
 
     private TrainOutput finishTraining(long start, double numSamples, int maxSteps) {
         if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
-            LOG.info("Loading best model from {} (score: {}).", state.bestModelCheckpoint(), state.bestMetric());
-            loadModel(Path.of(state.bestModelCheckpoint()));
+            if (dist.isWorldProcessZero()) { // the checkpoint is on rank 0's disk; the others receive its weights
+                LOG.info("Loading best model from {} (score: {}).", state.bestModelCheckpoint(), state.bestMetric());
+                loadModel(Path.of(state.bestModelCheckpoint()));
+            }
+            dist.broadcastParameters(model);
         }
-        totalLoss += trLoss;
+        totalLoss += dist.allreduceSum(trLoss, "mean of the training loss") / dist.worldSize();
         trLoss = 0;
         double trainLoss = totalLoss / Math.max(state.globalStep(), 0.001);
         Map<String, Double> metrics = SpeedMetrics.of("train", start, numSamples, maxSteps);
@@ -557,7 +610,8 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         metrics.put("total_flos", state.totalFlos());
         metrics.put("train_loss", trainLoss);
         log(metrics);
-        if (args.saveTotalLimit() != null && args.saveTotalLimit() == 1 && state.bestModelCheckpoint() != null) {
+        if (args.saveTotalLimit() != null && args.saveTotalLimit() == 1 && state.bestModelCheckpoint() != null
+                && dist.isWorldProcessZero()) {
             for (Path p : Checkpoints.sorted(Path.of(args.outputDir()), null)) {
                 if (!p.equals(Path.of(state.bestModelCheckpoint()))) {
                     Checkpoints.deleteTree(p);
@@ -574,9 +628,13 @@ public final class Trainer<M extends Module & ModelWithLoss> {
             throw new IllegalStateException("Trainer: evaluation requires an eval_dataset.");
         }
         long start = System.nanoTime();
-        EvalLoopOutput out = evaluationLoop(evalDataset, "eval", computeMetrics == null || args.predictionLossOnly());
-        Map<String, Double> metrics = out.metrics();
-        metrics.putAll(SpeedMetrics.of("eval", start, out.numSamples(), Math.ceilDiv(out.numSamples(), args.evalBatchSize())));
+        Map<String, Double> metrics = null;
+        if (dist.isWorldProcessZero()) { // rank 0 evaluates alone; every rank gets its metrics and decides alike
+            EvalLoopOutput out = evaluationLoop(evalDataset, "eval", computeMetrics == null || args.predictionLossOnly());
+            metrics = out.metrics();
+            metrics.putAll(SpeedMetrics.of("eval", start, out.numSamples(), Math.ceilDiv(out.numSamples(), args.evalBatchSize())));
+        }
+        metrics = dist.broadcastMetrics(metrics, "evaluation metrics");
         log(metrics);
         handler.onEvaluate(state, metrics);
         return metrics;
@@ -640,6 +698,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
                         }
                     }
                 }
+                nativeMemory.afterBatch();
                 handler.onPredictionStep(state);
             }
         }
@@ -691,14 +750,18 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         Path outputDir = outputDir();
         Path target = outputDir.resolve(Checkpoints.PREFIX + state.globalStep());
         updateBest(metrics, target);
-        Checkpoints.write(outputDir, state.globalStep(), dir -> {
-            saveModel(dir);
-            optimizer.save(dir);
-            scheduler.save(dir);
-            RngState.save(dir, args.effectiveDataSeed());
-            state.save(dir.resolve(TrainerState.FILE_NAME));
-        });
-        Checkpoints.rotate(outputDir, args.saveTotalLimit(), state.bestModelCheckpoint());
+        // Rank 0 writes (the ranks' weights, optimizer state and generator state are equal: see DistributedContext).
+        if (dist.isWorldProcessZero()) {
+            Checkpoints.write(outputDir, state.globalStep(), dir -> {
+                saveModel(dir);
+                optimizer.save(dir);
+                scheduler.save(dir);
+                RngState.save(dir, args.effectiveDataSeed());
+                state.save(dir.resolve(TrainerState.FILE_NAME));
+            });
+            Checkpoints.rotate(outputDir, args.saveTotalLimit(), state.bestModelCheckpoint());
+        }
+        dist.barrier("saving " + target.getFileName());
     }
 
     private void updateBest(Map<String, Double> metrics, Path checkpoint) {
@@ -723,6 +786,9 @@ public final class Trainer<M extends Module & ModelWithLoss> {
      * dict for a plain module), the tokenizer's files and {@code training_args.json} (HF: training_args.bin).
      */
     public void saveModel(Path dir) {
+        if (!dist.isWorldProcessZero()) {
+            return; // HF's should_save: rank 0 alone writes
+        }
         try {
             Files.createDirectories(dir);
             if (model instanceof PreTrainedModel<?> p) {

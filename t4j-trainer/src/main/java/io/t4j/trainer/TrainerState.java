@@ -74,6 +74,15 @@ public final class TrainerState {
     public List<LogEntry> logHistory() { return Collections.unmodifiableList(logHistory); }
     public Double bestMetric() { return bestMetric; }
     public String bestModelCheckpoint() { return bestModelCheckpoint; }
+    /** HF's {@code is_local_process_zero}: this process is rank 0 of its node. */
+    public boolean isLocalProcessZero() { return isLocalProcessZero; }
+    /** HF's {@code is_world_process_zero}: this process is rank 0 of the job (it logs, evaluates and saves). */
+    public boolean isWorldProcessZero() { return isWorldProcessZero; }
+
+    void processZero(boolean local, boolean world) {
+        this.isLocalProcessZero = local;
+        this.isWorldProcessZero = world;
+    }
 
     void epoch(double e) { epoch = e; }
     void globalStep(int s) { globalStep = s; }

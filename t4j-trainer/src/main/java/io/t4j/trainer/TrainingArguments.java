@@ -3,6 +3,7 @@ package io.t4j.trainer;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -69,6 +70,12 @@ import java.util.List;
  * @param resumeFromCheckpoint {@code resume_from_checkpoint}: A checkpoint folder to resume from (read by scripts and the CLI, as in HF).
  * @param disableTqdm {@code disable_tqdm}: Turn off the progress bar (periodic log lines are still printed).
  * @param predictionLossOnly {@code prediction_loss_only}: Evaluation and prediction return only the loss (no logits gathered).
+ * @param dataloaderDropLast {@code dataloader_drop_last}: Drop the last incomplete training batch (with several ranks: the rows that do not divide among them).
+ * @param localRank {@code local_rank}: This process's rank on its node for data-parallel training; -1 (default) reads LOCAL_RANK from the environment, as torchrun sets it.
+ * @param ddpBackend {@code ddp_backend}: The collective backend; only gloo (t4j trains on the CPU).
+ * @param ddpBucketCapMb {@code ddp_bucket_cap_mb}: Gradient bucket size in MB for the allreduce (DDP's default 25).
+ * @param ddpFindUnusedParameters {@code ddp_find_unused_parameters}: Let parameters without a gradient in a step finish their bucket; defaults to true unless gradient_checkpointing, as HF.
+ * @param ddpTimeout {@code ddp_timeout}: Seconds any collective (and the rendezvous) may wait for the other ranks before the job fails.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TrainingArguments(
@@ -112,7 +119,13 @@ public record TrainingArguments(
         Boolean removeUnusedColumns,
         String resumeFromCheckpoint,
         Boolean disableTqdm,
-        Boolean predictionLossOnly) {
+        Boolean predictionLossOnly,
+        Boolean dataloaderDropLast,
+        Integer localRank,
+        String ddpBackend,
+        Integer ddpBucketCapMb,
+        Boolean ddpFindUnusedParameters,
+        Integer ddpTimeout) {
 
     /** snake_case, strict: unknown fields fail. */
     public static final ObjectMapper JSON = new ObjectMapper()
@@ -154,8 +167,20 @@ public record TrainingArguments(
         removeUnusedColumns = removeUnusedColumns != null ? removeUnusedColumns : true;
         disableTqdm = disableTqdm != null ? disableTqdm : false;
         predictionLossOnly = predictionLossOnly != null ? predictionLossOnly : false;
+        dataloaderDropLast = dataloaderDropLast != null ? dataloaderDropLast : false;
+        localRank = localRank != null ? localRank : -1;
+        ddpBucketCapMb = ddpBucketCapMb != null ? ddpBucketCapMb : 25;
+        ddpTimeout = ddpTimeout != null ? ddpTimeout : 1800;
+        checkPositive("ddp_bucket_cap_mb", ddpBucketCapMb);
+        checkPositive("ddp_timeout", ddpTimeout);
+        if (localRank < -1) {
+            throw new IllegalArgumentException("local_rank must be -1 (not distributed) or a rank >= 0, got " + localRank);
+        }
         if (outputDir == null || outputDir.isBlank()) {
             throw new IllegalArgumentException("output_dir is required (the folder for checkpoints and the final model)");
+        }
+        if (maxSteps <= 0 && !(numTrainEpochs > 0)) {
+            throw new IllegalArgumentException("num_train_epochs must be > 0 (or set max_steps), got " + numTrainEpochs);
         }
         checkPositive("per_device_train_batch_size", perDeviceTrainBatchSize);
         checkPositive("per_device_eval_batch_size", perDeviceEvalBatchSize);
@@ -289,10 +314,35 @@ public record TrainingArguments(
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(source + ": " + cause.getMessage(), cause);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "?" : e.getPath().getFirst().getFieldName();
+            JsonNode value = field == null ? null : tree.get(field);
+            throw new IllegalArgumentException(source + ": " + field + " must be " + expected(e.getTargetType())
+                    + ", got " + (value == null ? "?" : value.isTextual() ? "'" + value.asText() + "'" : value.toString()), e);
         } catch (IOException e) {
             String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new IllegalArgumentException(source + ": invalid training arguments: " + m, e);
         }
+    }
+
+    /** What a field of {@code type} takes, for "--learning_rate abc"-style errors. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "a valid value";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        return "a " + type.getSimpleName();
     }
 
     /** These arguments as HF-named JSON (what {@code training_args.json} in a checkpoint holds). */
@@ -359,6 +409,12 @@ public record TrainingArguments(
             b.resumeFromCheckpoint = resumeFromCheckpoint;
             b.disableTqdm = disableTqdm;
             b.predictionLossOnly = predictionLossOnly;
+            b.dataloaderDropLast = dataloaderDropLast;
+            b.localRank = localRank;
+            b.ddpBackend = ddpBackend;
+            b.ddpBucketCapMb = ddpBucketCapMb;
+            b.ddpFindUnusedParameters = ddpFindUnusedParameters;
+            b.ddpTimeout = ddpTimeout;
         return b;
     }
 
@@ -405,6 +461,12 @@ public record TrainingArguments(
         private String resumeFromCheckpoint;
         private Boolean disableTqdm;
         private Boolean predictionLossOnly;
+        private Boolean dataloaderDropLast;
+        private Integer localRank;
+        private String ddpBackend;
+        private Integer ddpBucketCapMb;
+        private Boolean ddpFindUnusedParameters;
+        private Integer ddpTimeout;
 
         private Builder() {}
 
@@ -618,8 +680,39 @@ public record TrainingArguments(
             return this;
         }
 
+        public Builder dataloaderDropLast(Boolean value) {
+            this.dataloaderDropLast = value;
+            return this;
+        }
+
+        public Builder localRank(Integer value) {
+            this.localRank = value;
+            return this;
+        }
+
+        public Builder ddpBackend(String value) {
+            this.ddpBackend = value;
+            return this;
+        }
+
+        public Builder ddpBucketCapMb(Integer value) {
+            this.ddpBucketCapMb = value;
+            return this;
+        }
+
+        public Builder ddpFindUnusedParameters(Boolean value) {
+            this.ddpFindUnusedParameters = value;
+            return this;
+        }
+
+        public Builder ddpTimeout(Integer value) {
+            this.ddpTimeout = value;
+            return this;
+        }
+
         public TrainingArguments build() {
-            return new TrainingArguments(outputDir, evalStrategy, evalSteps, evalOnStart, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, optim, lrSchedulerType, warmupRatio, warmupSteps, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, maxGradNorm, seed, dataSeed, bf16, gradientCheckpointing, autoFindBatchSize, groupByLength, dataloaderNumWorkers, useCpu, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, labelNames, removeUnusedColumns, resumeFromCheckpoint, disableTqdm, predictionLossOnly);
+            return new TrainingArguments(outputDir, evalStrategy, evalSteps, evalOnStart, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, optim, lrSchedulerType, warmupRatio, warmupSteps, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, maxGradNorm, seed, dataSeed, bf16, gradientCheckpointing, autoFindBatchSize, groupByLength, dataloaderNumWorkers, useCpu, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, labelNames, removeUnusedColumns, resumeFromCheckpoint, disableTqdm, predictionLossOnly,
+                    dataloaderDropLast, localRank, ddpBackend, ddpBucketCapMb, ddpFindUnusedParameters, ddpTimeout);
         }
     }
 }

@@ -93,6 +93,7 @@ class TrainerDatasetTest {
         Trainer.builder(resumed, args).trainDataset(sentences(64, 1, tok)).evalDataset(sentences(32, 2, tok)).processingClass(tok).computeMetrics(Metrics.ACCURACY).build()
                 .train(dir.resolve("checkpoint-6").toString());
         var a = io.t4j.engine.nn.StateDict.tensors(model);
+        // the same steps 7..12 replayed from checkpoint-6 (weights, optimizer, RNG restored bit for bit): one computation
         io.t4j.engine.nn.StateDict.tensors(resumed).forEach((k, v) ->
                 assertThat(v.sub(a.get(k)).abs().max().item_double()).as(k).isEqualTo(0.0));
     }

@@ -69,6 +69,57 @@ class TrainerFailureTest {
         assertThat(Path.of(a.outputDir(), "checkpoint-2", "model.safetensors")).isRegularFile(); // a plain module's state dict
     }
 
+    /** An output folder that cannot take files fails before the first step, not at the first save. */
+    @Test
+    void anUnwritableOutputDirFailsBeforeTraining() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        var m = new Faulty();
+        var a = TrainingArguments.builder(file.resolve("out").toString()).maxSteps(3).disableTqdm(true)
+                .saveStrategy(IntervalStrategy.NO).build();
+        var t = Trainer.builder(m, a).trainDataset(new ToyData(40, 1)).build();
+        assertThatThrownBy(t::train).isInstanceOf(io.t4j.engine.CheckpointException.class)
+                .hasMessageContaining("output_dir '" + file.resolve("out") + "' is not writable");
+        assertThat(m.calls).as("forward calls before the failure").isZero();
+        assertThat(t.state().globalStep()).isZero();
+
+        Path writable = dir.resolve("new/nested/out");
+        Checkpoints.requireWritable(writable);
+        assertThat(dir.resolve("new")).as("folders made for the check are removed").doesNotExist();
+        Path existing = Files.createDirectories(dir.resolve("existing"));
+        Checkpoints.requireWritable(existing);
+        try (var files = Files.list(existing)) {
+            assertThat(files).as("the probe file is removed").isEmpty();
+        }
+    }
+
+    /**
+     * Ranks that are threads of one JVM (Spark's local mode) check the same new output_dir at once. Each check made
+     * and removed the folders and wrote one probe name per process, so one rank's cleanup could remove the other's
+     * folder or probe: measured, "not writable (NoSuchFileException ...)" in 2 of 26 rounds of the hanging-rank test.
+     */
+    @Test
+    void ranksInOneJvmCheckTheSameNewOutputDirAtOnce() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Path out = dir.resolve("race-" + round + "/nested/out");
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var checks = java.util.stream.IntStream.range(0, 2).mapToObj(i -> pool.submit(() -> {
+                    start.await();
+                    Checkpoints.requireWritable(out);
+                    return null;
+                })).toList();
+                start.countDown();
+                for (var c : checks) {
+                    c.get(); // rethrows a failed check
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(dir.resolve("race-" + round)).as("folders made for the checks are removed").doesNotExist();
+        }
+    }
+
     @Test
     void autoFindBatchSizeHalvesOnOutOfMemory() {
         var m = new Faulty();

@@ -75,6 +75,16 @@ class TrainingArgumentsTest {
         assertThatThrownBy(() -> TrainingArguments.fromJson(f)).hasMessageContaining(f.toString())
                 .hasMessageContaining("warmup_ratio must lie in range [0,1], got 1.5");
         assertThatThrownBy(() -> TrainingArguments.fromJson(dir.resolve("none.json"))).hasMessageContaining("no such file");
+        Files.writeString(f, "{\"output_dir\": \"o\", \"learning_rate\": \"abc\"}");
+        assertThatThrownBy(() -> TrainingArguments.fromJson(f)).hasMessage(f + ": learning_rate must be a number, got 'abc'");
+        Files.writeString(f, "{\"output_dir\": \"o\", \"per_device_train_batch_size\": \"8.5\"}");
+        assertThatThrownBy(() -> TrainingArguments.fromJson(f))
+                .hasMessage(f + ": per_device_train_batch_size must be an integer, got '8.5'");
+        Files.writeString(f, "{\"output_dir\": \"o\", \"num_train_epochs\": -1}");
+        assertThatThrownBy(() -> TrainingArguments.fromJson(f))
+                .hasMessage(f + ": num_train_epochs must be > 0 (or set max_steps), got -1.0");
+        Files.writeString(f, "{\"output_dir\": \"o\", \"num_train_epochs\": -1, \"max_steps\": 10}");
+        assertThat(TrainingArguments.fromJson(f).maxSteps()).as("max_steps overrides the epochs, as in HF").isEqualTo(10);
     }
 
     @Test

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code t4j classify-llm}: zero/few-shot classification by prompting a decoder LLM. */
 @Command(name = "classify-llm", mixinStandardHelpOptions = true,
         description = "Classify texts (one per line) by prompting a chat LLM; the answer is always exactly one label. "
-                + "Writes JSONL {\"text\",\"label\",\"probabilities\"}.")
+                + "Writes JSONL {\"text\",\"label\",\"probabilities\"}; output line N answers input line N (a blank line "
+                + "gets {\"text\",\"error\":\"empty text\"}; --skip-empty drops blank lines instead).")
 public final class ClassifyLlmCommand implements Callable<Integer> {
     @Mixin LlmOptions llm;
 
@@ -30,11 +31,15 @@ public final class ClassifyLlmCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "JSONL output ('-' or absent: stdout).")
     Path output;
 
+    @Option(names = "--skip-empty", description = "Drop blank input lines (output lines then no longer match input lines).")
+    boolean skipEmpty;
+
     @Override
     public Integer call() {
         LlmOptions.Loaded loaded = llm.load();
         try (Output out = Output.open(output); var tok = loaded.tokenizer()) {
-            TextInput.forEachBatch(input, 8, batch -> write(out, batch, loaded.classifier().classify(batch)));
+            TextInput.forEachBatch(input, 8, skipEmpty, batch -> write(out, batch,
+                    TextInput.mapNonBlank(batch, texts -> loaded.classifier().classify(texts))));
             out.commit();
         }
         return ExitCode.OK;
@@ -46,6 +51,12 @@ public final class ClassifyLlmCommand implements Callable<Integer> {
                 LlmPrediction p = predictions.get(i);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("text", texts.get(i));
+                if (p == null) {
+                    row.put("error", TextInput.EMPTY_TEXT_ERROR);
+                    Json.MAPPER.writeValue(out.stream(), row);
+                    out.stream().write('\n');
+                    continue;
+                }
                 row.put("label", p.label());
                 row.put("probabilities", p.probabilities());
                 if (p.unconstrainedOutput() != null) {

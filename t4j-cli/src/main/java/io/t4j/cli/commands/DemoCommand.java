@@ -53,6 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
+        io.t4j.trainer.Checkpoints.requireWritable(outputDir); // before the model loads, not when the model is saved
         Path model = DefaultModels.bgeSmallEnV15();
         Path data = extractDemoData();
         System.out.println("Model: bge-small-en-v1.5 (BERT, 12 layers, H384) from " + model);
@@ -74,7 +75,11 @@ public final class DemoCommand implements Callable<Integer> {
             var trainer = Trainer.builder(clf, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
                     .computeMetrics(ClassificationSetup.computeMetrics(2)).build();
             trainer.train();
-            Map<String, Double> metrics = trainer.evaluate();
+            // the last epoch's evaluation is of the final model (and already printed): reuse it rather than
+            // evaluating and printing the same dict a second time
+            Map<String, Double> metrics = trainer.state().logHistory().reversed().stream()
+                    .filter(e -> e.get("eval_accuracy") != null && e.step() == trainer.state().globalStep()).findFirst().map(e -> e.values())
+                    .orElseGet(trainer::evaluate);
             trainer.saveModel(outputDir);
             System.out.printf(Locale.ROOT, "%nValidation: accuracy %.4f, F1 %.4f (loss %.4f); model saved to %s%n%n",
                     metrics.get("eval_accuracy"), metrics.get("eval_f1"), metrics.get("eval_loss"), outputDir.toAbsolutePath());

@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
 
 /** {@code t4j embed}: sentence vectors as JSONL {"text","embedding"}. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
-        description = "Embed texts, one per line, from a file or stdin; writes JSON Lines {\"text\",\"embedding\"}.")
+        description = {"Embed texts, one per line, from a file or stdin; writes JSON Lines {\"text\",\"embedding\"}.",
+                "Output line N answers input line N: a blank input line gets {\"text\",\"error\":\"empty text\"} "
+                        + "(--skip-empty drops blank lines instead, and with them the alignment)."})
 public final class EmbedCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
@@ -42,6 +44,10 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Texts per forward (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--skip-empty", description = "Drop blank input lines (output lines then no longer match input "
+            + "lines); by default a blank line gets an {\"error\": \"empty text\"} record.")
+    boolean skipEmpty;
+
     @Override
     public Integer call() {
         if (batchSize < 1) {
@@ -50,7 +56,8 @@ public final class EmbedCommand implements Callable<Integer> {
         Pooling p = Pooling.parse(pooling);
         try (Output out = Output.open(output);
              FeatureExtractionPipeline pipe = Pipeline.featureExtraction(model.folder(), model.inferenceOptions())) {
-            TextInput.forEachBatch(input, batchSize, batch -> write(out, batch, pipe.embed(batch, p, normalize, batchSize)));
+            TextInput.forEachBatch(input, batchSize, skipEmpty, batch -> write(out, batch,
+                    TextInput.mapNonBlank(batch, texts -> pipe.embed(texts, p, normalize, batchSize))));
             out.commit();
         }
         return ExitCode.OK;
@@ -61,7 +68,11 @@ public final class EmbedCommand implements Callable<Integer> {
             for (int i = 0; i < texts.size(); i++) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("text", texts.get(i));
-                row.put("embedding", vectors.get(i));
+                if (vectors.get(i) == null) {
+                    row.put("error", TextInput.EMPTY_TEXT_ERROR);
+                } else {
+                    row.put("embedding", vectors.get(i));
+                }
                 Json.MAPPER.writeValue(out.stream(), row);
                 out.stream().write('\n');
             }

@@ -60,16 +60,35 @@ public final class InfoCommand implements Callable<Integer> {
                 rows.put("vocab_size", Integer.toString(tok.vocabSize()));
             }
         }
-        rows.put("size_on_disk", String.format("%.1f MB", sizeOnDisk(dir) / 1e6));
+        rows.put("size_on_disk", sizeOnDisk(dir));
         rows.forEach((k, v) -> System.out.printf("%-15s %s%n", k, v));
         return ExitCode.OK;
     }
 
-    private static long sizeOnDisk(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    /**
+     * The model's own files (those directly in the folder); a training output folder's {@code checkpoint-*}
+     * sub-folders are reported apart, not counted.
+     */
+    private static String sizeOnDisk(Path dir) {
+        long model = 0;
+        long checkpoints = 0;
+        int count = 0;
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                if (Files.isRegularFile(p)) {
+                    model += p.toFile().length();
+                } else if (Files.isDirectory(p) && p.getFileName().toString().matches("checkpoint-\\d+")) {
+                    count++;
+                    try (Stream<Path> files = Files.walk(p)) {
+                        checkpoints += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return String.format("%.1f MB", model / 1e6)
+                + (count == 0 ? "" : String.format(" (not counting %d checkpoint folder%s: %.1f MB)", count,
+                count == 1 ? "" : "s", checkpoints / 1e6));
     }
 }

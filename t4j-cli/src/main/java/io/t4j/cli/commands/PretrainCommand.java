@@ -91,6 +91,8 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandSpec spec;
 
+    @CommandLine.Mixin io.t4j.cli.LaunchOptions launch;
+
     private final TrainingArgsOptions trainingArgs = new TrainingArgsOptions();
 
     /** The command with one option per TrainingArguments field. */
@@ -111,6 +113,10 @@ public final class PretrainCommand implements Callable<Integer> {
                     + "pairs are masked token by token)");
         }
         TrainingArguments args = trainingArgs.build(config);
+        TrainingArgsOptions.requireWritableOutputDir(args); // before the model loads, not at the first save
+        if (launch.launches()) {
+            return launch.launch(spec.commandLine().getParseResult().originalArgs());
+        }
         Path dir = ModelResolver.resolve(model, revision);
         String modelType = AutoConfig.fromPretrained(dir).modelType();
         if (nsp && ModelRegistry.entry(modelType, Task.PRETRAINING).isEmpty()) {
@@ -142,7 +148,7 @@ public final class PretrainCommand implements Callable<Integer> {
             DataCollatorForLanguageModeling collator, Dataset train, Dataset eval, PreTrainedTokenizer tokenizer) {
         var trainer = Trainer.builder(m, args).dataCollator(collator).trainDataset(train).evalDataset(eval)
                 .processingClass(tokenizer).build();
-        TrainOutput out = trainer.train(args.resumeFromCheckpoint());
+        TrainOutput out = TrainingArgsOptions.train(trainer, args);
         Map<String, Double> metrics = new LinkedHashMap<>(out.metrics());
         Double before = !args.evalOnStart() ? null : trainer.state().logHistory().stream()
                 .map(e -> e.get("eval_loss")).filter(java.util.Objects::nonNull).findFirst().orElse(null);
@@ -151,6 +157,9 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         Path finalDir = Path.of(args.outputDir());
         trainer.saveModel(finalDir);
+        if (!trainer.isWorldProcessZero()) {
+            return ExitCode.OK; // rank 0 saved and reports
+        }
         System.out.println();
         metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %s%n", k, TrainCommand.format(v)));
         if (eval != null) {

@@ -78,6 +78,51 @@ public final class Init {
         }
     }
 
+    /**
+     * {@code torch.nn.init.trunc_normal_(p, mean, std, a, b)}: a normal(mean, std) cut to [a, b], drawn as torch draws
+     * it (uniform in [2 Phi(alpha) - 1, 2 Phi(beta) - 1], erfinv, scaled by std * sqrt(2), shifted by mean, clamped).
+     */
+    public static void truncNormal(Parameter p, double mean, double std, double a, double b) {
+        double lower = normCdf((a - mean) / std);
+        double upper = normCdf((b - mean) / std);
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor t = materialize(p);
+            t.uniform_(2 * lower - 1, 2 * upper - 1, null);
+            t.erfinv_();
+            t.mul_(new org.bytedeco.pytorch.Scalar(std * Math.sqrt(2.0)));
+            t.add_(new org.bytedeco.pytorch.Scalar(mean));
+            t.clamp_(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(a)),
+                    new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(b)));
+        }
+    }
+
+    /** The standard normal CDF, {@code (1 + erf(x / sqrt 2)) / 2}. */
+    private static double normCdf(double x) {
+        return (1.0 + erf(x / Math.sqrt(2.0))) / 2.0;
+    }
+
+    /** erf to double precision (Abramowitz-Stegun 7.1.26 is too coarse; this is the series / continued fraction). */
+    static double erf(double x) {
+        double ax = Math.abs(x);
+        double r;
+        if (ax < 2.5) { // Taylor series: erf x = 2/sqrt(pi) sum (-1)^n x^(2n+1) / (n! (2n+1))
+            double term = ax;
+            double sum = ax;
+            for (int n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+                term *= -ax * ax / n;
+                sum += term / (2 * n + 1);
+            }
+            r = 2.0 / Math.sqrt(Math.PI) * sum;
+        } else { // continued fraction for erfc
+            double f = 0;
+            for (int n = 60; n >= 1; n--) {
+                f = n / 2.0 / (ax + f);
+            }
+            r = 1.0 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
+        }
+        return x < 0 ? -r : r;
+    }
+
     /** Zeroes one row (an embedding's padding_idx), as HF's init does. */
     public static void zeroRow(Parameter p, long row) {
         try (NoGradGuard g = new NoGradGuard()) {

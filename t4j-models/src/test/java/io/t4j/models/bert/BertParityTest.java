@@ -8,6 +8,7 @@ import io.t4j.models.bert.BertModeling.BertLayer;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.Parity;
 import io.t4j.models.ModelInputs;
+import io.t4j.models.testing.Tolerances;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -25,20 +26,20 @@ class BertParityTest {
             System.out.println("bert-seqcls forward:");
 
             Tensor h = model.bert.embeddings.forward(in.inputIds(), in.tokenTypeIds());
-            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
+            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), Tolerances.ENCODER_HIDDEN_ABS, real);
             Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
             int i = 1;
             for (BertLayer layer : model.bert.encoder.layer) {
                 h = u.padInput(layer.forward(u.unpadInput(h), u));
-                Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
+                Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), Tolerances.ENCODER_HIDDEN_ABS, real);
             }
             var base = model.bert.forward(in);
-            Parity.assertClose("last_hidden_state", base.lastHiddenState(), fx.tensor("outputs.last_hidden_state"), 1e-5, real);
-            Parity.assertClose("pooler_output", base.poolerOutput(), fx.tensor("outputs.pooler_output"), 1e-5, null);
+            Parity.assertClose("last_hidden_state", base.lastHiddenState(), fx.tensor("outputs.last_hidden_state"), Tolerances.ENCODER_HIDDEN_ABS, real);
+            Parity.assertClose("pooler_output", base.poolerOutput(), fx.tensor("outputs.pooler_output"), Tolerances.ENCODER_HIDDEN_ABS, null);
 
             SequenceClassifierOutput out = model.forward(in);
-            Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), 1e-5, null);
-            Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), 1e-6);
+            Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), Tolerances.ENCODER_LOGITS_ABS, null);
+            Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), Tolerances.LOSS_REL);
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
+import io.t4j.models.testing.Tolerances;
+import io.t4j.models.testing.Parity;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -34,16 +36,21 @@ class AttentionTest {
             Tensor attentionMask = Tensors.fromLongs(new long[] {1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1}, b, past + t);
             for (CausalMask mask : new CausalMask[] {CausalMask.of(attentionMask, past, t), CausalMask.of(null, past, t)}) {
                 Tensor expected = reference(q, k, v, mask, h / hkv);
-                assertThat(Tensors.maxAbsDiff(Attention.eager(q, k, v, mask, h / hkv, 0.0), expected)).isLessThan(1e-6);
-                assertThat(Tensors.maxAbsDiff(Attention.sdpa(q, k, v, mask, h / hkv, 0.0), expected)).isLessThan(1e-6);
+                String with = mask.mask() == null ? "cache, no padding" : "cache, left padding";
+                Parity.assertClose("eager vs repeat_kv SDPA", with, Attention.eager(q, k, v, mask, h / hkv, 0.0), expected,
+                        Tolerances.ATTENTION_ABS, null);
+                Parity.assertClose("grouped SDPA vs repeat_kv SDPA", with, Attention.sdpa(q, k, v, mask, h / hkv, 0.0),
+                        expected, Tolerances.ATTENTION_ABS, null);
             }
             Tensor q0 = torch.randn(new long[] {b, h, 5, d}, f32); // prefill: SDPA's own causal path
             Tensor k0 = torch.randn(new long[] {b, hkv, 5, d}, f32);
             CausalMask causal = CausalMask.of(null, 0, 5);
             assertThat(causal.isCausal()).isTrue();
             Tensor expected = reference(q0, k0, k0, causal, h / hkv);
-            assertThat(Tensors.maxAbsDiff(Attention.eager(q0, k0, k0, causal, h / hkv, 0.0), expected)).isLessThan(1e-6);
-            assertThat(Tensors.maxAbsDiff(Attention.sdpa(q0, k0, k0, causal, h / hkv, 0.0), expected)).isLessThan(1e-6);
+            Parity.assertClose("eager vs repeat_kv SDPA", "prefill, causal", Attention.eager(q0, k0, k0, causal, h / hkv, 0.0),
+                    expected, Tolerances.ATTENTION_ABS, null);
+            Parity.assertClose("grouped SDPA vs repeat_kv SDPA", "prefill, causal", Attention.sdpa(q0, k0, k0, causal, h / hkv, 0.0),
+                    expected, Tolerances.ATTENTION_ABS, null);
         }
     }
 
@@ -59,7 +66,7 @@ class AttentionTest {
             Tensor y = Attention.scaledDotProduct(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16),
                     v.to(ScalarType.BFloat16), causal, 2, 0.0);
             assertThat(Tensors.scalarType(y)).isEqualTo(ScalarType.BFloat16);
-            assertThat(Tensors.maxAbsDiff(y, reference(q, k, v, causal, 2))).isLessThan(0.05);
+            Parity.assertClose("eager bf16 vs fp32 SDPA", y, reference(q, k, v, causal, 2), Tolerances.BF16_ATTENTION_ABS, null);
         }
     }
 }

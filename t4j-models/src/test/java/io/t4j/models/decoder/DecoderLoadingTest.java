@@ -15,6 +15,7 @@ import io.t4j.models.llama.LlamaModeling.LlamaForCausalLM;
 import io.t4j.models.phi3.Phi3Modeling.Phi3ForCausalLM;
 import io.t4j.models.qwen2.Qwen2Modeling.Qwen2ForCausalLM;
 import io.t4j.models.testing.Fixture;
+import io.t4j.models.testing.Parity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +49,11 @@ class DecoderLoadingTest {
             Tensor l32 = logits(fp32, fx).mul(fx.realPositions());
             double diff = Tensors.maxAbsDiff(l16.mul(fx.realPositions()), l32);
             double scale = l32.abs().max().item_double();
-            System.out.printf("bf16 vs fp32 logits max|diff| = %.3e (max |logit| %.2f)%n", diff, scale);
-            assertThat(diff / scale).as("bf16 error relative to the largest logit").isLessThan(0.05).isGreaterThan(0.0); // rounding the weights alone gives 0.011 here
+            // 2.4e-2, identical in all 9 settings of scripts/test-kernels.sh (bf16 runs neither OpenBLAS nor oneDNN
+            // here); 2.1x, kept: the bound is bf16's own scale (rounding the weights alone to bf16 gives 0.011)
+            Parity.check("llama bf16 vs fp32 logits, relative to the largest logit", String.format("max|logit| %.2f", scale),
+                    "rel", diff / scale, 0.05);
+            assertThat(diff).as("bf16 really ran").isGreaterThan(0.0);
         }
     }
 
@@ -80,7 +84,9 @@ class DecoderLoadingTest {
              var copied = Phi3ForCausalLM.fromPretrained(fx.dir());
              var mapped = Phi3ForCausalLM.fromPretrained(fx.dir(), PretrainedOptions.defaults().withZeroCopy(true))) {
             assertThat(mapped.trainableParameterNames()).isEmpty();
-            assertThat(Tensors.maxAbsDiff(logits(mapped, fx), logits(copied, fx))).isEqualTo(0.0);
+            // the kernels' arithmetic does not depend on where a weight lies in memory (mapped: 8-byte aligned)
+            Parity.assertSameComputation("phi3 logits, mapped vs copied weights", "same weight values, same forward",
+                    logits(mapped, fx), logits(copied, fx));
         }
     }
 
@@ -95,7 +101,8 @@ class DecoderLoadingTest {
                         .isGreaterThan(1);
             }
             try (var sharded = LlamaForCausalLM.fromPretrained(tmp)) {
-                assertThat(Tensors.maxAbsDiff(logits(sharded, fx), logits(model, fx))).isEqualTo(0.0);
+                Parity.assertSameComputation("llama logits, sharded checkpoint", "same weight values, same forward",
+                        logits(sharded, fx), logits(model, fx));
             }
         }
     }

@@ -36,7 +36,7 @@ class RopeTest {
             float[] plain = invFreq(BASE, 0);
             float[] linear = invFreq(BASE.withRopeScaling(RopeScaling.of("linear", 4.0)), 0);
             for (int i = 0; i < plain.length; i++) {
-                assertThat(linear[i]).isEqualTo(plain[i] / 4f);
+                assertThat(linear[i]).isEqualTo(plain[i] / 4f); // dividing by a power of two is exact in binary floating point
             }
         }
     }
@@ -53,7 +53,7 @@ class RopeTest {
             for (int i = 0; i < plain.length; i++) {
                 double wavelen = 2 * Math.PI / plain[i];
                 if (wavelen < 8192 / 4.0) {
-                    assertThat(scaled[i]).isEqualTo(plain[i]);
+                    assertThat(scaled[i]).isEqualTo(plain[i]); // kept, not recomputed
                     high++;
                 } else if (wavelen > 8192 / 1.0) {
                     assertThat((double) scaled[i]).isCloseTo(plain[i] / 8.0, org.assertj.core.data.Percentage.withPercentage(1e-4));
@@ -76,13 +76,13 @@ class RopeTest {
             RotaryEmbedding rope = new RotaryEmbedding(c);
             Tensor x = io.t4j.engine.Tensors.fromFloats(new float[] {0f}, 1, 1, 1);
             float[] initial = Tensors.toFloats(rope.invFreq());
-            assertThat(initial).containsExactly(invFreq(BASE, 0));
+            assertThat(initial).containsExactly(invFreq(BASE, 0)); // the same computation (RopeUtils.defaultInvFreq)
             rope.forward(x, CausalLMInputs.defaultPositionIds(4095, 1)); // seq_len 4096 = 2 x max
             float[] grown = Tensors.toFloats(rope.invFreq());
             double base = 10000.0 * Math.pow(2.0 * 4096 / 2048 - 1, 128.0 / 126);
             assertThat((double) grown[1]).isCloseTo(Math.pow(base, -2.0 / 128), org.assertj.core.data.Percentage.withPercentage(1e-4));
             rope.forward(x, CausalLMInputs.defaultPositionIds(10, 1));  // shorter than max: back to the original
-            assertThat(Tensors.toFloats(rope.invFreq())).containsExactly(initial);
+            assertThat(Tensors.toFloats(rope.invFreq())).containsExactly(initial); // restored, not recomputed
         }
     }
 

@@ -7,6 +7,7 @@ import io.t4j.models.distilbert.DistilBertModeling.TransformerBlock;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.Parity;
 import io.t4j.models.ModelInputs;
+import io.t4j.models.testing.Tolerances;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -23,16 +24,16 @@ class DistilBertParityTest {
             Tensor real = fx.realPositions();
             System.out.println("distilbert-seqcls forward:");
             Tensor h = model.distilbert.embeddings.forward(in.inputIds());
-            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
+            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), Tolerances.ENCODER_HIDDEN_ABS, real);
             Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
             int i = 1;
             for (TransformerBlock block : model.distilbert.transformer.layer) {
                 h = u.padInput(block.forward(u.unpadInput(h), u));
-                Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
+                Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), Tolerances.ENCODER_HIDDEN_ABS, real);
             }
             var out = model.forward(in);
-            Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), 1e-5, null);
-            Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), 1e-6);
+            Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), Tolerances.ENCODER_LOGITS_ABS, null);
+            Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), Tolerances.LOSS_REL);
         }
     }
 

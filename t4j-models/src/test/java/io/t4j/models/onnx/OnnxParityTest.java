@@ -27,12 +27,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The imported real models against ONNX Runtime Java running the original exports: last_hidden_state within 1e-4
+ * The imported real models against ONNX Runtime Java running the original exports: last_hidden_state within {@link #ORT_ABS}
  * on the real positions of a padded batch of sentences of different lengths, same thread count on both sides.
  * The checkpoints come from {@link DefaultModels} (imported into t4j's cache on the first run).
  */
 @Tag("slow")
 class OnnxParityTest {
+    /**
+     * 12 and 6 real layers, hidden 384. Worst 4.1e-6 (all-MiniLM-L6-v2, SkylakeX) over the 9 settings of
+     * scripts/test-kernels.sh; 24x, kept on purpose: ONNX Runtime's own kernels (MLAS) pick their instruction set by
+     * CPUID, which none of those settings changes, so the reference side's variation is unmeasured here. A broken
+     * layer moves these vectors by ~1e-1.
+     */
+    static final double ORT_ABS = 1e-4;
+
     static final List<String> SENTENCES = List.of(
             "hide new secretions from the parental units",
             "a gorgeous , witty , seductive movie .",
@@ -78,7 +86,7 @@ class OnnxParityTest {
             System.out.printf("%s vs ONNX Runtime (%d sentences padded to %d tokens, %d threads each):%n", m.name(),
                     batch.size(), batch.length(), threads);
             Parity.assertClose(m.name() + " last_hidden_state (real positions)", actual,
-                    OrtReference.toTensor(expected), 1e-4, batch.realPositions());
+                    OrtReference.toTensor(expected), ORT_ABS, batch.realPositions());
         }
     }
 

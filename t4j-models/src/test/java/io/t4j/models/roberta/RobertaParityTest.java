@@ -8,6 +8,7 @@ import io.t4j.models.roberta.RobertaModeling.RobertaForSequenceClassification;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.Parity;
 import io.t4j.models.ModelInputs;
+import io.t4j.models.testing.Tolerances;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -29,18 +30,18 @@ class RobertaParityTest {
                     .containsExactly(Tensors.toLongs(fx.tensor("inputs.position_ids_computed_by_model")));
 
             Tensor h = model.roberta.embeddings.forward(in.inputIds(), null);
-            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), 1e-5, real);
+            Parity.assertClose("hidden_states[0] (embeddings)", h, fx.tensor("outputs.hidden_states.0"), Tolerances.ENCODER_HIDDEN_ABS, real);
             Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds());
             int i = 1;
             for (BertLayer layer : model.roberta.encoder.layer) {
                 h = u.padInput(layer.forward(u.unpadInput(h), u));
-                Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), 1e-5, real);
+                Parity.assertClose("hidden_states[" + i + "]", h, fx.tensor("outputs.hidden_states." + i++), Tolerances.ENCODER_HIDDEN_ABS, real);
             }
             Parity.assertClose("last_hidden_state", model.roberta.forward(in).lastHiddenState(),
-                    fx.tensor("outputs.last_hidden_state"), 1e-5, real);
+                    fx.tensor("outputs.last_hidden_state"), Tolerances.ENCODER_HIDDEN_ABS, real);
             var out = model.forward(in);
-            Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), 1e-5, null);
-            Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), 1e-6);
+            Parity.assertClose("logits", out.logits(), fx.tensor("outputs.logits"), Tolerances.ENCODER_LOGITS_ABS, null);
+            Parity.assertRelClose("loss", out.loss().item_double(), fx.number("outputs.loss"), Tolerances.LOSS_REL);
         }
     }
 

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,12 +25,14 @@ import java.util.regex.Pattern;
 /**
  * Load test of {@code t4j serve} (a bench main, not a test): classify requests of one review-like sentence each
  * against a server process on this machine, per batching mode and client concurrency, interleaved over rounds.
- * Prints requests/s and p50/p99 latency, then the server's RSS after 100 requests and each quarter of 10,000 (the
- * server runs with {@code -Xmx512m}, {@code -Dt4j.bench.serverHeap} to change).
+ * Prints requests/s and p50/p99 latency, then the server's RSS after 100 requests and at even steps up to
+ * {@code --memory-requests} from {@code --memory-clients} threads (the server runs with {@code -Xmx512m},
+ * {@code -Dt4j.bench.serverHeap} to change; {@code --server-env} adds environment variables, e.g. an allocator).
  *
  * <pre>
  * ServerBench [--model default] [--seconds 15] [--rounds 2] [--concurrency 1,8,32] [--modes 1:0,32:0,32:5]
- *             [--load short|mixed] [--memory-requests 10000] [--memory-mode 32:5]
+ *             [--load short|mixed] [--memory-requests 10000] [--memory-mode 32:5] [--memory-clients 8]
+ *             [--memory-samples 4] [--server-env MALLOC_ARENA_MAX=2,LD_PRELOAD=...]
  * </pre>
  * A mode is {@code max-batch-size:max-wait-ms[:threads[:max-batch-tokens]]}; {@code 1:0} is no batching (requests
  * run one by one); {@code threads} sets the server's T4J_NUM_THREADS and OPENBLAS_NUM_THREADS ({@code -}: unset, all
@@ -52,6 +56,8 @@ public final class ServerBench {
             "Fans of the original will find plenty to love here, newcomers maybe less so.");
     /** The server's heap limit, so that RSS growth is native memory rather than a heap the JVM has not yet sized. */
     private static final String HEAP = System.getProperty("t4j.bench.serverHeap", "-Xmx512m");
+    /** {@code -Dt4j.bench.nmt=true}: the server runs with native memory tracking and the memory run ends with its summary. */
+    private static final boolean NMT = Boolean.getBoolean("t4j.bench.nmt");
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -76,6 +82,14 @@ public final class ServerBench {
         int memoryRequests = Integer.parseInt(option(args, "--memory-requests", "10000"));
         String memoryMode = option(args, "--memory-mode", "32:5");
         mixed = option(args, "--load", "short").equals("mixed");
+        int memoryClients = Integer.parseInt(option(args, "--memory-clients", "8"));
+        int memorySamples = Integer.parseInt(option(args, "--memory-samples", "4"));
+        Map<String, String> serverEnv = new LinkedHashMap<>();
+        for (String kv : option(args, "--server-env", "").split(",")) {
+            if (!kv.isBlank()) {
+                serverEnv.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
         System.out.printf("model %s, %d s per point, %d rounds, %d cores%n", model, seconds, rounds,
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("load: %s%n", mixed ? "mixed (every 8th request of a client is a ~300-token review)" : "short");
@@ -83,7 +97,7 @@ public final class ServerBench {
                 + " | p99 ms | short p50 ms | short p99 ms | errors");
         for (int round = 1; round <= rounds; round++) {
             for (String mode : modes) {
-                try (Server server = Server.start(model, mode)) {
+                try (Server server = Server.start(model, mode, Map.of())) {
                     load(server.base, 4, 3);  // warm-up
                     for (int c : concurrency) {
                         Result r = load(server.base, c, seconds);
@@ -94,25 +108,48 @@ public final class ServerBench {
             }
         }
         if (memoryRequests > 0) {
-            memory(model, memoryMode, memoryRequests);
+            memory(model, memoryMode, memoryRequests, memoryClients, memorySamples, serverEnv);
         }
     }
 
-    /** RSS of the server after 100 requests, then at every further quarter of {@code total}, 8 clients. */
-    private static void memory(String model, String mode, int total) throws Exception {
-        try (Server server = Server.start(model, mode)) {
-            count(server.base, 8, 100);
-            long after100 = server.rssKb();
-            StringBuilder line = new StringBuilder(String.format("mode %s, heap %s: RSS after 100 requests %.1f MiB", mode,
-                    HEAP, after100 / 1024.0));
+    /**
+     * RSS of the server after 100 requests, then at {@code samples} even steps up to {@code total}, from
+     * {@code clients} client threads; each line also gives RssAnon and RssFile (the mapped weights) and the
+     * requests/s since the previous line.
+     */
+    private static void memory(String model, String mode, int total, int clients, int samples, Map<String, String> env)
+            throws Exception {
+        try (Server server = Server.start(model, mode, env)) {
+            System.out.printf("memory: mode %s, heap %s, %d clients, server environment %s%n", mode, HEAP, clients, env);
+            System.out.println("requests | VmRSS MiB | RssAnon MiB | RssFile MiB | RssAnon min / max MiB since the last line"
+                    + " (sampled every 200 ms) | requests/s");
+            Thread sampler = Thread.ofPlatform().daemon(true).start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        server.sampleAnon();
+                        Thread.sleep(200);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            long t0 = System.nanoTime();
+            count(server.base, clients, 100);
+            server.printMemory(100, 100 / ((System.nanoTime() - t0) / 1e9));
             int done = 100;
-            for (int q = 1; q <= 4; q++) {
-                int target = total * q / 4;
-                count(server.base, 8, target - done);
+            for (int q = 1; q <= samples; q++) {
+                int target = (int) ((long) total * q / samples);
+                long t = System.nanoTime();
+                count(server.base, clients, target - done);
+                double rps = (target - done) / ((System.nanoTime() - t) / 1e9);
                 done = target;
-                line.append(String.format("; %,d: %.1f MiB", done, server.rssKb() / 1024.0));
+                server.printMemory(done, rps);
             }
-            System.out.println(line);
+            sampler.interrupt();
+            System.out.printf("VmHWM (peak RSS of the whole run) %.1f MiB%n", server.status().get("VmHWM") / 1024.0);
+            if (NMT) {
+                server.printNativeMemory();
+            }
         }
     }
 
@@ -198,13 +235,19 @@ public final class ServerBench {
     /** A {@code t4j serve} child process on a free port, with this JVM's classpath. */
     private record Server(Process process, URI base, Path log) implements AutoCloseable {
         /** A server in {@code mode} (max-batch-size:max-wait-ms[:threads]). */
-        static Server start(String model, String mode) throws IOException, InterruptedException {
+        static Server start(String model, String mode, Map<String, String> env) throws IOException, InterruptedException {
             String[] bw = mode.split(":");
             String threads = bw.length > 2 && !bw[2].equals("-") ? bw[2] : null;
             Path log = Files.createTempFile("t4j-serve", ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-DOPT_OUT_TRACKING=true", HEAP, "-cp", System.getProperty("java.class.path"),
-                    ServerMain.class.getName(), "--model", model, "--port", "0", "--max-concurrent-requests", "512",
+                    "--enable-native-access=ALL-UNNAMED", "-DOPT_OUT_TRACKING=true"));
+            if (NMT) {
+                cmd.add("-XX:NativeMemoryTracking=summary");
+            }
+            if (!HEAP.isBlank()) {
+                cmd.addAll(List.of(HEAP.strip().split("\\s+")));
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerMain.class.getName(), "--model", model, "--port", "0", "--max-concurrent-requests", "512",
                     "--max-batch-size", bw[0], "--max-wait-ms", bw[1]));
             if (bw.length > 3) {
                 cmd.addAll(List.of("--max-batch-tokens", bw[3]));
@@ -214,6 +257,7 @@ public final class ServerBench {
                 pb.environment().put("T4J_NUM_THREADS", threads);
                 pb.environment().put("OPENBLAS_NUM_THREADS", threads);
             }
+            pb.environment().putAll(env);
             Process p = pb.start();
             Pattern ready = Pattern.compile(" on (http://127\\.0\\.0\\.1:\\d+): ");
             while (p.isAlive()) {
@@ -227,19 +271,64 @@ public final class ServerBench {
         }
 
         long rssKb() throws IOException {
+            return status().get("VmRSS");
+        }
+
+        /** The kB fields of /proc/PID/status (VmRSS, RssAnon, RssFile, VmHWM, ...). */
+        Map<String, Long> status() throws IOException {
+            Map<String, Long> kb = new LinkedHashMap<>();
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
+                if (line.endsWith(" kB")) {
+                    kb.put(line.substring(0, line.indexOf(':')), Long.parseLong(line.replaceAll("\\D", "")));
                 }
             }
-            throw new IllegalStateException("no VmRSS for pid " + process.pid());
+            return kb;
+        }
+
+        /** The JVM's own accounting (jcmd VM.native_memory summary): what of the RSS is the heap, threads, GC, ... */
+        void printNativeMemory() throws IOException, InterruptedException {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor();
+            out.lines().filter(l -> l.matches("^(Total|-\\s+\\S.*\\(reserved=).*") || l.contains("committed=") && l.startsWith("Total"))
+                    .forEach(l -> System.out.println("NMT " + l.strip()));
+        }
+
+        /** RssAnon kB: lowest and highest sampled since the last {@link #printMemory} (shared with the sampler). */
+        private static final long[] ANON_RANGE = {Long.MAX_VALUE, 0};
+
+        void sampleAnon() throws IOException {
+            long anon = status().get("RssAnon");
+            synchronized (ANON_RANGE) {
+                ANON_RANGE[0] = Math.min(ANON_RANGE[0], anon);
+                ANON_RANGE[1] = Math.max(ANON_RANGE[1], anon);
+            }
+        }
+
+        void printMemory(int requests, double rps) throws IOException {
+            Map<String, Long> kb = status();
+            long min;
+            long max;
+            synchronized (ANON_RANGE) {
+                min = Math.min(ANON_RANGE[0], kb.get("RssAnon"));
+                max = Math.max(ANON_RANGE[1], kb.get("RssAnon"));
+                ANON_RANGE[0] = Long.MAX_VALUE;
+                ANON_RANGE[1] = 0;
+            }
+            System.out.printf("%,d | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f%n", requests, kb.get("VmRSS") / 1024.0,
+                    kb.get("RssAnon") / 1024.0, kb.get("RssFile") / 1024.0, min / 1024.0, max / 1024.0, rps);
         }
 
         @Override
         public void close() throws Exception {
             process.destroy();
             process.waitFor(60, TimeUnit.SECONDS);
-            Files.deleteIfExists(log);
+            if (Boolean.getBoolean("t4j.bench.keepLog")) {
+                System.out.println("server log kept: " + log);
+            } else {
+                Files.deleteIfExists(log);
+            }
         }
     }
 }

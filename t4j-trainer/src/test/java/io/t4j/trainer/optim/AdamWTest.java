@@ -142,6 +142,7 @@ class AdamWTest {
             }
             assertThat(opt.stateOf(0).step()).isEqualTo(3);
         }
+        // the same element-wise ops on the same values (state restored bit for bit): one computation, exact
         assertThat(Tensors.toFloats(resumed.data())).containsExactly(Tensors.toFloats(straight.data()));
     }
 
