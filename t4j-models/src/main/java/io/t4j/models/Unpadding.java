@@ -17,9 +17,7 @@ import org.bytedeco.pytorch.global.torch;
  * (whose position 0, the one BERT's pooler and RoBERTa's head read, is a pad), keep the dense path: {@link #indices}
  * is null and pad/unpad are views.
  *
- * @param mask    the SDPA mask [B,1,1,T], true where a query may attend; null when no position is padding (every
- *                batch of one sentence), so attention runs unmasked: SDPA's kernel without a mask, and no mask
- *                conversion, for the same result
+ * @param mask    the SDPA mask [B,1,1,T], true where a query may attend
  * @param indices flat indices of the real tokens in [B*T], or null when every token is kept
  */
 public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
@@ -40,11 +38,9 @@ public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
             throw new IllegalArgumentException("attention_mask has shape " + Tensors.shapeString(attentionMask)
                     + " but input_ids has " + Tensors.shapeString(inputIds) + ": they must match, [batch, tokens]");
         }
-        if (attentionMask == null || attentionMask.numel() == 0 || attentionMask.all().item_bool()) {
-            return new Unpadding(b, t, null, null); // no padding: nothing to mask or to skip
-        }
         Tensor mask = AttentionMasks.padding(attentionMask, inputIds);
-        if (everyPosition || !attentionMask.select(1, 0).all().item_bool()) {
+        if (everyPosition || attentionMask == null || attentionMask.numel() == 0 || attentionMask.all().item_bool()
+                || !attentionMask.select(1, 0).all().item_bool()) {
             return new Unpadding(b, t, mask, null);
         }
         Tensor indices = torch.nonzero(attentionMask.flatten()).flatten(); // [N], N real tokens

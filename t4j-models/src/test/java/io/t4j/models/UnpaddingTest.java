@@ -56,9 +56,6 @@ class UnpaddingTest {
             Tensor ids = Tensors.fromLongMatrix(new long[][] {{2, 5, 3}, {0, 2, 3}});
             assertThat(Unpadding.of(null, ids).indices()).isNull();
             assertThat(Unpadding.of(torch.ones(2, 3), ids).indices()).isNull();
-            // no padding at all (a batch of one sentence): attention runs without a mask
-            assertThat(Unpadding.of(null, ids).mask()).isNull();
-            assertThat(Unpadding.of(torch.ones(2, 3), ids).mask()).isNull();
             Tensor leftPadded = Tensors.fromLongs(new long[] {1, 1, 1, 0, 1, 1}, 2, 3);
             Unpadding left = Unpadding.of(leftPadded, ids);
             assertThat(left.indices()).isNull(); // position 0 (the pooler's [CLS]) is a pad in row 1: HF computes it

@@ -72,7 +72,8 @@ class ServerMainTest {
     }
 
     static URI awaitReady(Process p, Path log) throws Exception {
-        Pattern ready = Pattern.compile("t4j serve: .* \\(bert, float32\\) on (http://127\\.0\\.0\\.1:\\d+): classify, embed");
+        String dtype = io.t4j.engine.Cpu.current().nativeBf16() ? "bfloat16" : "float32"; // what --dtype auto picks here
+        Pattern ready = Pattern.compile("t4j serve: .* \\(bert, " + dtype + "\\) on (http://127\\.0\\.0\\.1:\\d+): classify, embed");
         for (int i = 0; i < 1200 && p.isAlive(); i++) { // at most 60 s
             Matcher m = ready.matcher(Files.readString(log));
             if (m.find()) {
