@@ -229,6 +229,7 @@ class GemmTest {
     void theCalibrationDecidesOncePerShapeAndBucketAndIsReadBackFromItsFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("machine.properties");
         GemmPolicy policy = new GemmPolicy(file, "test machine");
+        Gemm.forceBackend(Gemm.Backend.AUTO); // measure, whatever T4J_GEMM the suite runs under (reset after each test)
         try (PointerScope s = new PointerScope()) {
             GemmPath p1 = policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 8, false);
             GemmPath p2 = policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 12, false);   // same bucket: not measured again
