@@ -25,9 +25,13 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       which libtorch sends to oneDNN's bf16 matmul.</li>
  * </ul>
  * Where two paths compute the same thing, {@link GemmPolicy} decides per weight shape and row count from a short
- * measurement on this machine (cached on disk per machine), logged at debug level. {@code T4J_GEMM=openblas}
- * (or {@code -Dt4j.gemm=openblas}) forces plain {@code torch.linear} everywhere (t4j's behaviour before these paths),
- * {@code T4J_GEMM=onednn} forces the oneDNN paths, {@code auto} (the default) measures.
+ * measurement on this machine (cached on disk per machine), logged at debug level. {@code auto} (the default)
+ * keeps fp32 on OpenBLAS and measures only bf16 inference's two oneDNN paths: choosing per shape between OpenBLAS
+ * and oneDNN in fp32 (what {@code T4J_GEMM=measure} does) picked oneDNN for the feed-forward GEMMs of a batch-1 forward,
+ * where it won the isolated measurement, and the whole forward got slower (bge-small, batch 1: 40.9 and 43.8 ms against
+ * 33.8 and 35.7 ms on OpenBLAS alone, two quiet runs, BENCHMARKS.md): OpenBLAS's workers spin after each call and take
+ * a core from the oneDNN call that follows. {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain
+ * {@code torch.linear} everywhere (t4j's behaviour before these paths), {@code T4J_GEMM=onednn} the oneDNN paths.
  *
  * <p>Every call is counted per path ({@link #pathCounts()}), so benchmarks can report which kernels ran.
  */
@@ -36,16 +40,22 @@ public final class Gemm {
 
     /** {@code T4J_GEMM}: which backend fp32 linears take. */
     public enum Backend {
-        AUTO, OPENBLAS, ONEDNN;
+        /** fp32 on OpenBLAS, bf16 inference per call or packed as measured (both oneDNN): the default. */
+        AUTO,
+        /** Every choice measured per shape, fp32 too, so one model may mix OpenBLAS and oneDNN. */
+        MEASURE,
+        OPENBLAS,
+        ONEDNN;
 
-        /** Parses {@code auto}, {@code openblas} or {@code onednn}; anything else is an error naming the value. */
+        /** Parses {@code auto}, {@code measure}, {@code openblas} or {@code onednn}; anything else is an error naming the value. */
         public static Backend parse(String value, String source) {
             return switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "auto", "" -> AUTO;
+                case "measure" -> MEASURE;
                 case "openblas" -> OPENBLAS;
                 case "onednn", "mkldnn" -> ONEDNN;
                 default -> throw new IllegalArgumentException(source + "=" + value + " is not a GEMM backend "
-                        + "(expected auto, openblas or onednn)");
+                        + "(expected auto, measure, openblas or onednn)");
             };
         }
     }

@@ -119,7 +119,12 @@ final class GemmPolicy {
             case ONEDNN -> {
                 return c[1];
             }
-            default -> { }
+            case AUTO -> {
+                if (kind != Gemm.Kind.BF16_INFER) {
+                    return c[0]; // fp32 stays on OpenBLAS: one library per forward (see Gemm)
+                }
+            }
+            case MEASURE -> { }
         }
         String key = key(kind, out, in, rows);
         GemmPath p = decisions.get(key);

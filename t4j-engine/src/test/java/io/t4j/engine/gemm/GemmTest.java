@@ -221,15 +221,16 @@ class GemmTest {
     void backendComesFromTheEnvironmentAndRejectsUnknownNames() {
         assertThat(Gemm.Backend.parse("OneDNN", "T4J_GEMM")).isEqualTo(Gemm.Backend.ONEDNN);
         assertThat(Gemm.Backend.parse("openblas", "T4J_GEMM")).isEqualTo(Gemm.Backend.OPENBLAS);
+        assertThat(Gemm.Backend.parse("measure", "T4J_GEMM")).isEqualTo(Gemm.Backend.MEASURE);
         assertThatThrownBy(() -> Gemm.Backend.parse("mkl", "T4J_GEMM"))
-                .hasMessageContaining("T4J_GEMM=mkl").hasMessageContaining("auto, openblas or onednn");
+                .hasMessageContaining("T4J_GEMM=mkl").hasMessageContaining("auto, measure, openblas or onednn");
     }
 
     @Test
     void theCalibrationDecidesOncePerShapeAndBucketAndIsReadBackFromItsFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("machine.properties");
         GemmPolicy policy = new GemmPolicy(file, "test machine");
-        Gemm.forceBackend(Gemm.Backend.AUTO); // measure, whatever T4J_GEMM the suite runs under (reset after each test)
+        Gemm.forceBackend(Gemm.Backend.MEASURE); // measure fp32 too, whatever T4J_GEMM the suite runs under (reset after each test)
         try (PointerScope s = new PointerScope()) {
             GemmPath p1 = policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 8, false);
             GemmPath p2 = policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 12, false);   // same bucket: not measured again
@@ -249,6 +250,20 @@ class GemmTest {
             assertThat(again.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 1000, true)).isEqualTo(p3);
             GemmPolicy other = new GemmPolicy(file, "another machine");
             assertThat(other.decisions()).isEmpty();
+        }
+    }
+
+    /** The default keeps fp32 on OpenBLAS without measuring; only bf16 inference's two oneDNN paths are measured. */
+    @Test
+    void autoMeasuresOnlyBf16Inference(@TempDir Path dir) {
+        GemmPolicy policy = new GemmPolicy(dir.resolve("machine.properties"), "test machine");
+        Gemm.forceBackend(Gemm.Backend.AUTO);
+        try (PointerScope s = new PointerScope()) {
+            assertThat(policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 8, false)).isEqualTo(GemmPath.OPENBLAS_FP32);
+            assertThat(policy.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 300, true)).isEqualTo(GemmPath.OPENBLAS_FP32);
+            assertThat(policy.decisions()).isEmpty();
+            assertThat(policy.choose(Gemm.Kind.BF16_INFER, 48, 32, 300, false)).isIn(GemmPath.ONEDNN_BF16, GemmPath.ONEDNN_BF16_PACKED);
+            assertThat(policy.decisions()).containsOnlyKeys("BF16_INFER.48x32.rbig");
         }
     }
 }
