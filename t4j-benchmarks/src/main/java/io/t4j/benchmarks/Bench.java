@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.t4j.engine.Engine;
+import io.t4j.engine.gemm.Gemm;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -130,6 +131,17 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--spark-rows", description = "SST-2 training sentences the spark section scores (default: ${DEFAULT-VALUE})")
     int sparkRows = 4000;
 
+    @Option(names = "--competing-load", description = "train: run every configuration a second time beside a busy "
+            + "loop on one core (started and stopped by the benchmark) and report loaded/quiet step time")
+    boolean competingLoad;
+
+    @Option(names = "--infer-runtimes", split = ",", paramLabel = "RUNTIME",
+            description = "infer: t4j runtimes compared with ORT fp32: t4j-fp32, t4j-bf16, t4j-int8, t4j-fp32-openblas "
+                    + "(T4J_GEMM=openblas), t4j-bf16-unpacked (bf16 weights reordered per call), t4j-fp32-2t, "
+                    + "t4j-bf16-2t, t4j-int8-2t (small forwards on all intra-op threads) "
+                    + "(default: t4j-fp32,t4j-bf16,t4j-int8)")
+    List<String> inferRuntimes = List.of("t4j-fp32", "t4j-bf16", "t4j-int8");
+
     @Option(names = "--jmh", paramLabel = "REGEX", description = "Run the JMH kernel benchmarks matching REGEX "
             + "(e.g. '.*' or Dispatch) instead of the sections")
     String jmh;
@@ -160,6 +172,7 @@ public final class Bench implements Callable<Integer> {
         }
         BenchReport report = new BenchReport(BenchReport.SCHEMA, env.finished(), results, errors);
         System.out.println("load average at the end: " + report.environment().loadAvgEnd());
+        System.out.println("\nGEMM path decisions (" + Gemm.machine() + "): " + report.environment().gemmDecisions());
         if (options.json() != null) {
             JSON.writeValue(options.json().toFile(), report);
             System.err.println("wrote " + options.json());
@@ -210,7 +223,7 @@ public final class Bench implements Callable<Integer> {
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
                 inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll,
                 qaModel, squad, qaWords, familyLengths, familyTokens, familySteps, familyRounds,
-                familyNames, sparkRows);
+                familyNames, sparkRows, competingLoad, inferRuntimes);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

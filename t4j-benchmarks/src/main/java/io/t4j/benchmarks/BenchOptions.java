@@ -36,16 +36,24 @@ import java.util.List;
  * @param familyRounds   rounds over the models there (interleaving)
  * @param familyNames    model_types to compare there (empty: every one registered)
  * @param sparkRows      SST-2 training sentences the spark section scores
+ * @param competingLoad  train: run each configuration again beside a one-core busy loop
+ * @param inferRuntimes  infer: the t4j runtimes compared with ORT (t4j-fp32, t4j-bf16, t4j-int8, t4j-fp32-openblas,
+ *                       t4j-bf16-unpacked)
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
                            int peakRuns, int peakSize, Path classifier, int inferReps, int latencySentences,
                            int memorySteps, String memoryModel, int profileSteps, int leverSteps, Path nerModel,
                            Path conll, Path qaModel, Path squad, int qaWords, List<Integer> familyLengths,
-                           int familyTokens, int familySteps, int familyRounds, List<String> familyNames, int sparkRows) {
+                           int familyTokens, int familySteps, int familyRounds, List<String> familyNames, int sparkRows,
+                           boolean competingLoad, List<String> inferRuntimes) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
             "profile", "levers", "ner", "qa", "families", "ddp", "spark");
+
+    /** The t4j runtimes the infer section knows (ORT fp32 always runs). */
+    public static final List<String> INFER_RUNTIMES = List.of("t4j-fp32", "t4j-bf16", "t4j-int8", "t4j-fp32-openblas",
+            "t4j-bf16-unpacked", "t4j-fp32-2t", "t4j-bf16-2t", "t4j-int8-2t");
 
     public BenchOptions {
         for (String s : sections) {
@@ -81,6 +89,12 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
             throw new IllegalArgumentException("--memory-model must be tiny or default, got '" + memoryModel + "'");
         }
         sections = ALL_SECTIONS.stream().filter(sections::contains).toList();
+        for (String r : inferRuntimes) {
+            if (!INFER_RUNTIMES.contains(r)) {
+                throw new IllegalArgumentException("--infer-runtimes: unknown runtime '" + r + "' (known: "
+                        + String.join(", ", INFER_RUNTIMES) + ")");
+            }
+        }
     }
 
     /** Whether the peak runs first: asked for, or needed for MFU by train, unless --no-peak. */

@@ -1,6 +1,10 @@
 package io.t4j.benchmarks;
 
+import io.t4j.engine.IntraOpThreads;
 import io.t4j.engine.Tensors;
+import io.t4j.engine.gemm.Gemm;
+import io.t4j.engine.gemm.GemmPath;
+import io.t4j.engine.gemm.NativeOps;
 import io.t4j.models.AutoModelForSequenceClassification;
 import io.t4j.models.ModelInputs;
 import io.t4j.models.PretrainedOptions;
@@ -16,7 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.global.torch;
@@ -24,9 +30,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Text-classification forward over SST-2 dev against ONNX Runtime Java, in one JVM with the same token ids and
- * thread count: t4j fp32, t4j bf16 (bf16 weights) and ORT fp32 on the same ONNX file, interleaved pass by pass
- * (batch 32 throughput) and sentence by sentence (batch-1 latency). With {@code --classifier} also the accuracy
- * change of bf16 against fp32 for that fine-tuned model.
+ * thread count: t4j's runtimes ({@code --infer-runtimes}: fp32, bf16 and int8 weights, loaded frozen as the CLI and
+ * server load them, plus optional fixed-path variants) and ORT fp32 on the same ONNX file, interleaved pass by pass
+ * (batch 32 throughput) and sentence by sentence (batch-1 latency). Each t4j runtime records which GEMM paths its
+ * Linear calls took. With {@code --classifier} also the SST-2 dev accuracy of that fine-tuned model in each dtype.
  */
 public final class InferSection {
     private InferSection() {}
@@ -34,12 +41,16 @@ public final class InferSection {
     /**
      * One runtime on one model.
      *
-     * @param runtime          "t4j fp32", "t4j bf16" or "ORT fp32"
+     * @param runtime          "t4j fp32", "t4j bf16", "t4j int8", ... or "ORT fp32"
      * @param passMs           median time of one pass over dev in batches of 32
      * @param samplesPerSecond dev sentences / median pass time
      * @param latencyMs        median batch-1 forward
+     * @param vsOrt            samples/s / ORT's samples/s
+     * @param latencyVsOrt     ORT's latency / this latency (above 1: faster than ORT)
+     * @param gemmPaths        share of Linear calls per kernel path (batch 32 and batch 1 together); empty for ORT
      */
-    public record Timing(String runtime, double passMs, double samplesPerSecond, double latencyMs) {}
+    public record Timing(String runtime, double passMs, double samplesPerSecond, double latencyMs, double vsOrt,
+                         double latencyVsOrt, Map<String, Double> gemmPaths) {}
 
     /**
      * One model's comparison.
@@ -49,26 +60,28 @@ public final class InferSection {
      * @param meanPaddedLength mean padded length of the batches of 32
      * @param meanRealLength   mean real length (tokens under the attention mask)
      * @param latencySentences sentences timed at batch 1
-     * @param timings          t4j fp32, t4j bf16, ORT fp32
-     * @param ratioFp32        t4j fp32 throughput / ORT throughput
-     * @param ratioBf16        t4j bf16 throughput / ORT fp32 throughput
-     * @param latencyRatioFp32 ORT latency / t4j fp32 latency (above 1: t4j faster)
-     * @param latencyRatioBf16 ORT latency / t4j bf16 latency
+     * @param timings          the t4j runtimes, then ORT fp32
      */
     public record ModelResult(String model, int sentences, double meanPaddedLength, double meanRealLength, int latencySentences,
-                              List<Timing> timings, double ratioFp32, double ratioBf16, double latencyRatioFp32,
-                              double latencyRatioBf16) {}
+                              List<Timing> timings) {}
 
     /**
-     * bf16's accuracy change on SST-2 dev for a fine-tuned classifier.
+     * A fine-tuned classifier's SST-2 dev accuracy in one dtype.
      *
-     * @param classifier   the --classifier folder, or null
-     * @param fp32Accuracy accuracy with fp32 weights (null when not measured)
-     * @param bf16Accuracy accuracy with bf16 weights
-     * @param deltaPoints  (bf16 - fp32) in percentage points
-     * @param note         why it was not measured, when it was not
+     * @param dtype       float32, bfloat16 or int8
+     * @param accuracy    fraction correct
+     * @param deltaPoints (accuracy - float32 accuracy) in percentage points
      */
-    public record Accuracy(String classifier, Double fp32Accuracy, Double bf16Accuracy, Double deltaPoints, String note) {}
+    public record DtypeAccuracy(String dtype, double accuracy, double deltaPoints) {}
+
+    /**
+     * The accuracy comparison.
+     *
+     * @param classifier the --classifier folder, or null
+     * @param results    float32 first, then bfloat16 and int8 (empty when not measured)
+     * @param note       why it was not measured, when it was not
+     */
+    public record Accuracy(String classifier, List<DtypeAccuracy> results, String note) {}
 
     /**
      * The section's result.
@@ -76,7 +89,7 @@ public final class InferSection {
      * @param threads  intra-op threads of both runtimes
      * @param reps     interleaved passes per runtime
      * @param models   one per model
-     * @param accuracy bf16 accuracy change
+     * @param accuracy the dtypes' accuracy change
      */
     public record Report(int threads, int reps, List<ModelResult> models, Accuracy accuracy) implements SectionResult {
         @Override
@@ -84,41 +97,56 @@ public final class InferSection {
             var rows = Table.newRows();
             for (ModelResult m : models) {
                 for (Timing t : m.timings()) {
-                    String ratio = t.runtime().equals("t4j fp32") ? Table.num(m.ratioFp32(), 2) + "x"
-                            : t.runtime().equals("t4j bf16") ? Table.num(m.ratioBf16(), 2) + "x" : "1.00x";
-                    String latRatio = t.runtime().equals("t4j fp32") ? Table.num(m.latencyRatioFp32(), 2) + "x"
-                            : t.runtime().equals("t4j bf16") ? Table.num(m.latencyRatioBf16(), 2) + "x" : "1.00x";
                     rows.add(List.of(m.model(), t.runtime(), Table.num(t.passMs(), 0), Table.num(t.samplesPerSecond(), 1),
-                            ratio, Table.num(t.latencyMs(), 2), latRatio));
+                            Table.num(t.vsOrt(), 2) + "x", Table.num(t.latencyMs(), 2), Table.num(t.latencyVsOrt(), 2) + "x",
+                            TrainSection.Report.formatShares(t.gemmPaths())));
                 }
             }
             List<String> notes = new ArrayList<>();
             notes.add(String.format(Locale.ROOT, "SST-2 dev (%d sentences) in batches of 32 padded to the longest "
                     + "(mean padded length %s, real %s); %d interleaved passes, medians; %d threads for both; ORT runs the "
                     + "ONNX encoder (no pooler/classifier) over the padded batch, t4j BertForSequenceClassification "
-                    + "(encoder + pooler + 2-label head) whose layers skip padding (Unpadding)",
+                    + "(encoder + pooler + 2-label head, frozen weights as the CLI and server load them) whose layers "
+                    + "skip padding (Unpadding)",
                     models.isEmpty() ? 0 : models.get(0).sentences(),
                     models.stream().map(m -> Table.num(m.meanPaddedLength(), 1)).toList(),
                     models.stream().map(m -> Table.num(m.meanRealLength(), 1)).toList(), reps, threads));
-            notes.add("ratio = t4j samples/s / ORT fp32 samples/s; latency ratio = ORT ms / t4j ms (above 1: t4j faster)");
+            notes.add("vs ORT = t4j samples/s / ORT fp32 samples/s; latency vs ORT = ORT ms / t4j ms (above 1: t4j faster)");
+            notes.add("int8 = the encoder's Linear layers quantized per output channel (quantized::linear_dynamic, engine "
+                    + NativeOps.quantizedEngine() + "), the rest fp32; fp32-openblas / bf16-unpacked = T4J_GEMM=openblas; "
+                    + "forwards of at most " + IntraOpThreads.smallForwardTokens() + " tokens run on one intra-op thread "
+                    + "as in pipelines (-2t runtimes: on all threads)");
             notes.add(accuracyLine(accuracy));
             notes.add("HF reference on this machine (issue 6): batch 128 over dev, 54 samples/s fp32, 197 with bf16 autocast");
             return List.of(new Table("infer: text classification over SST-2 dev against ONNX Runtime Java",
-                    List.of("model", "runtime", "pass ms", "samples/s (batch 32)", "vs ORT", "batch-1 ms", "vs ORT"),
-                    rows, notes));
+                    List.of("model", "runtime", "pass ms", "samples/s (batch 32)", "vs ORT", "batch-1 ms", "vs ORT",
+                            "GEMM paths"), rows, notes));
         }
 
         private static String accuracyLine(Accuracy a) {
-            if (a.deltaPoints() == null) {
-                return "bf16 accuracy change: not measured (" + a.note() + ")";
+            if (a.results().isEmpty()) {
+                return "accuracy change: not measured (" + a.note() + ")";
             }
-            return String.format(Locale.ROOT, "bf16 accuracy change on SST-2 dev for %s: fp32 %.2f%%, bf16 %.2f%%, "
-                    + "change %+.2f points", a.classifier(), 100 * a.fp32Accuracy(), 100 * a.bf16Accuracy(), a.deltaPoints());
+            List<String> parts = new ArrayList<>();
+            for (DtypeAccuracy d : a.results()) {
+                parts.add(String.format(Locale.ROOT, "%s %.2f%%%s", d.dtype(), 100 * d.accuracy(),
+                        d.dtype().equals("float32") ? "" : String.format(Locale.ROOT, " (%+.2f points)", d.deltaPoints())));
+            }
+            return "SST-2 dev accuracy of " + a.classifier() + ": " + String.join(", ", parts);
         }
     }
 
     private interface Runner {
         void forward(BatchEncoding batch);
+    }
+
+    /** A runtime under test: its forward, and the Linear calls it made per kernel path. */
+    private record Runtime(String name, Runner runner, Map<GemmPath, Long> paths) {
+        void forward(BatchEncoding b) {
+            Gemm.resetPathCounts();
+            runner.forward(b);
+            Gemm.pathCounts().forEach((p, k) -> paths.merge(p, k, Long::sum));
+        }
     }
 
     public static Report run(BenchContext ctx) {
@@ -137,67 +165,115 @@ public final class InferSection {
         }
     }
 
+    /** Loading options of a t4j runtime: frozen (memory-mapped where the dtype allows), as `t4j predict` loads. */
+    static PretrainedOptions loading(String runtime) {
+        PretrainedOptions frozen = PretrainedOptions.numLabels(2).withZeroCopy(true);
+        return switch (runtime) {
+            case "t4j-fp32", "t4j-fp32-openblas", "t4j-fp32-2t" -> frozen;
+            case "t4j-bf16", "t4j-bf16-unpacked", "t4j-bf16-2t" -> frozen.withDtype(ScalarType.BFloat16);
+            case "t4j-int8", "t4j-int8-2t" -> frozen.withInt8(true);
+            default -> throw new IllegalArgumentException("--infer-runtimes: unknown runtime '" + runtime + "'");
+        };
+    }
+
     private static ModelResult compare(DefaultModels.EmbeddedModel m, List<String> texts, Path work, int threads, BenchOptions o) {
         Path dir = DefaultModels.obtain(m);
         Path onnx = OrtRunner.extractOnnx(m, work);
+        List<AutoCloseable> open = new ArrayList<>();
         try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir);
-             var fp32 = BertForSequenceClassification.fromPretrained(dir, PretrainedOptions.numLabels(2));
-             var bf16 = BertForSequenceClassification.fromPretrained(dir, PretrainedOptions.numLabels(2).withDtype(ScalarType.BFloat16));
              OrtRunner ort = new OrtRunner(onnx, threads)) {
-            fp32.eval();
-            bf16.eval();
+            List<Runtime> runtimes = new ArrayList<>();
+            for (String r : o.inferRuntimes()) {
+                var model = BertForSequenceClassification.fromPretrained(dir, loading(r));
+                open.add(model);
+                boolean openblas = r.endsWith("-openblas") || r.endsWith("-unpacked");
+                boolean twoThreads = r.endsWith("-2t");
+                runtimes.add(new Runtime(r.replace('-', ' '), b -> {
+                    if (openblas) {
+                        Gemm.forceBackend(Gemm.Backend.OPENBLAS);
+                    }
+                    allThreads = twoThreads;
+                    try {
+                        t4jForward(model, b);
+                    } finally {
+                        allThreads = false;
+                        if (openblas) {
+                            Gemm.forceBackend(null);
+                        }
+                    }
+                }, new EnumMap<>(GemmPath.class)));
+            }
+            runtimes.add(new Runtime("ORT fp32", ort::forward, new EnumMap<>(GemmPath.class)));
             List<BatchEncoding> batches = encode(tok, texts, 32);
             List<BatchEncoding> singles = encode(tok, texts.subList(0, Math.min(o.latencySentences(), texts.size())), 1);
-            List<Runner> runners = List.of(b -> t4jForward(fp32, b), b -> t4jForward(bf16, b), ort::forward);
-            List<String> names = List.of("t4j fp32", "t4j bf16", "ORT fp32");
-            Progress.say("infer %s: %d passes x 3 runtimes", m.name(), o.inferReps());
-            double[][] pass = passes(runners, batches, o.inferReps());
-            double[][] latency = latencies(runners, singles);
+            Progress.say("infer %s: %d passes x %d runtimes", m.name(), o.inferReps(), runtimes.size());
+            double[][] pass = passes(runtimes, batches, o.inferReps());
+            double[][] latency = latencies(runtimes, singles);
+            int ortIndex = runtimes.size() - 1;
+            double ortPass = Stats.median(pass[ortIndex]);
+            double ortLatency = Stats.median(latency[ortIndex]);
             List<Timing> timings = new ArrayList<>();
-            for (int r = 0; r < runners.size(); r++) {
+            for (int r = 0; r < runtimes.size(); r++) {
                 double ms = Stats.median(pass[r]);
-                timings.add(new Timing(names.get(r), ms, texts.size() / (ms / 1e3), Stats.median(latency[r])));
+                double lat = Stats.median(latency[r]);
+                timings.add(new Timing(runtimes.get(r).name(), ms, texts.size() / (ms / 1e3), lat, ortPass / ms, ortLatency / lat,
+                        TrainSection.shares(runtimes.get(r).paths())));
             }
             double meanPadded = batches.stream().mapToDouble(b -> (double) b.inputIds()[0].length * b.size()).sum() / texts.size();
             double meanReal = batches.stream().flatMap(b -> Arrays.stream(b.attentionMask()))
                     .mapToDouble(row -> Arrays.stream(row).sum()).sum() / texts.size();
-            return new ModelResult(m.name(), texts.size(), meanPadded, meanReal, singles.size(), timings,
-                    timings.get(2).passMs() / timings.get(0).passMs(), timings.get(2).passMs() / timings.get(1).passMs(),
-                    timings.get(2).latencyMs() / timings.get(0).latencyMs(), timings.get(2).latencyMs() / timings.get(1).latencyMs());
+            return new ModelResult(m.name(), texts.size(), meanPadded, meanReal, singles.size(), timings);
+        } finally {
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 
-    /** 3 warm-up batches each, then {@code reps} rounds of one pass per runner: [runner][rep] in ms. */
-    private static double[][] passes(List<Runner> runners, List<BatchEncoding> batches, int reps) {
-        runners.forEach(r -> batches.subList(0, Math.min(3, batches.size())).forEach(r::forward));
-        double[][] ms = new double[runners.size()][reps];
+    /** 3 warm-up batches each, then {@code reps} rounds of one pass per runtime: [runtime][rep] in ms. */
+    private static double[][] passes(List<Runtime> runtimes, List<BatchEncoding> batches, int reps) {
+        runtimes.forEach(r -> batches.subList(0, Math.min(3, batches.size())).forEach(r::forward));
+        runtimes.forEach(r -> r.paths().clear());
+        double[][] ms = new double[runtimes.size()][reps];
         for (int rep = 0; rep < reps; rep++) {
-            for (int r = 0; r < runners.size(); r++) {
+            for (int r = 0; r < runtimes.size(); r++) {
                 long t0 = System.nanoTime();
-                batches.forEach(runners.get(r)::forward);
+                batches.forEach(runtimes.get(r)::forward);
                 ms[r][rep] = Stats.msSince(t0);
             }
         }
         return ms;
     }
 
-    /** Each sentence alone, runners interleaved sentence by sentence, after 5 warm-up sentences: [runner][sentence]. */
-    private static double[][] latencies(List<Runner> runners, List<BatchEncoding> singles) {
-        runners.forEach(r -> singles.subList(0, Math.min(5, singles.size())).forEach(r::forward));
-        double[][] ms = new double[runners.size()][singles.size()];
+    /** Each sentence alone, runtimes interleaved sentence by sentence, after 5 warm-up sentences: [runtime][sentence]. */
+    private static double[][] latencies(List<Runtime> runtimes, List<BatchEncoding> singles) {
+        runtimes.forEach(r -> singles.subList(0, Math.min(5, singles.size())).forEach(r::forward));
+        double[][] ms = new double[runtimes.size()][singles.size()];
         for (int i = 0; i < singles.size(); i++) {
-            for (int r = 0; r < runners.size(); r++) {
+            for (int r = 0; r < runtimes.size(); r++) {
                 long t0 = System.nanoTime();
-                runners.get(r).forward(singles.get(i));
+                runtimes.get(r).forward(singles.get(i));
                 ms[r][i] = Stats.msSince(t0);
             }
         }
         return ms;
     }
 
-    /** t4j's side: tensors from the arrays, forward under inference mode, logits back into Java. */
+    /** Set while a "-2t" runtime runs: its small forwards keep both threads (the guard off), for comparison. */
+    private static boolean allThreads;
+
+    /**
+     * t4j's side as a pipeline runs it: tensors from the arrays, forward under inference mode (on one intra-op thread
+     * when the batch is small, {@link IntraOpThreads}), logits back into Java.
+     */
     private static float[] t4jForward(SequenceClassificationModel<?> model, BatchEncoding batch) {
-        try (PointerScope scope = new PointerScope(); InferenceMode mode = new InferenceMode()) {
+        long tokens = (long) batch.size() * batch.inputIds()[0].length;
+        try (PointerScope scope = new PointerScope(); InferenceMode mode = new InferenceMode();
+             IntraOpThreads threads = IntraOpThreads.forTokens(allThreads ? -1 : tokens)) {
             return Tensors.toFloats(model.forward(ModelInputs.of(batch)).logits().to(ScalarType.Float));
         }
     }
@@ -213,22 +289,29 @@ public final class InferSection {
     private static Accuracy accuracy(BenchContext ctx, List<String> texts) {
         Path dir = ctx.options().classifier();
         if (dir == null) {
-            return new Accuracy(null, null, null, null, "no fine-tuned classifier given: pass --classifier <dir>");
+            return new Accuracy(null, List.of(), "no fine-tuned classifier given: pass --classifier <dir>");
         }
         if (!Files.isRegularFile(dir.resolve("config.json"))) {
             throw new IllegalArgumentException("--classifier " + dir + ": no config.json there (a model folder from "
                     + "./t4j train or save_pretrained is expected)");
         }
         long[] labels = ctx.sst2().dev().longs("label").values();
-        Progress.say("infer: accuracy of %s in fp32 and bf16", dir);
-        double fp32 = accuracyOf(dir, ScalarType.Float, texts, labels);
-        double bf16 = accuracyOf(dir, ScalarType.BFloat16, texts, labels);
-        return new Accuracy(dir.toString(), fp32, bf16, 100 * (bf16 - fp32), null);
+        Progress.say("infer: accuracy of %s in float32, bfloat16 and int8", dir);
+        List<DtypeAccuracy> out = new ArrayList<>();
+        double fp32 = 0;
+        for (String dtype : List.of("float32", "bfloat16", "int8")) {
+            double acc = accuracyOf(dir, PretrainedOptions.forInference(dtype, dir), texts, labels);
+            if (dtype.equals("float32")) {
+                fp32 = acc;
+            }
+            out.add(new DtypeAccuracy(dtype, acc, 100 * (acc - fp32)));
+        }
+        return new Accuracy(dir.toString(), out, null);
     }
 
-    private static double accuracyOf(Path dir, ScalarType dtype, List<String> texts, long[] labels) {
+    private static double accuracyOf(Path dir, PretrainedOptions options, List<String> texts, long[] labels) {
         try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir);
-             var model = AutoModelForSequenceClassification.fromPretrained(dir, PretrainedOptions.defaults().withDtype(dtype))) {
+             var model = AutoModelForSequenceClassification.fromPretrained(dir, options)) {
             model.eval();
             int correct = 0;
             int row = 0;

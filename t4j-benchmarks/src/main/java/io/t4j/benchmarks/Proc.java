@@ -63,29 +63,6 @@ public final class Proc {
         return l.isEmpty() ? Double.NaN : l.get(0);
     }
 
-    /** The first {@code model name} of /proc/cpuinfo and the CPU flags that matter for GEMM speed. */
-    public static String cpuModel() {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-            String model = field(lines, "model name");
-            String flags = " " + field(lines, "flags") + " ";
-            StringBuilder sb = new StringBuilder(model == null ? "unknown" : model);
-            for (String f : List.of("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")) {
-                if (flags.contains(" " + f + " ")) {
-                    sb.append(' ').append(f);
-                }
-            }
-            return sb.append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores").toString();
-        } catch (IOException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
-    private static String field(List<String> lines, String name) {
-        return lines.stream().filter(l -> l.startsWith(name)).map(l -> l.substring(l.indexOf(':') + 1).trim())
-                .findFirst().orElse(null);
-    }
-
     /** glibc {@code malloc_trim(0)}: returns freed heap pages to the OS, so RSS counts only what is held. */
     public static void mallocTrim() {
         try {

@@ -1,6 +1,8 @@
 package io.t4j.benchmarks;
 
+import io.t4j.engine.Cpu;
 import io.t4j.engine.Engine;
+import io.t4j.engine.gemm.Gemm;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -23,13 +25,16 @@ import java.util.concurrent.TimeUnit;
  * @param loadAvgStart  1/5/15-minute load averages when the run started
  * @param loadAvgEnd    the same when it ended (set by {@link #finished()})
  * @param date          start time, ISO-8601
+ * @param gemmDecisions the GEMM path decisions in force at the end of the run (this machine's calibration cache plus
+ *                      what the run measured): {@code KIND.outxin.rows} → path (set by {@link #finished()})
  */
 public record RunEnvironment(String commit, Boolean dirty, String jdk, String libtorch, String threads,
                              Map<String, String> env, String cpu, List<Double> loadAvgStart, List<Double> loadAvgEnd,
-                             String date) {
-    /** The thread-related variables recorded in {@link #env}. */
+                             String date, Map<String, String> gemmDecisions) {
+    /** The thread- and kernel-related variables recorded in {@link #env}. */
     public static final List<String> THREAD_ENV = List.of("T4J_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-            "OPENBLAS_THREAD_TIMEOUT", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MKL_NUM_THREADS");
+            "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MKL_NUM_THREADS",
+            "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB");
 
     /** The environment now (load average at start; the end is filled in by {@link #finished()}). */
     public static RunEnvironment capture() {
@@ -43,13 +48,14 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
         String status = git("status", "--porcelain");
         return new RunEnvironment(orUnknown(git("rev-parse", "HEAD")), status == null ? null : !status.isBlank(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                Engine.torchVersion(), Engine.threadSettings(), env, Proc.cpuModel(), Proc.loadAverage(), null,
-                OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                Engine.torchVersion(), Engine.threadSettings(), env, Cpu.current().describe(), Proc.loadAverage(), null,
+                OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), null);
     }
 
     /** This environment with the load average at the end of the run. */
     public RunEnvironment finished() {
-        return new RunEnvironment(commit, dirty, jdk, libtorch, threads, env, cpu, loadAvgStart, Proc.loadAverage(), date);
+        return new RunEnvironment(commit, dirty, jdk, libtorch, threads, env, cpu, loadAvgStart, Proc.loadAverage(), date,
+                Gemm.decisions());
     }
 
     /** One line for the table's header. */

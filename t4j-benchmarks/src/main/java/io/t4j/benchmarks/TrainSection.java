@@ -1,6 +1,8 @@
 package io.t4j.benchmarks;
 
 import io.t4j.data.DataCollatorWithPadding;
+import io.t4j.engine.gemm.Gemm;
+import io.t4j.engine.gemm.GemmPath;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
 import io.t4j.trainer.TrainerDataset;
@@ -58,9 +60,17 @@ public final class TrainSection {
      *                               padding, so only attention still sees it)
      * @param peakRssMiB             VmHWM over this configuration's runs (reset before each)
      * @param load1                  1-minute load average after its last round
+     * @param competingLoad          whether a one-core competing load ran during these steps ({@code --competing-load})
+     * @param gemmPaths              the share of Linear calls (forward, and the measured backward of the calibration)
+     *                               that took each kernel path, by path label
      */
     public record Result(String config, TrainSteps.Throughput throughput, Double mfu, Double mfuPadded,
-                         double peakRssMiB, double load1) {}
+                         double peakRssMiB, double load1, boolean competingLoad, Map<String, Double> gemmPaths) {
+        /** The row's name: the config, marked when it ran beside the competing load. */
+        public String name() {
+            return config + (competingLoad ? " + load" : "");
+        }
+    }
 
     /**
      * The section's result.
@@ -81,22 +91,50 @@ public final class TrainSection {
             var rows = Table.newRows();
             for (Result r : results) {
                 var t = r.throughput();
-                rows.add(List.of(r.config(), Table.num(t.medianStepMs(), 0), Table.num(t.samplesPerSecond(), 1),
+                rows.add(List.of(r.name(), Table.num(t.medianStepMs(), 0), Table.num(t.samplesPerSecond(), 1),
                         Table.num(t.realTokensPerSecond(), 0), Table.num(t.paddedTokensPerSecond(), 0),
                         Table.num(t.meanRealLength(), 1) + " / " + Table.num(t.meanPaddedLength(), 1),
                         Table.pct(r.mfu()), Table.pct(r.mfuPadded()), Table.num(r.peakRssMiB(), 0),
-                        t.batchesNotReady() + "/" + t.steps(), Table.num(r.load1(), 2)));
+                        t.batchesNotReady() + "/" + t.steps(), Table.num(r.load1(), 2), formatShares(r.gemmPaths())));
             }
-            return List.of(new Table(String.format(Locale.ROOT, "train: %s, batch %d, max_length %d, %d rounds x (%d warm-up + %d timed steps)",
+            List<Table> tables = new ArrayList<>();
+            tables.add(new Table(String.format(Locale.ROOT, "train: %s, batch %d, max_length %d, %d rounds x (%d warm-up + %d timed steps)",
                     model, batchSize, maxLength, rounds, warmupSteps, timedSteps),
                     List.of("config", "median step ms", "samples/s", "real tok/s", "padded tok/s", "real/padded len",
-                            "MFU (real)", "MFU (padded)", "peak RSS MiB", "batch not ready", "load1"), rows,
+                            "MFU (real)", "MFU (padded)", "peak RSS MiB", "batch not ready", "load1", "GEMM paths"), rows,
                     List.of("MFU = 6 x " + nonEmbeddingParameters + " non-embedding parameters x tokens/s / peak of the "
-                            + "same dtype measured in this run; bf16 = TrainingArguments.bf16 (autocast over fp32 weights)",
+                            + "same dtype measured in this run (the best kernel path of that dtype, see peak); bf16 = "
+                            + "TrainingArguments.bf16 (autocast over fp32 weights)",
                             "MFU (real) is the work done: the encoder's projections and feed-forward run on real tokens only "
                                     + "(Unpadding); MFU (padded) counts the padded input grid, for comparison with dense runs",
                             "HF transformers 4.46.1 reference on this machine (issue 6): 13.8 samples/s fp32, 39-55 with bf16 "
-                                    + "autocast (random batches of 32, mean padded length 40)")));
+                                    + "autocast (random batches of 32, mean padded length 40)",
+                            "GEMM paths: share of Linear forward calls per kernel path (T4J_GEMM=" + System.getenv("T4J_GEMM") + ")")));
+            var loadRows = Table.newRows();
+            for (Result loaded : results) {
+                if (!loaded.competingLoad()) {
+                    continue;
+                }
+                results.stream().filter(q -> !q.competingLoad() && q.config().equals(loaded.config())).findFirst()
+                        .ifPresent(quiet -> loadRows.add(List.of(loaded.config(),
+                                Table.num(quiet.throughput().medianStepMs(), 0), Table.num(loaded.throughput().medianStepMs(), 0),
+                                Table.num(loaded.throughput().medianStepMs() / quiet.throughput().medianStepMs(), 2) + "x")));
+            }
+            if (!loadRows.isEmpty()) {
+                tables.add(new Table("train under a competing load on one core (a shell busy loop started and stopped around "
+                        + "the loaded steps)", List.of("config", "quiet median step ms", "loaded median step ms", "loaded / quiet"),
+                        loadRows, List.of("quiet and loaded runs alternate within each round, on the same batches (same seed)")));
+            }
+            return tables;
+        }
+
+        static String formatShares(Map<String, Double> paths) {
+            if (paths == null || paths.isEmpty()) {
+                return "";
+            }
+            List<String> parts = new ArrayList<>();
+            paths.forEach((p, share) -> parts.add(p + " " + Math.round(100 * share) + "%"));
+            return String.join(", ", parts);
         }
     }
 
@@ -108,16 +146,35 @@ public final class TrainSection {
             TrainerDataset base = TrainerDataset.of(ctx.trainTokenized(), new DataCollatorWithPadding(ctx.tokenizer()));
             TokenCountingDataset data = new TokenCountingDataset(base);
             long n = Mfu.nonEmbeddingParameters(model);
-            Map<Config, Accumulator> acc = new LinkedHashMap<>();
-            o.trainConfigs().forEach(c -> acc.put(c, new Accumulator()));
+            Map<Config, Accumulator> quiet = new LinkedHashMap<>();
+            Map<Config, Accumulator> loaded = new LinkedHashMap<>();
+            o.trainConfigs().forEach(c -> {
+                quiet.put(c, new Accumulator(false));
+                loaded.put(c, new Accumulator(true));
+            });
             for (int round = 0; round < o.rounds(); round++) {
                 for (Config c : o.trainConfigs()) {
                     Progress.say("train %s round %d/%d", c.name(), round + 1, o.rounds());
-                    acc.get(c).add(runOnce(model, data, c, o, 42 + round), o.warmupSteps());
+                    Gemm.resetPathCounts();
+                    quiet.get(c).add(runOnce(model, data, c, o, 42 + round), o.warmupSteps(), Gemm.pathCounts());
+                    if (o.competingLoad()) {
+                        Progress.say("train %s round %d/%d beside a one-core load", c.name(), round + 1, o.rounds());
+                        try (CompetingLoad load = CompetingLoad.start()) {
+                            Gemm.resetPathCounts();
+                            var steps = runOnce(model, data, c, o, 42 + round);
+                            if (!load.alive()) {
+                                throw new IllegalStateException("--competing-load: the load process ended early");
+                            }
+                            loaded.get(c).add(steps, o.warmupSteps(), Gemm.pathCounts());
+                        }
+                    }
                 }
             }
             List<Result> results = new ArrayList<>();
-            acc.forEach((c, a) -> results.add(a.result(c, n, ctx.peakFlops(c.dtype()))));
+            quiet.forEach((c, a) -> results.add(a.result(c, n, ctx.peakFlops(c.dtype()))));
+            if (o.competingLoad()) {
+                loaded.forEach((c, a) -> results.add(a.result(c, n, ctx.peakFlops(c.dtype()))));
+            }
             return new Report("bge-small-en-v1.5", n, o.batchSize(), o.maxLength(), o.warmupSteps(), o.steps(),
                     o.rounds(), results);
         } finally {
@@ -135,20 +192,35 @@ public final class TrainSection {
 
     /** The timed steps of one configuration across rounds, with its peak RSS. */
     private static final class Accumulator {
+        private final boolean competingLoad;
         private final List<TrainSteps.Step> timed = new ArrayList<>();
+        private final Map<GemmPath, Long> paths = new java.util.EnumMap<>(GemmPath.class);
         private double peakRss;
         private double load1;
 
-        void add(List<TrainSteps.Step> steps, int warmup) {
+        Accumulator(boolean competingLoad) {
+            this.competingLoad = competingLoad;
+        }
+
+        void add(List<TrainSteps.Step> steps, int warmup, Map<GemmPath, Long> calls) {
             timed.addAll(steps.subList(Math.min(warmup, steps.size()), steps.size()));
             peakRss = Math.max(peakRss, Proc.peakRssMiB());
             load1 = Proc.load1();
+            calls.forEach((p, k) -> paths.merge(p, k, Long::sum));
         }
 
         Result result(Config c, long n, Double peak) {
             TrainSteps.Throughput t = TrainSteps.summarize(timed, 0);
             return new Result(c.name(), t, Mfu.of(n, t.realTokensPerSecond(), peak),
-                    Mfu.of(n, t.paddedTokensPerSecond(), peak), peakRss, load1);
+                    Mfu.of(n, t.paddedTokensPerSecond(), peak), peakRss, load1, competingLoad, shares(paths));
         }
+    }
+
+    /** Calls per path → share of all calls per path label. */
+    static Map<String, Double> shares(Map<GemmPath, Long> calls) {
+        long total = calls.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> out = new LinkedHashMap<>();
+        calls.forEach((p, k) -> out.put(p.label(), total == 0 ? 0.0 : (double) k / total));
+        return out;
     }
 }

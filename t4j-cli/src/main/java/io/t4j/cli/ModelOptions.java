@@ -2,7 +2,6 @@ package io.t4j.cli;
 
 import io.t4j.models.PretrainedOptions;
 import java.nio.file.Path;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Option;
 
 /** The shared {@code --model}, {@code --revision} and {@code --dtype} options. */
@@ -14,20 +13,27 @@ public final class ModelOptions {
     @Option(names = "--revision", defaultValue = "main", description = "Hub branch, tag or commit (default: ${DEFAULT-VALUE}).")
     public String revision;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or bfloat16 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "auto", description = "auto (bfloat16 where the CPU computes bf16 "
+            + "natively: AVX512_BF16 or AMX; else float32), float32, bfloat16, or int8 (the encoder's Linear layers "
+            + "quantized per channel, activations per call) (default: ${DEFAULT-VALUE}).")
     public String dtype;
 
+    private Path resolved;
+
+    /** The model folder (resolved once: a hub id is downloaded, 'default' imported). */
     public Path folder() {
-        return ModelResolver.resolve(model, revision);
+        if (resolved == null) {
+            resolved = ModelResolver.resolve(model, revision);
+        }
+        return resolved;
     }
 
-    /** Inference loading: frozen, memory-mapped weights in the chosen dtype. */
+    /** Inference loading: frozen, memory-mapped weights in the chosen dtype (see {@link PretrainedOptions#forInference}). */
     public PretrainedOptions inferenceOptions() {
-        ScalarType t = switch (dtype) {
-            case "float32", "fp32" -> ScalarType.Float;
-            case "bfloat16", "bf16" -> ScalarType.BFloat16;
-            default -> throw new UserException(ExitCode.USAGE, "--dtype must be float32 or bfloat16, got '" + dtype + "'");
-        };
-        return PretrainedOptions.defaults().withDtype(t).withZeroCopy(true);
+        try {
+            return PretrainedOptions.forInference(dtype, folder());
+        } catch (IllegalArgumentException e) {
+            throw new UserException(ExitCode.USAGE, e.getMessage());
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.t4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.t4j.engine.Cpu;
 import io.t4j.trainer.Checkpoints;
 import io.t4j.trainer.TrainOutput;
 import io.t4j.trainer.Trainer;
@@ -18,6 +19,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * One option per {@link TrainingArguments} field under its HF name ({@code --learning_rate 3e-5}, also
  * {@code --learning-rate}), as HF's {@code HfArgumentParser} gives run_glue and run_mlm, merged over an optional
  * {@code --config args.json} (options win). Shared by {@code t4j train} and {@code t4j pretrain}.
+ *
+ * <p>One default differs from HF's: where the CPU computes bf16 natively (AVX512_BF16 or AMX, {@link Cpu#nativeBf16()})
+ * {@code bf16} defaults to true (autocast), as measured faster with the same accuracy (BENCHMARKS.md); {@code --bf16
+ * false} trains in fp32.
  */
 public final class TrainingArgsOptions {
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -70,6 +75,9 @@ public final class TrainingArgsOptions {
                 tree.put(field, value);
             }
         });
+        if (!tree.has("bf16") && !values.containsKey("bf16") && Cpu.current().nativeBf16()) {
+            tree.put("bf16", "true"); // t4j's default where bf16 is native (HF's is false): --bf16 false for fp32
+        }
         values.forEach((field, value) -> {
             if (field.equals("label_names")) {
                 var array = tree.putArray(field);

@@ -97,6 +97,10 @@ public final class Engine {
     }
 
     /** Reads the live process environment (which {@link System#getenv} does not see after setenv). */
+    public static String liveEnv(String name) {
+        return getEnv(name);
+    }
+
     private static String getEnv(String name) {
         try (Arena arena = Arena.ofConfined()) {
             var getenv = Linker.nativeLinker().downcallHandle(

@@ -130,11 +130,20 @@ public final class AutoConfig {
 
     /** Writes {@code config} to {@code dir/config.json} (temp file, then move). */
     public static void save(PretrainedConfig config, Path dir) {
+        save(config, dir, null);
+    }
+
+    /** As {@link #save(PretrainedConfig, Path)}, with the checkpoint's {@code quantization_config} when not null. */
+    static void save(PretrainedConfig config, Path dir, QuantizationConfig quantization) {
         Path file = dir.resolve(CONFIG_NAME);
         Path tmp = dir.resolve(CONFIG_NAME + ".tmp");
         try {
             Files.createDirectories(dir);
-            JSON.writeValue(tmp.toFile(), config);
+            com.fasterxml.jackson.databind.node.ObjectNode tree = JSON.valueToTree(config);
+            if (quantization != null) {
+                tree.set("quantization_config", JSON.valueToTree(quantization));
+            }
+            JSON.writeValue(tmp.toFile(), tree);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new CheckpointException(file + ": cannot write config: " + e.getMessage(), e);

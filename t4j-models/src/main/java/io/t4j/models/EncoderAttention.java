@@ -28,7 +28,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class EncoderAttention {
     private EncoderAttention() {}
 
-    /** q, k, v [B,H,T,D], mask [B,1,1,T] (true = attend) → [B,H,T,D]; dropout on the probabilities when {@code dropout > 0}. */
+    /**
+     * q, k, v [B,H,T,D], mask [B,1,1,T] (true = attend; null = no padding) → [B,H,T,D]; dropout on the probabilities
+     * when {@code dropout > 0}.
+     */
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
         ScalarType t = Tensors.scalarType(q);
         boolean reduced = t != ScalarType.Float && t != ScalarType.Double;
@@ -37,14 +40,17 @@ public final class EncoderAttention {
         if (!sdpa) {
             return eager(q, k, v, mask, dropout);
         }
-        return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), dropout, false, new DoubleOptional(), false);
+        return torch.scaled_dot_product_attention(q, k, v, mask == null ? new TensorOptional() : new TensorOptional(mask),
+                dropout, false, new DoubleOptional(), false);
     }
 
     /** HF's eager attention: softmax(q k^T / sqrt(D) + mask) v, the softmax in float32. */
     static Tensor eager(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
         Tensor scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float)               // k^T [B,H,D,T]
-                .mul_(new Scalar(1.0 / Math.sqrt(q.size(-1))))                              // [B,H,T,T]
-                .masked_fill_(mask.logical_not(), new Scalar(-Float.MAX_VALUE));            // HF's finfo.min on padding keys
+                .mul_(new Scalar(1.0 / Math.sqrt(q.size(-1))));                             // [B,H,T,T]
+        if (mask != null) {
+            scores.masked_fill_(mask.logical_not(), new Scalar(-Float.MAX_VALUE));          // HF's finfo.min on padding keys
+        }
         Tensor probs = Dropout.dropout(scores.softmax(-1).to(q.scalar_type().intern()), dropout);
         return torch.matmul(probs, v);                                                    // [B,H,T,D]
     }

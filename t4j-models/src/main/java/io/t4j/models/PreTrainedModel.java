@@ -5,6 +5,7 @@ import io.t4j.engine.DType;
 import io.t4j.engine.Tensors;
 import io.t4j.engine.nn.GradientCheckpointable;
 import io.t4j.engine.nn.Init;
+import io.t4j.engine.nn.Linear;
 import io.t4j.engine.nn.Module;
 import io.t4j.engine.nn.Parameter;
 import io.t4j.engine.nn.StateDict;
@@ -47,6 +48,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
     protected final C config;
     private final ModelFamily<C> family;
     private Checkpoint mapped;
+    private QuantizationConfig quantization;
     private LoadingInfo loadingInfo = new LoadingInfo(List.of(), List.of());
 
     /**
@@ -164,6 +166,9 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         }
         model.loadWeights(dir, options);
         model.eval();
+        if (options.int8()) {
+            model.quantizeInt8();
+        }
         return model;
     }
 
@@ -181,8 +186,13 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
                 mapper = mapper.andThen(k -> k.startsWith(prefix) ? k.substring(prefix.length()) : null); // head checkpoint → base model
             }
             checkCheckpoint(dir, checkpoint, prefix);
+            QuantizationConfig q = QuantizationConfig.read(dir);
+            if (q != null) {
+                int8Placeholders(dir, checkpoint, mapper, options);
+                quantization = q;
+            }
             boolean zeroCopy = options.zeroCopy();
-            ScalarType dtype = resolveDtype(options);
+            ScalarType dtype = q != null ? ScalarType.Float : resolveDtype(options);
             if (zeroCopy) {
                 requiresGrad(false);
             }
@@ -221,6 +231,64 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
                 checkpoint.close();
             }
         }
+    }
+
+    /**
+     * Readies the layers an int8 checkpoint stores quantized (those with a {@code weight_scale} key) to receive int8
+     * weights and their scales, so strict loading expects both. Their neighbours stay float32.
+     */
+    private void int8Placeholders(Path dir, Checkpoint checkpoint, Function<String, String> mapper, PretrainedOptions options) {
+        if (options.dtype() != null && options.dtype() != ScalarType.Float) {
+            throw new CheckpointException(dir.resolve(AutoConfig.CONFIG_NAME) + ": the checkpoint is int8-quantized "
+                    + "(quantization_config.quant_method " + QuantizationConfig.INT8_DYNAMIC + "); its other weights load "
+                    + "in float32, not " + DType.of(options.dtype()).torchName());
+        }
+        Set<String> keys = checkpoint.keys().stream().map(mapper).filter(java.util.Objects::nonNull)
+                .collect(Collectors.toSet());
+        namedModules().forEach((path, m) -> {
+            if (m instanceof Linear l && !l.isTied() && keys.contains(path + ".weight_scale")) {
+                l.int8Placeholder();
+            }
+        });
+    }
+
+    /**
+     * PyTorch's dynamic quantization ({@code torch.ao.quantization.quantize_dynamic(model, {nn.Linear},
+     * dtype=torch.qint8)} with per-channel weights) of the base model's Linear layers: int8 weights with a float32
+     * scale per output row, activations quantized per call ({@code quantized::linear_dynamic}). The task head (the
+     * layers outside the base model, such as {@code classifier}) and tied layers stay in float point, as HF's
+     * quantizers keep the output head ({@code modules_to_not_convert}); the rest of the model is cast to float32.
+     * Inference only. {@link #savePretrained} then writes the int8 checkpoint with its {@code quantization_config}.
+     */
+    public void quantizeInt8() {
+        if (quantization != null) {
+            return;
+        }
+        to(ScalarType.Float);
+        String prefix = family.baseModelPrefix() + ".";
+        boolean hasBase = baseModel() != this;
+        List<String> kept = new ArrayList<>();
+        namedModules().forEach((path, m) -> {
+            if (m instanceof Linear l) {
+                if (l.isTied() || (hasBase && !path.startsWith(prefix))) {
+                    kept.add(path);
+                } else {
+                    l.quantizeInt8();
+                }
+            }
+        });
+        requiresGrad(false);
+        quantization = QuantizationConfig.int8Dynamic(kept);
+    }
+
+    /** What the weights compute in, as reports name it: {@code int8} for a quantized model, else {@link #dtype()}'s name. */
+    public String dtypeName() {
+        return quantization != null ? "int8" : dtype().torchName();
+    }
+
+    /** The checkpoint's or {@link #quantizeInt8()}'s quantization, or null for a floating-point model. */
+    public QuantizationConfig quantizationConfig() {
+        return quantization;
     }
 
     /** The family's config-against-checkpoint check ({@link ModelFamily#checkCheckpoint}), on base-model keys. */
@@ -319,12 +387,17 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             throw new CheckpointException(dir + ": cannot create directory: " + e.getMessage(), e);
         }
         Checkpoint.write(dir, StateDict.tensors(this), Checkpoint.DEFAULT_MAX_SHARD_BYTES);
-        AutoConfig.save(config.forSaving(getClass().getSimpleName(), dtype().torchName()), dir);
+        AutoConfig.save(config.forSaving(getClass().getSimpleName(), dtype().torchName()), dir, quantization);
     }
 
-    /** Releases the memory-mapped checkpoint of a zero-copy model. */
+    /** Releases the memory-mapped checkpoint of a zero-copy model and the Linear layers' packed weights. */
     @Override
     public void close() {
+        namedModules().values().forEach(m -> {
+            if (m instanceof Linear l) {
+                l.releasePacked();
+            }
+        });
         if (mapped != null) {
             mapped.close();
             mapped = null;

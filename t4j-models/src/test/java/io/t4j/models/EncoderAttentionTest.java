@@ -31,4 +31,21 @@ class EncoderAttentionTest {
         assertThat(Tensors.scalarType(bf16)).isEqualTo(ScalarType.BFloat16);
         Parity.assertClose("SDPA bf16 vs fp32", bf16, sdpa, Tolerances.BF16_ATTENTION_ABS, null);
     }
+
+    @Test
+    void noMaskEqualsAnAllTrueMask() {
+        Engine.init();
+        torch.manual_seed(8);
+        Tensor q = torch.randn(2, 4, 7, 8);
+        Tensor k = torch.randn(2, 4, 7, 8);
+        Tensor v = torch.randn(2, 4, 7, 8);
+        Tensor all = AttentionMasks.padding(null, torch.ones(2, 7).to(ScalarType.Long));
+        for (boolean eager : new boolean[] {false, true}) {
+            Tensor masked = eager ? EncoderAttention.eager(q, k, v, all, 0.0) : EncoderAttention.scaledDotProduct(q, k, v, all, 0.0);
+            Tensor free = eager ? EncoderAttention.eager(q, k, v, null, 0.0) : EncoderAttention.scaledDotProduct(q, k, v, null, 0.0);
+            double d = Tensors.maxAbsDiff(masked, free);
+            System.out.printf("%s: unmasked vs all-true mask max |diff| %.2e%n", eager ? "eager" : "sdpa", d);
+            assertThat(d).isLessThan(1e-6); // the same softmax; SDPA's kernel may order the sums differently
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.t4j.pipelines;
 
+import io.t4j.engine.IntraOpThreads;
 import io.t4j.engine.nn.Module;
 import io.t4j.models.AutoModel;
 import io.t4j.models.AutoModelForCausalLM;
@@ -8,6 +9,7 @@ import io.t4j.models.AutoModelForQuestionAnswering;
 import io.t4j.models.AutoModelForSequenceClassification;
 import io.t4j.models.EncoderModel;
 import io.t4j.models.MaskedLMModel;
+import io.t4j.models.ModelInputs;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.QuestionAnsweringModel;
 import io.t4j.models.SequenceClassificationModel;
@@ -71,7 +73,11 @@ public abstract class Pipeline<M extends AutoCloseable, I, P, F, R, O> implement
             List<I> batch = inputs.subList(start, Math.min(inputs.size(), start + batchSize));
             try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
                 P pre = preprocess(batch, options);
-                List<R> results = postprocess(batch, pre, forward(pre, options), options);
+                F output;
+                try (IntraOpThreads threads = IntraOpThreads.forTokens(tokens(pre))) {
+                    output = forward(pre, options);
+                }
+                List<R> results = postprocess(batch, pre, output, options);
                 if (results.size() != batch.size()) {
                     throw new IllegalStateException(getClass().getSimpleName() + " returned " + results.size()
                             + " results for " + batch.size() + " inputs");
@@ -80,6 +86,15 @@ public abstract class Pipeline<M extends AutoCloseable, I, P, F, R, O> implement
             }
         }
         return out;
+    }
+
+    /**
+     * The batch's padded token count (batch x length), which decides whether its forward runs on one intra-op thread
+     * ({@link IntraOpThreads}); -1 (always, for pipelines whose input is not {@link ModelInputs}, such as generation)
+     * keeps every thread.
+     */
+    protected long tokens(P preprocessed) {
+        return preprocessed instanceof ModelInputs in ? in.inputIds().numel() : -1;
     }
 
     /** Inputs per forward. */

@@ -73,7 +73,8 @@ public final class ServedModel implements AutoCloseable {
         return new ServedModel(runners, List.of(pipeline), pipeline.tokenizer(), true, served -> {
             DecoderConfig c = pipeline.model().decoderConfig();
             return new Api.ModelInfo(id, "model", c.modelType(), c.architectures(), served.tasks(), null, null,
-                    pipeline.model().dtype().torchName(), c.maxPositionEmbeddings(), c.hiddenSize(),
+                    pipeline.model() instanceof PreTrainedModel<?> p ? p.dtypeName() : pipeline.model().dtype().torchName(),
+                    c.maxPositionEmbeddings(), c.hiddenSize(),
                     pipeline.chatTemplate() != null);
         });
     }
@@ -100,7 +101,7 @@ public final class ServedModel implements AutoCloseable {
             int hidden = hiddenSize;
             ServedModel served = new ServedModel(runners, List.of(model, tokenizer), tokenizer, false, s -> new Api.ModelInfo(id, "model",
                     config.modelType(), config.architectures(), s.tasks(), head.config().id2label(),
-                    task.suffix().equals(task(config.architectures())), head.dtype().torchName(), maxLength(tokenizer),
+                    task.suffix().equals(task(config.architectures())), head.dtypeName(), maxLength(tokenizer),
                     hidden, null));
             warmUp(served);
             return served;

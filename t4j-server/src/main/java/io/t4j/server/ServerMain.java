@@ -13,7 +13,6 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +47,9 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--revision", defaultValue = "main", description = "Hub branch, tag or commit (default: ${DEFAULT-VALUE}).")
     String revision;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or bfloat16 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "auto", description = "auto (bfloat16 where the CPU computes bf16 natively: "
+            + "AVX512_BF16 or AMX; else float32), float32, bfloat16, or int8 (the encoder's Linear layers quantized per "
+            + "channel, activations per call) (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
@@ -106,8 +107,9 @@ public final class ServerMain implements Callable<Integer> {
     public Integer call() throws IOException {
         ServerConfig config = config();
         ApiOptions api = apiOptions();
-        PretrainedOptions options = PretrainedOptions.defaults().withDtype(dtype()).withZeroCopy(true);
-        ServedModel served = ServedModel.load(resolve(), model, options);
+        checkDtype();
+        Path dir = resolve();
+        ServedModel served = ServedModel.load(dir, model, PretrainedOptions.forInference(dtype, dir));
         T4jServer server;
         try {
             checkDefaultPrompt(served, api);
@@ -166,13 +168,13 @@ public final class ServerMain implements Callable<Integer> {
         }
     }
 
-    private ScalarType dtype() {
-        return switch (dtype) {
-            case "float32", "fp32" -> ScalarType.Float;
-            case "bfloat16", "bf16" -> ScalarType.BFloat16;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--dtype must be float32 or bfloat16, got '" + dtype + "'");
-        };
+    /** A bad --dtype is a usage error before any model is resolved or downloaded. */
+    private void checkDtype() {
+        try {
+            PretrainedOptions.forInference(dtype, Path.of(""));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** {@code default}, a folder, or a hub id (downloaded into HF's cache), as the CLI's {@code --model}. */

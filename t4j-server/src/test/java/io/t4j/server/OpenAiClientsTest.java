@@ -81,7 +81,8 @@ class OpenAiClientsTest {
         Files.writeString(dir.resolve("tokenizer_config.json"), config.toString());
         bertDir = TinyTokenizer.bertFixtureFolder(Fixture.load("bert-seqcls"), tmp.resolve("tiny-bert"));
         llm = ServeProcess.start(tmp, "--model", dir.toString(), "--served-model-name", "tiny-llama");
-        encoder = ServeProcess.start(tmp, "--model", bertDir.toString(), "--served-model-name", "tiny-bert");
+        encoder = ServeProcess.start(tmp, "--model", bertDir.toString(), "--served-model-name", "tiny-bert",
+                "--dtype", "float32"); // its embeddings are compared with a float32 pipeline's
         chatClient = OpenAIOkHttpClient.builder().baseUrl(llm.base() + "/v1").apiKey("t4j").maxRetries(0).build();
         embedClient = OpenAIOkHttpClient.builder().baseUrl(encoder.base() + "/v1").apiKey("t4j").maxRetries(0).build();
     }

@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .numTrainEpochs(epochs).learningRate(5e-5).perDeviceTrainBatchSize(16).perDeviceEvalBatchSize(64)
                     .warmupRatio(0.1).weightDecay(0.01).evalStrategy(IntervalStrategy.EPOCH)
                     .loggingStrategy(IntervalStrategy.STEPS).loggingSteps(10.0).saveStrategy(IntervalStrategy.NO)
-                    .groupByLength(true).seed(42).build();
+                    .groupByLength(true).bf16(io.t4j.engine.Cpu.current().nativeBf16()).seed(42).build();
             Trainer.setSeed(args.seed()); // before the model, so the new head is the same in every run
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(model, List.of("negative", "positive"));
             var trainer = Trainer.builder(clf, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)

@@ -1,13 +1,29 @@
 package io.t4j.engine.nn;
 
+import io.t4j.engine.gemm.Gemm;
+import io.t4j.engine.gemm.Int8Weights;
+import io.t4j.engine.gemm.LinearKernels;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
-/** {@code torch.nn.Linear}: y = x W^T + b, weight [out, in]. Default init as PyTorch (kaiming-uniform, a=sqrt(5)). */
+/**
+ * {@code torch.nn.Linear}: y = x W^T + b, weight [out, in]. Default init as PyTorch (kaiming-uniform, a=sqrt(5)).
+ *
+ * <p>Which library computes it (OpenBLAS, oneDNN per call or with the weight packed once, int8) is decided per call
+ * by {@link Gemm}; see there. A layer converted by {@link #quantizeInt8()} (PyTorch's dynamic quantization,
+ * {@code torch.ao.nn.quantized.dynamic.Linear}) holds its weight as int8 [out, in] plus a per-row
+ * {@code weight_scale} [out] (float32), both saved and loaded under those names; its bias stays float.
+ */
 public final class Linear extends Module {
     public final Parameter weight;
     public final Parameter bias;
     private final boolean tied;
+    private Parameter weightScale;
+    private final LinearKernels kernels = new LinearKernels();
 
     public Linear(long inFeatures, long outFeatures) {
         this(inFeatures, outFeatures, true);
@@ -48,6 +64,77 @@ public final class Linear extends Module {
 
     /** [..., in] → [..., out] */
     public Tensor forward(Tensor x) {
-        return bias == null ? torch.linear(x, weight.data()) : torch.linear(x, weight.data(), bias.data());
+        return Gemm.linear(x, weight.data(), bias == null ? null : bias.data(),
+                weightScale == null ? null : weightScale.data(), kernels);
+    }
+
+    /** Whether the weight is int8 with a per-row {@code weight_scale} (see {@link #quantizeInt8()}). */
+    public boolean isInt8() {
+        return weightScale != null;
+    }
+
+    /** The per-row scale of an int8 layer, or null. */
+    public Parameter weightScale() {
+        return weightScale;
+    }
+
+    /**
+     * Converts this layer to int8 weights in place, as {@code torch.ao.quantization.quantize_dynamic} does for
+     * {@code nn.Linear}: per-output-channel symmetric scales, activations quantized per call. The weight becomes
+     * frozen int8 values and a {@code weight_scale} parameter is registered; the bias is kept (frozen, float32).
+     * Inference only. A tied layer cannot be converted (its weight belongs to another module).
+     */
+    public void quantizeInt8() {
+        if (tied) {
+            throw new IllegalStateException("a tied Linear shares its weight with another module and cannot be quantized");
+        }
+        if (isInt8()) {
+            return;
+        }
+        Int8Weights.Quantized q = Int8Weights.quantize(weight.data());
+        weight.set(q.values());
+        registerScale(q.scale());
+        if (bias != null) {
+            bias.set(bias.data().detach().to(ScalarType.Float));
+        }
+        kernels.release();
+    }
+
+    /**
+     * Makes this layer an int8 layer to be filled by loading a quantized checkpoint: the weight becomes an empty int8
+     * [out, in] tensor and {@code weight_scale} an empty float32 [out] (on the meta device while {@link Init#skip()} is
+     * active), so strict loading expects and checks both keys.
+     */
+    public void int8Placeholder() {
+        if (tied) {
+            throw new IllegalStateException("a tied Linear shares its weight with another module and cannot be quantized");
+        }
+        if (isInt8()) {
+            return;
+        }
+        long[] shape = weight.shape();
+        boolean meta = weight.isMeta();
+        weight.set(placeholder(shape, ScalarType.Char, meta));
+        registerScale(placeholder(new long[] {shape[0]}, ScalarType.Float, meta));
+        kernels.release();
+    }
+
+    private static Tensor placeholder(long[] shape, ScalarType type, boolean meta) {
+        TensorOptions options = new TensorOptions(type);
+        if (meta) {
+            options = options.device(new DeviceOptional(new Device("meta")));
+        }
+        return torch.zeros(shape, options);
+    }
+
+    private void registerScale(Tensor scale) {
+        scale.requires_grad_(false);
+        weightScale = register("weight_scale", Parameter.of(scale));
+        weightScale.requiresGrad(false);
+    }
+
+    /** Frees this layer's packed weight copies (they are re-made on the next call that needs them). */
+    public void releasePacked() {
+        kernels.release();
     }
 }

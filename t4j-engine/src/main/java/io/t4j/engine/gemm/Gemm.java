@@ -1,0 +1,239 @@
+package io.t4j.engine.gemm;
+
+import io.t4j.engine.Tensors;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The one place that decides which library computes a {@code Linear} on CPU ({@code y = x W^T + b}). Model code
+ * calls {@code Linear.forward}; this class picks the path per call:
+ * <ul>
+ *   <li><b>int8</b> weights (a quantized layer): {@code quantized::linear_dynamic}.</li>
+ *   <li><b>frozen</b> weights (no gradient needed: a model loaded for inference) in fp32: OpenBLAS through
+ *       {@code torch.linear}, or oneDNN with the weight packed once ({@link GemmPath#ONEDNN_FP32_PACKED}); in bf16
+ *       (bf16 weights, or fp32 weights under bf16 autocast): oneDNN per call or packed once.</li>
+ *   <li><b>trainable</b> fp32 weights: OpenBLAS through {@code torch.linear} or oneDNN through
+ *       {@code torch.mkldnn_linear}, both with autograd. Under autocast or with bf16 weights: {@code torch.linear},
+ *       which libtorch sends to oneDNN's bf16 matmul.</li>
+ * </ul>
+ * Where two paths compute the same thing, {@link GemmPolicy} decides per weight shape and row count from a short
+ * measurement on this machine (cached on disk per machine), logged at debug level. {@code auto} (the default)
+ * keeps fp32 on OpenBLAS and measures only bf16 inference's two oneDNN paths: choosing per shape between OpenBLAS
+ * and oneDNN in fp32 (what {@code T4J_GEMM=measure} does) picked oneDNN for the feed-forward GEMMs of a batch-1 forward,
+ * where it won the isolated measurement, and the whole forward got slower (bge-small, batch 1: 40.9 and 43.8 ms against
+ * 33.8 and 35.7 ms on OpenBLAS alone, two quiet runs, BENCHMARKS.md): OpenBLAS's workers spin after each call and take
+ * a core from the oneDNN call that follows. {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain
+ * {@code torch.linear} everywhere (t4j's behaviour before these paths), {@code T4J_GEMM=onednn} the oneDNN paths.
+ *
+ * <p>Every call is counted per path ({@link #pathCounts()}), so benchmarks can report which kernels ran.
+ */
+public final class Gemm {
+    private Gemm() {}
+
+    /** {@code T4J_GEMM}: which backend fp32 linears take. */
+    public enum Backend {
+        /** fp32 on OpenBLAS, bf16 inference per call or packed as measured (both oneDNN): the default. */
+        AUTO,
+        /** Every choice measured per shape, fp32 too, so one model may mix OpenBLAS and oneDNN. */
+        MEASURE,
+        OPENBLAS,
+        ONEDNN;
+
+        /** Parses {@code auto}, {@code measure}, {@code openblas} or {@code onednn}; anything else is an error naming the value. */
+        public static Backend parse(String value, String source) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "auto", "" -> AUTO;
+                case "measure" -> MEASURE;
+                case "openblas" -> OPENBLAS;
+                case "onednn", "mkldnn" -> ONEDNN;
+                default -> throw new IllegalArgumentException(source + "=" + value + " is not a GEMM backend "
+                        + "(expected auto, measure, openblas or onednn)");
+            };
+        }
+    }
+
+    private static final LongAdder[] COUNTS = new LongAdder[GemmPath.values().length];
+    private static volatile Backend forced;
+
+    static {
+        for (int i = 0; i < COUNTS.length; i++) {
+            COUNTS[i] = new LongAdder();
+        }
+    }
+
+    /** The backend from {@code T4J_GEMM} (env) or {@code t4j.gemm} (system property), else auto. */
+    public static Backend backend() {
+        Backend b = forced;
+        if (b != null) {
+            return b;
+        }
+        String env = System.getenv("T4J_GEMM");
+        if (env != null) {
+            return Backend.parse(env, "T4J_GEMM");
+        }
+        String prop = System.getProperty("t4j.gemm");
+        return prop == null ? Backend.AUTO : Backend.parse(prop, "-Dt4j.gemm");
+    }
+
+    /**
+     * Overrides the environment's backend for this JVM (benchmarks comparing paths side by side); null returns to
+     * the environment's. Layers re-decide on their next call.
+     */
+    public static void forceBackend(Backend backend) {
+        forced = backend;
+    }
+
+    /** Calls per path since the start (or the last {@link #resetPathCounts()}). */
+    public static Map<GemmPath, Long> pathCounts() {
+        Map<GemmPath, Long> out = new EnumMap<>(GemmPath.class);
+        for (GemmPath p : GemmPath.values()) {
+            long n = COUNTS[p.ordinal()].sum();
+            if (n > 0) {
+                out.put(p, n);
+            }
+        }
+        return out;
+    }
+
+    public static void resetPathCounts() {
+        for (LongAdder c : COUNTS) {
+            c.reset();
+        }
+    }
+
+    /**
+     * The decisions of the measuring policy so far (loaded from this machine's cache or measured in this JVM):
+     * {@code KIND.outxin.rowsbucket} → path label, with both medians where measured here. Empty when a backend is
+     * forced.
+     */
+    public static Map<String, String> decisions() {
+        return GemmPolicy.get().decisions();
+    }
+
+    /** Forgets the decisions, in memory and in this machine's cache file, so the next calls measure again. */
+    public static void recalibrate() {
+        GemmPolicy.get().clear();
+    }
+
+    /** What the cached decisions are keyed on: CPU, threads, libtorch, BLAS and OpenMP environment. */
+    public static String machine() {
+        return GemmPolicy.machineDescription();
+    }
+
+    static void count(GemmPath path) {
+        COUNTS[path.ordinal()].increment();
+    }
+
+    /** What kind of call this is: which paths can compute it. */
+    enum Kind {
+        /** frozen fp32 weight, no autocast: OpenBLAS or oneDNN packed */
+        FP32_INFER,
+        /** frozen bf16 weight, or frozen fp32 weight under bf16 autocast: oneDNN per call or packed */
+        BF16_INFER,
+        /** trainable fp32 weight, no autocast: OpenBLAS or oneDNN (mkldnn_linear), both with autograd */
+        FP32_TRAIN,
+        /** everything else: torch.linear */
+        PLAIN
+    }
+
+    /** Whether bf16 autocast is on for CPU (the Trainer's bf16=True). */
+    static boolean autocastBf16() {
+        return torch.is_autocast_enabled(DeviceType.CPU)
+                && torch.get_autocast_dtype(DeviceType.CPU).intern() == ScalarType.BFloat16;
+    }
+
+    /**
+     * {@code y = x W^T + b} by the path this call should take. {@code kernels} is the layer's cache of packed weights
+     * (see {@link LinearKernels}); {@code weightScale} is non-null for an int8 layer.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Tensor weightScale, LinearKernels kernels) {
+        if (weightScale != null) {
+            count(GemmPath.INT8_DYNAMIC);
+            Tensor x32 = Tensors.scalarType(x) == ScalarType.Float ? x : x.to(ScalarType.Float);
+            return NativeOps.int8LinearDynamic(x32.contiguous(), kernels.int8(weight, weightScale, bias));
+        }
+        ScalarType wt = Tensors.scalarType(weight);
+        boolean gradMode = GradMode.is_enabled();
+        boolean needsGrad = gradMode && (weight.requires_grad() || x.requires_grad()
+                || (bias != null && bias.requires_grad()));
+        boolean autocast = autocastBf16();
+        boolean frozen = !needsGrad && !weight.requires_grad() && (bias == null || !bias.requires_grad());
+        Kind kind;
+        if (frozen && (wt == ScalarType.BFloat16 || (wt == ScalarType.Float && autocast))) {
+            kind = Kind.BF16_INFER;
+        } else if (frozen && wt == ScalarType.Float) {
+            kind = Kind.FP32_INFER;
+        } else if (wt == ScalarType.Float && !autocast) {
+            kind = Kind.FP32_TRAIN;
+        } else {
+            kind = Kind.PLAIN;
+        }
+        if (kind == Kind.PLAIN) {
+            count(wt == ScalarType.BFloat16 || autocast ? GemmPath.ONEDNN_BF16 : GemmPath.OTHER);
+            return plain(x, weight, bias);
+        }
+        long in = weight.size(1);
+        long rows = x.numel() / Math.max(1, in);
+        GemmPath path = GemmPolicy.get().choose(kind, weight.size(0), in, rows, needsGrad);
+        return run(path, x, weight, bias, kernels);
+    }
+
+    /** Runs {@code path}; a packed path whose packing the memory budget refused falls back to the per-call path. */
+    static Tensor run(GemmPath path, Tensor x, Tensor weight, Tensor bias, LinearKernels kernels) {
+        switch (path) {
+            case ONEDNN_FP32_PACKED -> {
+                Tensor packed = kernels.fp32(weight);
+                if (packed != null) {
+                    count(path);
+                    return NativeOps.linearPacked(x.contiguous(), packed, bias, "none");
+                }
+                count(GemmPath.OPENBLAS_FP32);
+                return plain(x, weight, bias);
+            }
+            case ONEDNN_BF16_PACKED -> {
+                Tensor packed = kernels.bf16(weight);
+                Tensor x16 = x.scalar_type().intern() == ScalarType.BFloat16 ? x : x.to(ScalarType.BFloat16);
+                if (packed != null) {
+                    count(path);
+                    return NativeOps.linearPacked(x16.contiguous(), packed, kernels.bf16Bias(bias), "none");
+                }
+                count(GemmPath.ONEDNN_BF16);
+                return plain(x, weight, bias);
+            }
+            case ONEDNN_FP32 -> {
+                count(path);
+                return mkldnnLinear(x, weight, bias);
+            }
+            default -> {
+                count(path);
+                return plain(x, weight, bias);
+            }
+        }
+    }
+
+    static Tensor plain(Tensor x, Tensor weight, Tensor bias) {
+        return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, bias);
+    }
+
+    /** oneDNN fp32 with autograd: x [..., in] → [..., out] through oneDNN's layout and back. */
+    static Tensor mkldnnLinear(Tensor x, Tensor weight, Tensor bias) {
+        long in = weight.size(1);
+        long[] shape = Tensors.shape(x);
+        Tensor x2 = x.reshape(-1, in).contiguous();                                         // [..., in] -> [R, in]
+        Tensor y = torch.mkldnn_linear(x2.to_mkldnn(), weight, bias == null ? new TensorOptional() : new TensorOptional(bias))
+                .to_dense();                                                                // [R, out]
+        if (shape.length == 2) {
+            return y;
+        }
+        shape[shape.length - 1] = weight.size(0);
+        return y.view(shape);                                                               // [R, out] -> [..., out]
+    }
+}
