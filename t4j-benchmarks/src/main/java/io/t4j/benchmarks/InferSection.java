@@ -32,7 +32,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Text-classification forward over SST-2 dev against ONNX Runtime Java, in one JVM with the same token ids and
  * thread count: t4j's runtimes ({@code --infer-runtimes}: fp32, bf16 and int8 weights, loaded frozen as the CLI and
  * server load them, plus optional fixed-path variants) and ORT fp32 on the same ONNX file, interleaved pass by pass
- * (batch 32 throughput) and sentence by sentence (batch-1 latency). Each t4j runtime records which GEMM paths its
+ * (batch 32 throughput) and in blocks of sentences (batch-1 latency; {@link #latencies}). Each t4j runtime records which GEMM paths its
  * Linear calls took. With {@code --classifier} also the SST-2 dev accuracy of that fine-tuned model in each dtype.
  */
 public final class InferSection {
@@ -104,7 +104,8 @@ public final class InferSection {
             }
             List<String> notes = new ArrayList<>();
             notes.add(String.format(Locale.ROOT, "SST-2 dev (%d sentences) in batches of 32 padded to the longest "
-                    + "(mean padded length %s, real %s); %d interleaved passes, medians; %d threads for both; ORT runs the "
+                    + "(mean padded length %s, real %s); %d interleaved passes, medians; batch 1: each runtime alone for blocks of "
+                    + LATENCY_BLOCK + " sentences, runtimes rotating, median; %d threads for both; ORT runs the "
                     + "ONNX encoder (no pooler/classifier) over the padded batch, t4j BertForSequenceClassification "
                     + "(encoder + pooler + 2-label head, frozen weights as the CLI and server load them) whose layers "
                     + "skip padding (Unpadding)",
@@ -249,15 +250,32 @@ public final class InferSection {
         return ms;
     }
 
-    /** Each sentence alone, runtimes interleaved sentence by sentence, after 5 warm-up sentences: [runtime][sentence]. */
+    /** Sentences per latency block (see {@link #latencies}). */
+    static final int LATENCY_BLOCK = 25;
+
+    /**
+     * Each sentence alone, in blocks: every runtime runs a block of {@value #LATENCY_BLOCK} sentences by itself (after
+     * 3 untimed sentences of the block), then the next runtime the same block, the runtimes' order rotating from block
+     * to block: [runtime][sentence]. A server runs one runtime, so each is timed in its own steady state. Interleaving
+     * runtimes sentence by sentence (this section's method before 2026-12-06) let one runtime's idle threads slow the
+     * next one's call: ONNX Runtime's pool spins after each run by default, OpenBLAS's workers too (bge-small, batch 1,
+     * quiet Zen 4: ORT 24.2 ms interleaved against 10.4 ms in blocks of 50, t4j's OpenBLAS path 42.7 against 19.6 ms).
+     */
     private static double[][] latencies(List<Runtime> runtimes, List<BatchEncoding> singles) {
         runtimes.forEach(r -> singles.subList(0, Math.min(5, singles.size())).forEach(r::forward));
         double[][] ms = new double[runtimes.size()][singles.size()];
-        for (int i = 0; i < singles.size(); i++) {
-            for (int r = 0; r < runtimes.size(); r++) {
-                long t0 = System.nanoTime();
-                runtimes.get(r).forward(singles.get(i));
-                ms[r][i] = Stats.msSince(t0);
+        int n = runtimes.size();
+        for (int from = 0, block = 0; from < singles.size(); from += LATENCY_BLOCK, block++) {
+            List<BatchEncoding> sentences = singles.subList(from, Math.min(singles.size(), from + LATENCY_BLOCK));
+            for (int k = 0; k < n; k++) {
+                int r = (block + k) % n;
+                Runtime runtime = runtimes.get(r);
+                sentences.subList(0, Math.min(3, sentences.size())).forEach(runtime::forward);
+                for (int i = 0; i < sentences.size(); i++) {
+                    long t0 = System.nanoTime();
+                    runtime.forward(sentences.get(i));
+                    ms[r][from + i] = Stats.msSince(t0);
+                }
             }
         }
         return ms;

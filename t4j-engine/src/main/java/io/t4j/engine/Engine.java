@@ -18,9 +18,18 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Turns off DJL's telemetry ({@code OPT_OUT_TRACKING=true}) unless the user set it.</li>
  *   <li>Sets the OpenMP wait policy in the process environment <em>before</em> libgomp is loaded
- *       ({@code GOMP_SPINCOUNT=0}, {@code OMP_WAIT_POLICY=PASSIVE}, unless already set). On 2 cores libtorch's
- *       OpenMP pool and OpenBLAS's own pool otherwise spin against each other: a small training step was 40x
- *       slower.</li>
+ *       ({@code OMP_WAIT_POLICY=PASSIVE} with a short spin, {@code GOMP_SPINCOUNT=3000}, unless already set).
+ *       libgomp's default spin (300,000) made libtorch's OpenMP pool and OpenBLAS's own pool spin against each other
+ *       on 2 cores (a small training step 40x slower); no spin at all made every parallel region wake a sleeping
+ *       thread. A few thousand spins bridge the gap between back-to-back ops: bf16 training steps 551 → 442 ms,
+ *       a batch-1 forward on oneDNN with 2 threads 23.4 → 14.2 ms (BENCHMARKS.md, "OpenMP spin"). The spin costs
+ *       OpenBLAS (fp32 steps on it 868 → 984 ms), which is why fp32 runs on oneDNN by default ({@code Gemm}).</li>
+ *   <li>Turns off JavaCPP's physical-memory check ({@code org.bytedeco.javacpp.maxPhysicalBytes=0}, unless set,
+ *       and only if no JavaCPP pointer was made before; the {@code t4j} launcher passes it on the command line). With
+ *       the check on, every tensor handle reads {@code /proc/self/statm} when it is made: 1.8 ms of a batch-1
+ *       forward's 4.7 ms of per-op cost (bge-small's 12 layers at hidden size 12, measured). Native memory here is
+ *       owned by scopes ({@code PointerScope} per step or request), not reclaimed by the check's garbage
+ *       collections.</li>
  *   <li>Extracts the libtorch natives into the JavaCPP cache before loading them, which avoids a SIGSEGV on a
  *       cold cache when another libtorch is installed system-wide.</li>
  *   <li>Sets libtorch's intra-op thread count: {@code T4J_NUM_THREADS} (env) or {@code t4j.threads} (system
@@ -29,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
     private static volatile boolean initialized;
 
     private Engine() {}
@@ -45,9 +55,12 @@ public final class Engine {
             if (System.getProperty("OPT_OUT_TRACKING") == null) {
                 System.setProperty("OPT_OUT_TRACKING", "true");
             }
-            setEnvIfAbsent("GOMP_SPINCOUNT", "0");
+            setEnvIfAbsent("GOMP_SPINCOUNT", "3000");
             setEnvIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
             setEnvIfAbsent("OPT_OUT_TRACKING", "true");
+            if (System.getProperty(MAX_PHYSICAL_BYTES) == null && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
+                System.setProperty(MAX_PHYSICAL_BYTES, "0"); // read once, when JavaCPP's Pointer class initializes
+            }
             try {
                 Loader.cacheResources(torch.class, "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
             } catch (java.io.IOException e) {
@@ -55,7 +68,8 @@ public final class Engine {
             }
             int threads = numThreads();
             torch.set_num_threads(threads);
-            LOG.debug("libtorch started with {} intra-op threads", threads);
+            LOG.debug("libtorch started with {} intra-op threads; JavaCPP maxPhysicalBytes={}", threads,
+                    org.bytedeco.javacpp.Pointer.maxPhysicalBytes());
             initialized = true;
         }
     }

@@ -10,28 +10,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One intra-op thread for small forwards. A batch of one sentence is a few dozen rows per GEMM: split over two
- * OpenMP threads, every op's parallel region wakes the sleeping second thread (t4j's launcher makes OpenMP wait
- * passively) and waits for it at the end, and when another process holds that core the wait is a scheduler time
- * slice. Run on the calling thread alone, the same forward needs no wake-ups (measured in BENCHMARKS.md, batch-1
- * latency).
+ * The thread count of small forwards. A batch of one sentence is a few dozen rows per GEMM: split over two OpenMP
+ * threads, every op's parallel region hands work to the second thread and waits for it at the end. On a quiet machine
+ * that pays (OpenMP's workers spin briefly between regions, {@code GOMP_SPINCOUNT=3000} from t4j's launcher and
+ * {@link Engine#init()}); when another process holds that core, each wait is a scheduler time slice and the same
+ * forward takes twice as long as on the calling thread alone. So small forwards run on one thread or on all, whichever
+ * their own recent wall times say is faster ({@link SmallForwardThreads}; measured in BENCHMARKS.md, batch-1 latency).
  *
  * <p>Forwards over at most {@code T4J_SMALL_FORWARD_TOKENS} tokens (padded batch x length; default 64, 0 turns this
- * off) run with OpenMP's thread count set to 1 for the calling thread only ({@code omp_set_num_threads} changes the
- * caller's own ICV; libtorch's {@code set_num_threads} would also clear oneDNN's primitive cache on every call).
- * Other threads, and larger forwards, keep {@link Engine#numThreads()}.
+ * off) are small. On the one-thread arm OpenMP's thread count is set to 1 for the calling thread only
+ * ({@code omp_set_num_threads} changes the caller's own ICV; libtorch's {@code set_num_threads} would also clear
+ * oneDNN's primitive cache on every call). Other threads, and larger forwards, keep {@link Engine#numThreads()}.
+ * {@code T4J_SMALL_FORWARD_THREADS=1|all} fixes the arm (default {@code auto}).
  */
 public final class IntraOpThreads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IntraOpThreads.class);
-    private static final IntraOpThreads NONE = new IntraOpThreads(-1);
+    private static final IntraOpThreads NONE = new IntraOpThreads(-1, null, null, 0);
     private static volatile MethodHandle setNumThreads;
     private static volatile MethodHandle getMaxThreads;
     private static volatile boolean unavailable;
+    private static volatile SmallForwardThreads chooser;
 
     private final int restore;
+    private final SmallForwardThreads owner;
+    private final SmallForwardThreads.Arm arm;
+    private final long startNanos;
 
-    private IntraOpThreads(int restore) {
+    private IntraOpThreads(int restore, SmallForwardThreads owner, SmallForwardThreads.Arm arm, long startNanos) {
         this.restore = restore;
+        this.owner = owner;
+        this.arm = arm;
+        this.startNanos = startNanos;
     }
 
     /** The token limit of a "small" forward (see the class comment). */
@@ -52,10 +61,16 @@ public final class IntraOpThreads implements AutoCloseable {
     }
 
     /**
-     * One thread for the calling thread while the guard is open when {@code tokens} (batch x padded length) is at most
-     * {@link #smallForwardTokens()}; otherwise a guard that changes nothing. Unknown sizes ({@code tokens < 0}) change nothing.
+     * The thread count for a forward over {@code tokens} (batch x padded length) while the guard is open: when it is at
+     * most {@link #smallForwardTokens()}, one thread or all as {@link SmallForwardThreads} decides (the guard times the
+     * forward for it); otherwise a guard that changes nothing. Unknown sizes ({@code tokens < 0}) change nothing.
      */
     public static IntraOpThreads forTokens(long tokens) {
+        return forTokens(tokens, null);
+    }
+
+    /** As {@link #forTokens(long)} with the given chooser (null: this JVM's, from the environment). */
+    static IntraOpThreads forTokens(long tokens, SmallForwardThreads given) {
         long limit = smallForwardTokens();
         if (tokens < 0 || tokens > limit || !bind()) {
             return NONE;
@@ -65,11 +80,29 @@ public final class IntraOpThreads implements AutoCloseable {
             if (current <= 1) {
                 return NONE;
             }
-            setNumThreads.invokeExact(1);
-            return new IntraOpThreads(current);
+            SmallForwardThreads c = given != null ? given : chooser();
+            SmallForwardThreads.Arm arm = c.pick();
+            if (arm == SmallForwardThreads.Arm.ONE) {
+                setNumThreads.invokeExact(1);
+                return new IntraOpThreads(current, c, arm, System.nanoTime());
+            }
+            return new IntraOpThreads(-1, c, arm, System.nanoTime());
         } catch (Throwable e) {
             throw new IllegalStateException("omp_set_num_threads failed", e);
         }
+    }
+
+    private static SmallForwardThreads chooser() {
+        SmallForwardThreads c = chooser;
+        if (c == null) {
+            synchronized (IntraOpThreads.class) {
+                if (chooser == null) {
+                    chooser = new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment());
+                }
+                c = chooser;
+            }
+        }
+        return c;
     }
 
     /** The calling thread's OpenMP thread count ({@code omp_get_max_threads}), or -1 when libgomp is not reachable. */
@@ -112,6 +145,9 @@ public final class IntraOpThreads implements AutoCloseable {
 
     @Override
     public void close() {
+        if (arm != null) {
+            owner.record(arm, (System.nanoTime() - startNanos) / 1e6);
+        }
         if (restore > 0) {
             try {
                 setNumThreads.invokeExact(restore);

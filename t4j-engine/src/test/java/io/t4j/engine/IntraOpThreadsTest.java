@@ -1,27 +1,39 @@
 package io.t4j.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.t4j.engine.SmallForwardThreads.Arm;
+import io.t4j.engine.SmallForwardThreads.Mode;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
-/** {@link IntraOpThreads}: one thread inside a small forward's guard, the configured count again after it. */
+/**
+ * {@link IntraOpThreads}: one thread inside a small forward's guard when its chooser says so, the configured count
+ * again after it; {@link SmallForwardThreads}: the faster arm by its recent median, the other one now and then.
+ */
 class IntraOpThreadsTest {
     @Test
-    void smallForwardsRunOnOneThreadAndLargeOnesKeepTheirs() {
+    void smallForwardsOnTheOneThreadArmRunOnOneThreadAndLargeOnesKeepTheirs() {
         Engine.init();
         int before = IntraOpThreads.current();
         assertThat(before).as("libgomp's omp_get_max_threads is reachable").isPositive();
         assertThat(torch.get_num_threads()).isEqualTo(before);
-        try (IntraOpThreads small = IntraOpThreads.forTokens(12)) {
-            assertThat(IntraOpThreads.current()).isEqualTo(1);
+        SmallForwardThreads one = new SmallForwardThreads(Mode.ONE);
+        try (IntraOpThreads small = IntraOpThreads.forTokens(12, one)) {
+            assertThat(IntraOpThreads.current()).isEqualTo(Math.min(1, before));
             assertThat(torch.get_num_threads()).isEqualTo(1); // what libtorch's parallel_for and oneDNN read
         }
         assertThat(IntraOpThreads.current()).isEqualTo(before);
-        try (IntraOpThreads large = IntraOpThreads.forTokens(32 * 50)) {
+        try (IntraOpThreads small = IntraOpThreads.forTokens(12, new SmallForwardThreads(Mode.ALL))) {
             assertThat(IntraOpThreads.current()).isEqualTo(before);
         }
-        try (IntraOpThreads unknown = IntraOpThreads.forTokens(-1)) {
+        try (IntraOpThreads large = IntraOpThreads.forTokens(32 * 50, one)) {
+            assertThat(IntraOpThreads.current()).isEqualTo(before);
+        }
+        try (IntraOpThreads unknown = IntraOpThreads.forTokens(-1, one)) {
             assertThat(IntraOpThreads.current()).isEqualTo(before);
         }
     }
@@ -31,11 +43,87 @@ class IntraOpThreadsTest {
         Engine.init();
         int before = IntraOpThreads.current();
         int[] seen = new int[1];
-        try (IntraOpThreads small = IntraOpThreads.forTokens(1)) {
+        try (IntraOpThreads small = IntraOpThreads.forTokens(1, new SmallForwardThreads(Mode.ONE))) {
             Thread t = new Thread(() -> seen[0] = torch.get_num_threads());
             t.start();
             t.join();
         }
         assertThat(seen[0]).isEqualTo(before);
+    }
+
+    @Test
+    void theGuardTimesEachSmallForwardForItsArm() {
+        Engine.init();
+        SmallForwardThreads auto = new SmallForwardThreads(Mode.AUTO);
+        for (int i = 0; i < 6; i++) {
+            try (IntraOpThreads small = IntraOpThreads.forTokens(12, auto)) {
+                assertThat(small).isNotNull();
+            }
+        }
+        // 6 alternating forwards: 3 per arm, the first of each dropped as warm-up, so both arms have kept times
+        assertThat(auto.median(Arm.ONE.ordinal())).isFinite().isNotNegative();
+        assertThat(auto.median(Arm.ALL.ordinal())).isFinite().isNotNegative();
+    }
+
+    @Test
+    void theFasterArmRunsAndTheOtherIsTriedEveryExploreCalls() {
+        SmallForwardThreads c = new SmallForwardThreads(Mode.AUTO);
+        // quiet machine: all threads 12 ms, one thread 18 ms (the measured batch-1 forward)
+        List<Arm> picks = run(c, 200, 18.0, 12.0);
+        long ones = picks.subList(10, 200).stream().filter(a -> a == Arm.ONE).count();
+        assertThat(ones).as("one-thread forwards among 190 once both arms are known (one in %d explores)",
+                SmallForwardThreads.EXPLORE).isBetween(190L / SmallForwardThreads.EXPLORE - 1, 190L / SmallForwardThreads.EXPLORE + 1);
+        // another process takes a core: all threads now 38 ms; within WINDOW explorations the choice flips
+        List<Arm> loaded = run(c, SmallForwardThreads.EXPLORE * (SmallForwardThreads.WINDOW + 1), 18.0, 38.0);
+        List<Arm> last = loaded.subList(loaded.size() - SmallForwardThreads.EXPLORE, loaded.size());
+        assertThat(last.stream().filter(a -> a == Arm.ALL).count()).as("all-thread forwards among the last %d: the exploration only",
+                SmallForwardThreads.EXPLORE).isEqualTo(1);
+    }
+
+    @Test
+    void oneSlowWarmUpOrHiccupDoesNotDecide() {
+        SmallForwardThreads c = new SmallForwardThreads(Mode.AUTO);
+        c.record(Arm.ALL, 500.0); // the first forward packs weights: dropped
+        c.record(Arm.ONE, 18.0);
+        for (double ms : new double[] {12, 12, 300, 12, 12}) {
+            c.record(Arm.ALL, ms);
+        }
+        assertThat(c.median(Arm.ALL.ordinal())).isEqualTo(12.0);
+    }
+
+    @Test
+    void aFixedModeAlwaysPicksItsArmAndBadValuesNameTheVariable() {
+        SmallForwardThreads one = new SmallForwardThreads(Mode.ONE);
+        SmallForwardThreads all = new SmallForwardThreads(Mode.ALL);
+        for (int i = 0; i < 50; i++) {
+            assertThat(one.pick()).isEqualTo(Arm.ONE);
+            assertThat(all.pick()).isEqualTo(Arm.ALL);
+        }
+        String key = "t4j.smallForwardThreads";
+        String old = System.getProperty(key);
+        try {
+            System.setProperty(key, "3");
+            if (System.getenv("T4J_SMALL_FORWARD_THREADS") == null) {
+                assertThatThrownBy(SmallForwardThreads::modeFromEnvironment)
+                        .hasMessageContaining("-Dt4j.smallForwardThreads=3").hasMessageContaining("auto, 1 or all");
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, old);
+            }
+        }
+    }
+
+    /** {@code n} picks, each arm's forward taking the given ms. */
+    private static List<Arm> run(SmallForwardThreads c, int n, double oneMs, double allMs) {
+        List<Arm> picks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Arm a = c.pick();
+            picks.add(a);
+            c.record(a, a == Arm.ONE ? oneMs : allMs);
+        }
+        return picks;
     }
 }

@@ -25,13 +25,15 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       which libtorch sends to oneDNN's bf16 matmul.</li>
  * </ul>
  * Where two paths compute the same thing, {@link GemmPolicy} decides per weight shape and row count from a short
- * measurement on this machine (cached on disk per machine), logged at debug level. {@code auto} (the default)
- * keeps fp32 on OpenBLAS and measures only bf16 inference's two oneDNN paths: choosing per shape between OpenBLAS
- * and oneDNN in fp32 (what {@code T4J_GEMM=measure} does) picked oneDNN for the feed-forward GEMMs of a batch-1 forward,
- * where it won the isolated measurement, and the whole forward got slower (bge-small, batch 1: 40.9 and 43.8 ms against
- * 33.8 and 35.7 ms on OpenBLAS alone, two quiet runs, BENCHMARKS.md): OpenBLAS's workers spin after each call and take
- * a core from the oneDNN call that follows. {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain
- * {@code torch.linear} everywhere (t4j's behaviour before these paths), {@code T4J_GEMM=onednn} the oneDNN paths.
+ * measurement on this machine (cached on disk per machine), logged at debug level. {@code auto} (the default) runs
+ * fp32 on oneDNN (packed weights for inference, {@code mkldnn_linear} for training) and measures only bf16
+ * inference's two oneDNN paths. Two end-to-end measurements decided it (BENCHMARKS.md): mixing libraries per shape
+ * (what {@code T4J_GEMM=measure} does) made a batch-1 forward slower although each shape's choice won alone (bge-small:
+ * 40.9 and 43.8 ms against 33.8 and 35.7 ms on OpenBLAS alone), because OpenBLAS's own worker pool spins after each
+ * call and takes a core from the next OpenMP op; and with OpenMP's short spin ({@link io.t4j.engine.Engine}), the
+ * fp32 training step on oneDNN took 825 ms against 984 ms on OpenBLAS, a batch-1 forward 12.5 against 17.7 ms.
+ * {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain {@code torch.linear} everywhere (t4j's fp32
+ * behaviour before 2026-12-06), {@code T4J_GEMM=onednn} the oneDNN paths for bf16 too.
  *
  * <p>Every call is counted per path ({@link #pathCounts()}), so benchmarks can report which kernels ran.
  */
@@ -40,7 +42,7 @@ public final class Gemm {
 
     /** {@code T4J_GEMM}: which backend fp32 linears take. */
     public enum Backend {
-        /** fp32 on OpenBLAS, bf16 inference per call or packed as measured (both oneDNN): the default. */
+        /** fp32 on oneDNN (packed for inference), bf16 inference per call or packed as measured (both oneDNN): the default. */
         AUTO,
         /** Every choice measured per shape, fp32 too, so one model may mix OpenBLAS and oneDNN. */
         MEASURE,

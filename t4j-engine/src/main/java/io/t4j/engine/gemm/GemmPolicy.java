@@ -121,7 +121,7 @@ final class GemmPolicy {
             }
             case AUTO -> {
                 if (kind != Gemm.Kind.BF16_INFER) {
-                    return c[0]; // fp32 stays on OpenBLAS: one library per forward (see Gemm)
+                    return c[1]; // fp32 on oneDNN: one library per forward, no OpenBLAS pool beside OpenMP's (see Gemm)
                 }
             }
             case MEASURE -> { }

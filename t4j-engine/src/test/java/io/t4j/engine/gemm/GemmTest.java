@@ -253,14 +253,14 @@ class GemmTest {
         }
     }
 
-    /** The default keeps fp32 on OpenBLAS without measuring; only bf16 inference's two oneDNN paths are measured. */
+    /** The default runs fp32 on oneDNN without measuring; only bf16 inference's two oneDNN paths are measured. */
     @Test
     void autoMeasuresOnlyBf16Inference(@TempDir Path dir) {
         GemmPolicy policy = new GemmPolicy(dir.resolve("machine.properties"), "test machine");
         Gemm.forceBackend(Gemm.Backend.AUTO);
         try (PointerScope s = new PointerScope()) {
-            assertThat(policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 8, false)).isEqualTo(GemmPath.OPENBLAS_FP32);
-            assertThat(policy.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 300, true)).isEqualTo(GemmPath.OPENBLAS_FP32);
+            assertThat(policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 8, false)).isEqualTo(GemmPath.ONEDNN_FP32_PACKED);
+            assertThat(policy.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 300, true)).isEqualTo(GemmPath.ONEDNN_FP32);
             assertThat(policy.decisions()).isEmpty();
             assertThat(policy.choose(Gemm.Kind.BF16_INFER, 48, 32, 300, false)).isIn(GemmPath.ONEDNN_BF16, GemmPath.ONEDNN_BF16_PACKED);
             assertThat(policy.decisions()).containsOnlyKeys("BF16_INFER.48x32.rbig");
