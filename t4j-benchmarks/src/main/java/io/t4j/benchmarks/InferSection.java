@@ -115,8 +115,8 @@ public final class InferSection {
             notes.add("vs ORT = t4j samples/s / ORT fp32 samples/s; latency vs ORT = ORT ms / t4j ms (above 1: t4j faster)");
             notes.add("int8 = the encoder's Linear layers quantized per output channel (quantized::linear_dynamic, engine "
                     + NativeOps.quantizedEngine() + "), the rest fp32; fp32-openblas / bf16-unpacked = T4J_GEMM=openblas; "
-                    + "forwards of at most " + IntraOpThreads.smallForwardTokens() + " tokens run on one intra-op thread "
-                    + "as in pipelines (-2t runtimes: on all threads)");
+                    + "forwards of at most " + IntraOpThreads.smallForwardTokens() + " tokens run on one intra-op thread or on all, "
+                    + "whichever their recent times favour, as in pipelines (-2t runtimes: always on all threads)");
             notes.add(accuracyLine(accuracy));
             notes.add("HF reference on this machine (issue 6): batch 128 over dev, 54 samples/s fp32, 197 with bf16 autocast");
             return List.of(new Table("infer: text classification over SST-2 dev against ONNX Runtime Java",
@@ -291,7 +291,7 @@ public final class InferSection {
     private static float[] t4jForward(SequenceClassificationModel<?> model, BatchEncoding batch) {
         long tokens = (long) batch.size() * batch.inputIds()[0].length;
         try (PointerScope scope = new PointerScope(); InferenceMode mode = new InferenceMode();
-             IntraOpThreads threads = IntraOpThreads.forTokens(allThreads ? -1 : tokens)) {
+             IntraOpThreads threads = IntraOpThreads.forTokens(allThreads ? -1 : tokens, model)) {
             return Tensors.toFloats(model.forward(ModelInputs.of(batch)).logits().to(ScalarType.Float));
         }
     }

@@ -6,6 +6,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * that pays (OpenMP's workers spin briefly between regions, {@code GOMP_SPINCOUNT=3000} from t4j's launcher and
  * {@link Engine#init()}); when another process holds that core, each wait is a scheduler time slice and the same
  * forward takes twice as long as on the calling thread alone. So small forwards run on one thread or on all, whichever
- * their own recent wall times say is faster ({@link SmallForwardThreads}; measured in BENCHMARKS.md, batch-1 latency).
+ * their own recent wall times say is faster ({@link SmallForwardThreads}, one per model when the caller names it, as
+ * pipelines do; measured in BENCHMARKS.md, batch-1 latency).
  *
  * <p>Forwards over at most {@code T4J_SMALL_FORWARD_TOKENS} tokens (padded batch x length; default 64, 0 turns this
  * off) are small. On the one-thread arm OpenMP's thread count is set to 1 for the calling thread only
@@ -30,6 +33,7 @@ public final class IntraOpThreads implements AutoCloseable {
     private static volatile MethodHandle getMaxThreads;
     private static volatile boolean unavailable;
     private static volatile SmallForwardThreads chooser;
+    private static final Map<Object, SmallForwardThreads> OWNERS = new WeakHashMap<>();
 
     private final int restore;
     private final SmallForwardThreads owner;
@@ -66,7 +70,22 @@ public final class IntraOpThreads implements AutoCloseable {
      * forward for it); otherwise a guard that changes nothing. Unknown sizes ({@code tokens < 0}) change nothing.
      */
     public static IntraOpThreads forTokens(long tokens) {
-        return forTokens(tokens, null);
+        return forTokens(tokens, (SmallForwardThreads) null);
+    }
+
+    /**
+     * As {@link #forTokens(long)}, learning the choice separately for {@code owner} (the model that runs the forward:
+     * its forwards' times are comparable with each other, not with another model's).
+     */
+    public static IntraOpThreads forTokens(long tokens, Object owner) {
+        if (tokens < 0 || tokens > smallForwardTokens()) {
+            return NONE;
+        }
+        SmallForwardThreads c;
+        synchronized (OWNERS) {
+            c = OWNERS.computeIfAbsent(owner, o -> new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment()));
+        }
+        return forTokens(tokens, c);
     }
 
     /** As {@link #forTokens(long)} with the given chooser (null: this JVM's, from the environment). */

@@ -74,7 +74,7 @@ public abstract class Pipeline<M extends AutoCloseable, I, P, F, R, O> implement
             try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
                 P pre = preprocess(batch, options);
                 F output;
-                try (IntraOpThreads threads = IntraOpThreads.forTokens(tokens(pre))) {
+                try (IntraOpThreads threads = IntraOpThreads.forTokens(tokens(pre), model)) {
                     output = forward(pre, options);
                 }
                 List<R> results = postprocess(batch, pre, output, options);

@@ -3,6 +3,7 @@ package io.t4j.engine.nn;
 import io.t4j.engine.gemm.Gemm;
 import io.t4j.engine.gemm.Int8Weights;
 import io.t4j.engine.gemm.LinearKernels;
+import java.util.Arrays;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -24,6 +25,8 @@ public final class Linear extends Module {
     private final boolean tied;
     private Parameter weightScale;
     private final LinearKernels kernels = new LinearKernels();
+    private FusedLinears group;
+    private Linear[] groupOthers;
 
     public Linear(long inFeatures, long outFeatures) {
         this(inFeatures, outFeatures, true);
@@ -66,6 +69,29 @@ public final class Linear extends Module {
     public Tensor forward(Tensor x) {
         return Gemm.linear(x, weight.data(), bias == null ? null : bias.data(),
                 weightScale == null ? null : weightScale.data(), kernels);
+    }
+
+    /**
+     * This layer and {@code others}, all reading x: {@code [x W^T + b, x W_1^T + b_1, ...]}, each [..., out_i]. When all
+     * are frozen (inference) they run as one GEMM over their concatenated weights and the results are views of its
+     * output (see {@link FusedLinears}); otherwise each layer runs alone, as {@link #forward} does. {@code others} must
+     * be the same layers on every call.
+     */
+    public Tensor[] forwardWith(Tensor x, Linear... others) {
+        FusedLinears g;
+        synchronized (this) {
+            if (group == null) {
+                Linear[] members = new Linear[others.length + 1];
+                members[0] = this;
+                System.arraycopy(others, 0, members, 1, others.length);
+                group = new FusedLinears(members);
+                groupOthers = others.clone();
+            } else if (!Arrays.equals(groupOthers, others)) {
+                throw new IllegalStateException("forwardWith was called with other layers than before");
+            }
+            g = group;
+        }
+        return g.forward(x);
     }
 
     /** Whether the weight is int8 with a per-row {@code weight_scale} (see {@link #quantizeInt8()}). */
@@ -133,8 +159,15 @@ public final class Linear extends Module {
         weightScale.requiresGrad(false);
     }
 
-    /** Frees this layer's packed weight copies (they are re-made on the next call that needs them). */
+    /** Frees this layer's packed weight copies and fused weights (they are re-made on the next call that needs them). */
     public void releasePacked() {
         kernels.release();
+        FusedLinears g;
+        synchronized (this) {
+            g = group;
+        }
+        if (g != null) {
+            g.release();
+        }
     }
 }

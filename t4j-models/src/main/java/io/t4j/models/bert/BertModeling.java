@@ -98,9 +98,10 @@ public final class BertModeling {
 
         /** x [N,C] (the batch's real tokens), u its padding → context [N,C] */
         public Tensor forward(Tensor x, Unpadding u) {
-            Tensor q = splitHeads(u.padInput(query.forward(x)));
-            Tensor k = splitHeads(u.padInput(key.forward(x)));
-            Tensor v = splitHeads(u.padInput(value.forward(x)));
+            Tensor[] qkv = query.forwardWith(x, key, value); // one GEMM when frozen (inference)
+            Tensor q = splitHeads(u.padInput(qkv[0]));
+            Tensor k = splitHeads(u.padInput(qkv[1]));
+            Tensor v = splitHeads(u.padInput(qkv[2]));
             Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.mask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return u.unpadInput(y.transpose(1, 2)); // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }

@@ -150,9 +150,10 @@ public final class DebertaV2Modeling {
          * a form.
          */
         public Tensor forward(Tensor x, Unpadding u, Tensor mask, Tensor relativePos, Tensor relEmbeddings) {
-            Tensor q = splitHeads(u.padInput(queryProj.forward(x)));                        // [B,H,T,D]
-            Tensor k = splitHeads(u.padInput(keyProj.forward(x)));                          // [B,H,T,D]
-            Tensor v = splitHeads(u.padInput(valueProj.forward(x)));                        // [B,H,T,D]
+            Tensor[] qkv = queryProj.forwardWith(x, keyProj, valueProj);                     // one GEMM when frozen
+            Tensor q = splitHeads(u.padInput(qkv[0]));                                      // [B,H,T,D]
+            Tensor k = splitHeads(u.padInput(qkv[1]));                                      // [B,H,T,D]
+            Tensor v = splitHeads(u.padInput(qkv[2]));                                      // [B,H,T,D]
             int scaleFactor = 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0);
             Scalar scale = new Scalar((float) Math.sqrt((float) headDim * scaleFactor));
             Tensor qs = q.div(scale);

@@ -99,9 +99,10 @@ public final class DistilBertModeling {
 
         /** x [N,C] (the batch's real tokens), u its padding → [N,C] */
         public Tensor forward(Tensor x, Unpadding u) {
-            Tensor q = shape(u.padInput(qLin.forward(x)));
-            Tensor k = shape(u.padInput(kLin.forward(x)));
-            Tensor v = shape(u.padInput(vLin.forward(x)));
+            Tensor[] qkv = qLin.forwardWith(x, kLin, vLin); // one GEMM when frozen (inference)
+            Tensor q = shape(u.padInput(qkv[0]));
+            Tensor k = shape(u.padInput(qkv[1]));
+            Tensor v = shape(u.padInput(qkv[2]));
             Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.mask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return outLin.forward(u.unpadInput(y.transpose(1, 2))); // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }

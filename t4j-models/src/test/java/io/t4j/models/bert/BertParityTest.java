@@ -10,6 +10,7 @@ import io.t4j.models.testing.Parity;
 import io.t4j.models.ModelInputs;
 import io.t4j.models.testing.Tolerances;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,19 @@ class BertParityTest {
             var model = BertForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults());
             model.forward(fx.inputs(true)).loss().backward();
             Parity.assertGradientsMatch(model, fx);
+        }
+    }
+
+    /** Loaded frozen for inference, as the CLI and server load it (q/k/v fused into one GEMM, oneDNN packed weights). */
+    @Test
+    void frozenInferenceLoadMatchesHf() {
+        try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
+            var model = BertForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults().withZeroCopy(true));
+            ModelInputs in = fx.inputs(true);
+            System.out.println("bert-seqcls forward, frozen for inference:");
+            Parity.assertClose("last_hidden_state", model.bert.forward(in).lastHiddenState(),
+                    fx.tensor("outputs.last_hidden_state"), Tolerances.ENCODER_HIDDEN_ABS, fx.realPositions());
+            Parity.assertClose("logits", model.forward(in).logits(), fx.tensor("outputs.logits"), Tolerances.ENCODER_LOGITS_ABS, null);
         }
     }
 }

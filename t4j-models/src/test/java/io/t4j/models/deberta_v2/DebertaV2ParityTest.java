@@ -13,6 +13,7 @@ import io.t4j.models.deberta_v2.DebertaV2Modeling.DebertaV2Layer;
 import io.t4j.models.testing.Fixture;
 import io.t4j.models.testing.Parity;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,6 +110,19 @@ class DebertaV2ParityTest {
             } else {
                 System.setProperty("t4j.attention", previous);
             }
+        }
+    }
+
+    /** Loaded frozen for inference, as the CLI and server load it (q/k/v fused into one GEMM, oneDNN packed weights). */
+    @Test
+    void frozenInferenceLoadMatchesHf() {
+        try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
+            var model = DebertaV2ForSequenceClassification.fromPretrained(fx.dir(), PretrainedOptions.defaults().withZeroCopy(true));
+            ModelInputs in = fx.inputs(true);
+            System.out.println("deberta-v2-seqcls forward, frozen for inference:");
+            Parity.assertClose("last_hidden_state", model.deberta.forward(in).lastHiddenState(),
+                    fx.tensor("outputs.last_hidden_state"), 1e-5, fx.realPositions());
+            Parity.assertClose("logits", model.forward(in).logits(), fx.tensor("outputs.logits"), 1e-5, null);
         }
     }
 }
