@@ -253,6 +253,16 @@ class GemmTest {
         }
     }
 
+    /** A sentence's rows (a small forward) decide apart from small batches: they took the batches' choice before. */
+    @Test
+    void rowsBucketsKeepSentencesApartFromBatches() {
+        assertThat(GemmPolicy.bucket(1)).isEqualTo("r16");
+        assertThat(GemmPolicy.bucket(24)).isEqualTo("r64");
+        assertThat(GemmPolicy.bucket(64)).isEqualTo("r64");
+        assertThat(GemmPolicy.bucket(65)).isEqualTo("r256");
+        assertThat(GemmPolicy.bucket(257)).isEqualTo("rbig");
+    }
+
     /** The default runs fp32 on oneDNN without measuring; only bf16 inference's two oneDNN paths are measured. */
     @Test
     void autoMeasuresOnlyBf16Inference(@TempDir Path dir) {
