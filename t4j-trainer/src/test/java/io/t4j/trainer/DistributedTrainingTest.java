@@ -81,7 +81,8 @@ class DistributedTrainingTest {
         long start = System.nanoTime();
         int[] codes = startRanksByHand("die", dir);
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(codes[1]).isEqualTo(7);
+        assertThat(codes[1]).as("rank 1's exit code (7: halted at step 3 as planned; 1: it failed before, with %s)",
+                errorOf(dir, 1)).isEqualTo(7);
         assertThat(codes[0]).isEqualTo(1);
         String error = Files.readString(dir.resolve("rank0.error"));
         System.out.println("rank 0 after rank 1 died (" + String.format("%.1f", seconds) + " s): " + error);
@@ -165,6 +166,12 @@ class DistributedTrainingTest {
     }
 
     /** Both ranks as plain processes (no launcher to stop rank 0): it must end by itself. */
+    /** What rank {@code rank} wrote as its error before exiting with 1, or a note that it wrote none. */
+    private static String errorOf(Path dir, int rank) throws java.io.IOException {
+        Path f = dir.resolve("rank" + rank + ".error");
+        return Files.exists(f) ? Files.readString(f) : "no error file";
+    }
+
     private static int[] startRanksByHand(String scenario, Path out) throws Exception {
         var launcher = new Launcher(2, 1, 0, "127.0.0.1", freePort(), Duration.ofSeconds(5));
         Process[] p = new Process[2];
