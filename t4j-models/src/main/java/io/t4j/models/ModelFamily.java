@@ -60,6 +60,15 @@ public abstract class ModelFamily<C extends PretrainedConfig> {
     public void checkCheckpoint(C config, java.util.Map<String, long[]> shapes) {
     }
 
+    /**
+     * Whether the base model's Linear at {@code path} (relative to the base model) stays in floating point when the
+     * model is quantized to int8 ({@link PreTrainedModel#quantizeInt8()}), because quantizing it costs accuracy out
+     * of proportion to its share of the work. Default: none.
+     */
+    public boolean keepsFloatUnderInt8(String path) {
+        return false;
+    }
+
     /** The family's model classes, one {@link Heads#add} per (task, class). */
     protected abstract void registerModels(Heads<C> heads);
 

@@ -256,8 +256,9 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
      * PyTorch's dynamic quantization ({@code torch.ao.quantization.quantize_dynamic(model, {nn.Linear},
      * dtype=torch.qint8)} with per-channel weights) of the base model's Linear layers: int8 weights with a float32
      * scale per output row, activations quantized per call ({@code quantized::linear_dynamic}). The task head (the
-     * layers outside the base model, such as {@code classifier}) and tied layers stay in float point, as HF's
-     * quantizers keep the output head ({@code modules_to_not_convert}); the rest of the model is cast to float32.
+     * layers outside the base model, such as {@code classifier}), tied layers and the layers the family keeps
+     * ({@link ModelFamily#keepsFloatUnderInt8}) stay in floating point, as HF's quantizers keep the output head
+     * ({@code modules_to_not_convert}); the rest of the model is cast to float32.
      * Inference only. {@link #savePretrained} then writes the int8 checkpoint with its {@code quantization_config}.
      */
     public void quantizeInt8() {
@@ -270,7 +271,8 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         List<String> kept = new ArrayList<>();
         namedModules().forEach((path, m) -> {
             if (m instanceof Linear l) {
-                if (l.isTied() || (hasBase && !path.startsWith(prefix))) {
+                String inBase = hasBase && path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+                if (l.isTied() || (hasBase && !path.startsWith(prefix)) || family.keepsFloatUnderInt8(inBase)) {
                     kept.add(path);
                 } else {
                     l.quantizeInt8();

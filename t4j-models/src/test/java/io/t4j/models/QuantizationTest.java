@@ -13,6 +13,8 @@ import io.t4j.models.testing.Fixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
@@ -56,11 +58,17 @@ class QuantizationTest {
                 String prefix = int8.family().baseModelPrefix() + ".";
                 int8.namedModules().forEach((path, mod) -> {
                     if (mod instanceof Linear l) {
-                        assertThat(l.isInt8()).as(path).isEqualTo(path.startsWith(prefix));
+                        boolean familyKeeps = path.startsWith(prefix)
+                                && int8.family().keepsFloatUnderInt8(path.substring(prefix.length()));
+                        assertThat(l.isInt8()).as(path).isEqualTo(path.startsWith(prefix) && !familyKeeps);
                     }
                 });
                 assertThat(int8.quantizationConfig().modulesToNotConvert()).isNotEmpty()
-                        .allMatch(p -> !p.startsWith(prefix));
+                        .allMatch(p -> !p.startsWith(prefix) || int8.family().keepsFloatUnderInt8(p.substring(prefix.length())));
+                if (name.equals("bert-seqcls")) { // BERT keeps its attention output projections in fp32
+                    assertThat(int8.quantizationConfig().modulesToNotConvert())
+                            .contains("bert.encoder.layer.0.attention.output.dense").doesNotContain("bert.encoder.layer.0.output.dense");
+                }
                 fp32.close();
                 int8.close();
             }
@@ -79,12 +87,15 @@ class QuantizationTest {
             q.savePretrained(out);
             JsonNode config = AutoConfig.JSON.readTree(out.resolve("config.json").toFile());
             assertThat(config.at("/quantization_config/quant_method").asText()).isEqualTo(QuantizationConfig.INT8_DYNAMIC);
-            assertThat(config.at("/quantization_config/modules_to_not_convert/0").asText()).isEqualTo("classifier");
+            List<String> kept = new ArrayList<>();
+            config.at("/quantization_config/modules_to_not_convert").forEach(n -> kept.add(n.asText()));
+            assertThat(kept).contains("classifier", "bert.encoder.layer.0.attention.output.dense");
             assertThat(config.at("/torch_dtype").asText()).isEqualTo("float32");
             try (Checkpoint ckpt = Checkpoint.open(out)) {
                 assertThat(ckpt.info("bert.encoder.layer.0.attention.self.query.weight").dtype().safetensorsName()).isEqualTo("I8");
                 assertThat(ckpt.info("bert.encoder.layer.0.attention.self.query.weight_scale").shape()).containsExactly(32);
                 assertThat(ckpt.info("classifier.weight").dtype().safetensorsName()).isEqualTo("F32");
+                assertThat(ckpt.info("bert.encoder.layer.0.attention.output.dense.weight").dtype().safetensorsName()).isEqualTo("F32");
                 assertThat(ckpt.keys()).noneMatch(k -> k.startsWith("classifier.") && k.endsWith("weight_scale"));
             }
             long int8Bytes = Files.size(out.resolve("model.safetensors"));
