@@ -35,7 +35,7 @@ public final class BertFamily extends ModelFamily<BertConfig> {
      * their input, the attention context, is where per-tensor activation quantization lost the most. SST-2 dev accuracy
      * against fp32 of three fine-tuned bge-small models, all Linears int8: -0.80, -0.34, -0.57 points; these 12 kept in
      * fp32: -0.46, -0.23, -0.12; the feed-forward output projections kept instead (1/3 of the work): -0.69, -0.11,
-     * +0.23 (BENCHMARKS.md, "int8").
+     * +0.23 (BENCHMARKS.md, "int8: which layers stay in fp32").
      */
     @Override
     public boolean keepsFloatUnderInt8(String path) {
