@@ -32,7 +32,6 @@ public final class IntraOpThreads implements AutoCloseable {
     private static volatile MethodHandle setNumThreads;
     private static volatile MethodHandle getMaxThreads;
     private static volatile boolean unavailable;
-    private static volatile SmallForwardThreads chooser;
     private static final Map<Object, SmallForwardThreads> OWNERS = new WeakHashMap<>();
 
     private final int restore;
@@ -70,36 +69,41 @@ public final class IntraOpThreads implements AutoCloseable {
      * forward for it); otherwise a guard that changes nothing. Unknown sizes ({@code tokens < 0}) change nothing.
      */
     public static IntraOpThreads forTokens(long tokens) {
-        return forTokens(tokens, (SmallForwardThreads) null);
+        return forTokens(tokens, (Object) null);
     }
 
     /**
      * As {@link #forTokens(long)}, learning the choice separately for {@code owner} (the model that runs the forward:
-     * its forwards' times are comparable with each other, not with another model's).
+     * its forwards' times are comparable with each other, not with another model's; null: one choice for the JVM).
      */
     public static IntraOpThreads forTokens(long tokens, Object owner) {
-        if (tokens < 0 || tokens > smallForwardTokens()) {
+        if (!isSmall(tokens)) {
             return NONE;
         }
         SmallForwardThreads c;
         synchronized (OWNERS) {
             c = OWNERS.computeIfAbsent(owner, o -> new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment()));
         }
-        return forTokens(tokens, c);
+        return open(c);
     }
 
-    /** As {@link #forTokens(long)} with the given chooser (null: this JVM's, from the environment). */
-    static IntraOpThreads forTokens(long tokens, SmallForwardThreads given) {
-        long limit = smallForwardTokens();
-        if (tokens < 0 || tokens > limit || !bind()) {
-            return NONE;
-        }
+    /** As {@link #forTokens(long)} with the given chooser. */
+    static IntraOpThreads forTokens(long tokens, SmallForwardThreads chooser) {
+        return isSmall(tokens) ? open(chooser) : NONE;
+    }
+
+    /** Whether a forward over {@code tokens} is small and libgomp is reachable to act on it. */
+    private static boolean isSmall(long tokens) {
+        return tokens >= 0 && tokens <= smallForwardTokens() && bind();
+    }
+
+    /** The guard of one small forward on the arm {@code c} picks. */
+    private static IntraOpThreads open(SmallForwardThreads c) {
         try {
             int current = (int) getMaxThreads.invokeExact();
             if (current <= 1) {
                 return NONE;
             }
-            SmallForwardThreads c = given != null ? given : chooser();
             SmallForwardThreads.Arm arm = c.pick();
             if (arm == SmallForwardThreads.Arm.ONE) {
                 setNumThreads.invokeExact(1);
@@ -109,19 +113,6 @@ public final class IntraOpThreads implements AutoCloseable {
         } catch (Throwable e) {
             throw new IllegalStateException("omp_set_num_threads failed", e);
         }
-    }
-
-    private static SmallForwardThreads chooser() {
-        SmallForwardThreads c = chooser;
-        if (c == null) {
-            synchronized (IntraOpThreads.class) {
-                if (chooser == null) {
-                    chooser = new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment());
-                }
-                c = chooser;
-            }
-        }
-        return c;
     }
 
     /** The calling thread's OpenMP thread count ({@code omp_get_max_threads}), or -1 when libgomp is not reachable. */

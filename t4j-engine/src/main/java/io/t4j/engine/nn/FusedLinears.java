@@ -2,6 +2,7 @@ package io.t4j.engine.nn;
 
 import io.t4j.engine.Tensors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -24,6 +25,11 @@ final class FusedLinears {
 
     FusedLinears(Linear[] members) {
         this.members = members;
+    }
+
+    /** Whether these are the group's members, in order. */
+    boolean hasMembers(Linear[] candidates) {
+        return Arrays.equals(members, candidates);
     }
 
     /** x [..., in] → one [..., out_i] per member (views of one GEMM's output when fused). */

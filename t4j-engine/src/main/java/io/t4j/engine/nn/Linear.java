@@ -3,7 +3,6 @@ package io.t4j.engine.nn;
 import io.t4j.engine.gemm.Gemm;
 import io.t4j.engine.gemm.Int8Weights;
 import io.t4j.engine.gemm.LinearKernels;
-import java.util.Arrays;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -26,7 +25,6 @@ public final class Linear extends Module {
     private Parameter weightScale;
     private final LinearKernels kernels = new LinearKernels();
     private FusedLinears group;
-    private Linear[] groupOthers;
 
     public Linear(long inFeatures, long outFeatures) {
         this(inFeatures, outFeatures, true);
@@ -78,15 +76,14 @@ public final class Linear extends Module {
      * be the same layers on every call.
      */
     public Tensor[] forwardWith(Tensor x, Linear... others) {
+        Linear[] members = new Linear[others.length + 1];
+        members[0] = this;
+        System.arraycopy(others, 0, members, 1, others.length);
         FusedLinears g;
         synchronized (this) {
             if (group == null) {
-                Linear[] members = new Linear[others.length + 1];
-                members[0] = this;
-                System.arraycopy(others, 0, members, 1, others.length);
                 group = new FusedLinears(members);
-                groupOthers = others.clone();
-            } else if (!Arrays.equals(groupOthers, others)) {
+            } else if (!group.hasMembers(members)) {
                 throw new IllegalStateException("forwardWith was called with other layers than before");
             }
             g = group;
