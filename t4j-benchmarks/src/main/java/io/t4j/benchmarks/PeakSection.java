@@ -106,9 +106,9 @@ public final class PeakSection {
             IValue packed8 = NativeOps.int8Prepack(Int8Weights.toQuantizedTensor(q.values(), q.scale()), null);
             List<Candidate> candidates = List.of(
                     new Candidate("fp32", GemmPath.OPENBLAS_FP32, () -> torch.mm(a32, w32.t()), true),
-                    new Candidate("fp32", GemmPath.ONEDNN_FP32_PACKED, () -> NativeOps.linearPacked(a32, packed32, null, "none"), true),
+                    new Candidate("fp32", GemmPath.ONEDNN_FP32_PACKED, () -> NativeOps.linearPacked(a32, packed32, null), true),
                     new Candidate("bf16", GemmPath.ONEDNN_BF16, () -> torch.mm(a16, w16.t()), true),
-                    new Candidate("bf16", GemmPath.ONEDNN_BF16_PACKED, () -> NativeOps.linearPacked(a16, packed16, null, "none"), true),
+                    new Candidate("bf16", GemmPath.ONEDNN_BF16_PACKED, () -> NativeOps.linearPacked(a16, packed16, null), true),
                     new Candidate("int8", GemmPath.INT8_DYNAMIC, () -> NativeOps.int8LinearDynamic(a32, packed8), true),
                     new Candidate("bf16", GemmPath.ONEDNN_BF16, () -> {
                         torch.mm(a32, w32.t());

@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.global.torch.QEngine;
  *       reordered once into oneDNN's blocked layout (an opaque mkldnn tensor);</li>
  *   <li>{@code mkldnn::_linear_pointwise(Tensor X, Tensor W, Tensor? B, str attr, Scalar?[] scalars, str?
  *       algorithm)}: x W^T + b on a dense input with such a packed weight, dense output, optionally with a fused
- *       post-op ({@code attr} "none", "gelu", ...). What PyTorch's inductor calls for frozen CPU linears. It has no
+ *       post-op ({@code attr} "none", "gelu", "relu", ...). What PyTorch's inductor calls for frozen CPU linears. It has no
  *       autograd formula: inference only;</li>
  *   <li>{@code quantized::linear_prepack(Tensor W, Tensor? B)} and {@code quantized::linear_dynamic(Tensor X,
  *       LinearPackedParamsBase W_prepack, bool reduce_range)}: int8 weights packed for the current quantized engine,
@@ -108,12 +108,21 @@ public final class NativeOps {
         return result(stack);
     }
 
-    /** x [..., in] (dense, the packed weight's dtype) → x W^T + b [..., out], then {@code postOp} ("none", "gelu"). */
-    public static Tensor linearPacked(Tensor x, Tensor packedWeight, Tensor biasOrNull, String postOp) {
+    /** x [..., in] (dense, the packed weight's dtype) → x W^T + b [..., out]. */
+    public static Tensor linearPacked(Tensor x, Tensor packedWeight, Tensor biasOrNull) {
+        return linearPacked(x, packedWeight, biasOrNull, "none", "");
+    }
+
+    /**
+     * x [..., in] (dense, the packed weight's dtype) → postOp(x W^T + b) [..., out], the post-op applied by oneDNN
+     * inside the GEMM: {@code postOp} "none", "gelu" (then {@code algorithm} "none" for the erf form, "tanh" for the
+     * approximation) or "relu" (algorithm "").
+     */
+    public static Tensor linearPacked(Tensor x, Tensor packedWeight, Tensor biasOrNull, String postOp, String algorithm) {
         NativeOps ops = get();
         IValueVector stack = new IValueVector(new IValue(x), new IValue(packedWeight),
                 biasOrNull == null ? new IValue() : new IValue(biasOrNull), new IValue(postOp),
-                new IValue(new GenericList(ops.optionalScalar)), new IValue(""));
+                new IValue(new GenericList(ops.optionalScalar)), new IValue(algorithm));
         ops.linearPointwise.callBoxed(stack);
         return result(stack);
     }

@@ -3,6 +3,7 @@ package io.t4j.engine.nn;
 import io.t4j.engine.gemm.Gemm;
 import io.t4j.engine.gemm.Int8Weights;
 import io.t4j.engine.gemm.LinearKernels;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -55,6 +56,17 @@ public final class Linear extends Module {
         return new Linear(weight, biasOrNull, true);
     }
 
+    /**
+     * An int8 layer over existing frozen parameters: int8 values [out, in], their per-row scale [out] and a float bias
+     * (a fused group's concatenation, {@link FusedLinears}).
+     */
+    static Linear tiedInt8(Parameter values, Parameter scale, Parameter biasOrNull) {
+        Linear l = new Linear(values, biasOrNull, true);
+        scale.requiresGrad(false);
+        l.weightScale = l.register("weight_scale", scale);
+        return l;
+    }
+
     /** Whether this layer was made by {@link #tied} over parameters another module owns (weight initialisers skip it). */
     public boolean isTied() {
         return tied;
@@ -65,8 +77,17 @@ public final class Linear extends Module {
 
     /** [..., in] → [..., out] */
     public Tensor forward(Tensor x) {
+        return forward(x, null);
+    }
+
+    /**
+     * {@code act(x W^T + b)}: [..., in] → [..., out]. Where the kernel path allows (a frozen layer on a packed oneDNN
+     * path and an activation oneDNN has, {@link io.t4j.engine.gemm.OnednnPostOp}, as {@link Activations} gives), the activation runs inside the
+     * GEMM instead of as a pass of its own; the result is the same function either way.
+     */
+    public Tensor forward(Tensor x, UnaryOperator<Tensor> act) {
         return Gemm.linear(x, weight.data(), bias == null ? null : bias.data(),
-                weightScale == null ? null : weightScale.data(), kernels);
+                weightScale == null ? null : weightScale.data(), kernels, act);
     }
 
     /**

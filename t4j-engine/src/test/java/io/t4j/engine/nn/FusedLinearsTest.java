@@ -87,6 +87,35 @@ class FusedLinearsTest {
     }
 
     @Test
+    void int8LayersFuseIntoOneInt8GemmWithTheSameResults() {
+        Linear[] l = layers(true);
+        try (PointerScope s = new PointerScope(); InferenceMode im = new InferenceMode()) {
+            for (Linear layer : l) {
+                layer.quantizeInt8();
+            }
+            Tensor x = torch.randn(new long[] {5, 32});
+            Gemm.resetPathCounts();
+            Tensor[] fused = l[0].forwardWith(x, l[1], l[2]);
+            assertThat(Gemm.pathCounts()).containsExactly(Map.entry(GemmPath.INT8_DYNAMIC, 1L));
+            for (int i = 0; i < 3; i++) {
+                // the input is quantized once per tensor either way, so only the GEMM's blocking differs (int32: exact)
+                double d = maxDiff(fused[i], l[i].forward(x));
+                System.out.printf("int8 member %d: fused vs alone max |diff| %.2e%n", i, d);
+                assertThat(d).isLessThan(1e-6);
+            }
+            l[0].releasePacked();
+            Tensor[] again = l[0].forwardWith(x, l[1], l[2]); // re-fused after the release
+            assertThat(maxDiff(again[2], fused[2])).isLessThan(1e-6);
+            Gemm.resetPathCounts();
+            Tensor big = torch.randn(new long[] {FusedLinears.INT8_MAX_FUSED_ROWS + 1, 32});
+            Tensor[] alone = l[0].forwardWith(big, l[1], l[2]); // past the row limit: three int8 calls
+            assertThat(Gemm.pathCounts()).containsExactly(Map.entry(GemmPath.INT8_DYNAMIC, 3L));
+            assertThat(maxDiff(alone[1], l[1].forward(big))).isZero();
+            l[0].releasePacked();
+        }
+    }
+
+    @Test
     void theGroupIsFixedByItsFirstCall() {
         Linear[] l = layers(true);
         try (PointerScope s = new PointerScope(); InferenceMode im = new InferenceMode()) {

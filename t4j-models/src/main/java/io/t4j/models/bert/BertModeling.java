@@ -156,7 +156,7 @@ public final class BertModeling {
         }
 
         public Tensor forward(Tensor x) {
-            return act.apply(dense.forward(x));
+            return dense.forward(x, act); // the activation fused into a packed GEMM where it can be
         }
     }
 
@@ -416,7 +416,7 @@ public final class BertModeling {
 
         /** [B,T,C] → [B,T,C] */
         public Tensor forward(Tensor hidden) {
-            return layerNorm.forward(transformActFn.apply(dense.forward(hidden)));
+            return layerNorm.forward(dense.forward(hidden, transformActFn));
         }
     }
 

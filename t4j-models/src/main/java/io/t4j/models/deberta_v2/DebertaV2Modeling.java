@@ -307,7 +307,7 @@ public final class DebertaV2Modeling {
         }
 
         public Tensor forward(Tensor x) {
-            return act.apply(dense.forward(x));
+            return dense.forward(x, act); // the activation fused into a packed GEMM where it can be
         }
     }
 
@@ -566,7 +566,7 @@ public final class DebertaV2Modeling {
 
         /** [B,T,C] → [B,C] */
         public Tensor forward(Tensor hidden) {
-            return act.apply(dense.forward(dropout.forward(hidden.select(1, 0))));
+            return dense.forward(dropout.forward(hidden.select(1, 0)), act);
         }
     }
 
@@ -692,7 +692,7 @@ public final class DebertaV2Modeling {
 
         /** [B,T,C] → [B,T,E] */
         public Tensor forward(Tensor hidden) {
-            return layerNorm.forward(transformActFn.apply(dense.forward(hidden)));
+            return layerNorm.forward(dense.forward(hidden, transformActFn));
         }
     }
 

@@ -232,7 +232,7 @@ public final class ElectraModeling {
 
         /** [B,T,C] → logits [B,T] */
         public Tensor forward(Tensor discriminatorHiddenStates) {
-            Tensor h = activation.apply(dense.forward(discriminatorHiddenStates));
+            Tensor h = dense.forward(discriminatorHiddenStates, activation);
             return densePrediction.forward(h).squeeze(-1); // [B,T,1] -> [B,T]
         }
     }

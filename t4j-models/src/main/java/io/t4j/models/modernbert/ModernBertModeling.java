@@ -382,7 +382,7 @@ public final class ModernBertModeling {
 
         /** [..., C] → [..., C] */
         public Tensor forward(Tensor x) {
-            return norm.forward(act.apply(dense.forward(x)));
+            return norm.forward(dense.forward(x, act));
         }
     }
 
