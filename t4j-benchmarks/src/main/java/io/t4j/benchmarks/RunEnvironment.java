@@ -31,10 +31,10 @@ import java.util.concurrent.TimeUnit;
 public record RunEnvironment(String commit, Boolean dirty, String jdk, String libtorch, String threads,
                              Map<String, String> env, String cpu, List<Double> loadAvgStart, List<Double> loadAvgEnd,
                              String date, Map<String, String> gemmDecisions) {
-    /** The thread- and kernel-related variables recorded in {@link #env}. */
+    /** The thread-, kernel- and allocator-related variables recorded in {@link #env}. */
     public static final List<String> THREAD_ENV = List.of("T4J_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
             "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MKL_NUM_THREADS",
-            "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB");
+            "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB", "T4J_SMALL_FORWARD_THREADS", "LD_PRELOAD", "MALLOC_CONF");
 
     /** The environment now (load average at start; the end is filled in by {@link #finished()}). */
     public static RunEnvironment capture() {
