@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IntraOpThreads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IntraOpThreads.class);
-    private static final IntraOpThreads NONE = new IntraOpThreads(-1, null, null, 0);
+    private static final IntraOpThreads NONE = new IntraOpThreads(-1, null, null, 0, 0);
     private static volatile MethodHandle setNumThreads;
     private static volatile MethodHandle getMaxThreads;
     private static volatile boolean unavailable;
@@ -38,12 +38,14 @@ public final class IntraOpThreads implements AutoCloseable {
     private final SmallForwardThreads owner;
     private final SmallForwardThreads.Arm arm;
     private final long startNanos;
+    private final long tokens;
 
-    private IntraOpThreads(int restore, SmallForwardThreads owner, SmallForwardThreads.Arm arm, long startNanos) {
+    private IntraOpThreads(int restore, SmallForwardThreads owner, SmallForwardThreads.Arm arm, long startNanos, long tokens) {
         this.restore = restore;
         this.owner = owner;
         this.arm = arm;
         this.startNanos = startNanos;
+        this.tokens = tokens;
     }
 
     /** The token limit of a "small" forward (see the class comment). */
@@ -84,12 +86,12 @@ public final class IntraOpThreads implements AutoCloseable {
         synchronized (OWNERS) {
             c = OWNERS.computeIfAbsent(owner, o -> new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment()));
         }
-        return open(c);
+        return open(c, tokens);
     }
 
     /** As {@link #forTokens(long)} with the given chooser. */
     static IntraOpThreads forTokens(long tokens, SmallForwardThreads chooser) {
-        return isSmall(tokens) ? open(chooser) : NONE;
+        return isSmall(tokens) ? open(chooser, tokens) : NONE;
     }
 
     /** Whether a forward over {@code tokens} is small and libgomp is reachable to act on it. */
@@ -98,7 +100,7 @@ public final class IntraOpThreads implements AutoCloseable {
     }
 
     /** The guard of one small forward on the arm {@code c} picks. */
-    private static IntraOpThreads open(SmallForwardThreads c) {
+    private static IntraOpThreads open(SmallForwardThreads c, long tokens) {
         try {
             int current = (int) getMaxThreads.invokeExact();
             if (current <= 1) {
@@ -107,9 +109,9 @@ public final class IntraOpThreads implements AutoCloseable {
             SmallForwardThreads.Arm arm = c.pick();
             if (arm == SmallForwardThreads.Arm.ONE) {
                 setNumThreads.invokeExact(1);
-                return new IntraOpThreads(current, c, arm, System.nanoTime());
+                return new IntraOpThreads(current, c, arm, System.nanoTime(), tokens);
             }
-            return new IntraOpThreads(-1, c, arm, System.nanoTime());
+            return new IntraOpThreads(-1, c, arm, System.nanoTime(), tokens);
         } catch (Throwable e) {
             throw new IllegalStateException("omp_set_num_threads failed", e);
         }
@@ -156,7 +158,7 @@ public final class IntraOpThreads implements AutoCloseable {
     @Override
     public void close() {
         if (arm != null) {
-            owner.record(arm, (System.nanoTime() - startNanos) / 1e6);
+            owner.record(arm, (System.nanoTime() - startNanos) / 1e6, tokens);
         }
         if (restore > 0) {
             try {

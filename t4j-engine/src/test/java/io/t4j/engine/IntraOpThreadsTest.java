@@ -60,7 +60,7 @@ class IntraOpThreadsTest {
                 assertThat(small).isNotNull();
             }
         }
-        // 6 alternating forwards: 3 per arm, the first of each dropped as warm-up, so both arms have kept times
+        // 6 alternating forwards of 12 tokens: 3 per arm, the first of each dropped as warm-up, so both arms have kept times
         assertThat(auto.median(Arm.ONE.ordinal())).isFinite().isNotNegative();
         assertThat(auto.median(Arm.ALL.ordinal())).isFinite().isNotNegative();
     }
@@ -73,22 +73,42 @@ class IntraOpThreadsTest {
         long ones = picks.subList(10, 200).stream().filter(a -> a == Arm.ONE).count();
         assertThat(ones).as("one-thread forwards among 190 once both arms are known (one in %d explores)",
                 SmallForwardThreads.EXPLORE).isBetween(190L / SmallForwardThreads.EXPLORE - 1, 190L / SmallForwardThreads.EXPLORE + 1);
-        // another process takes a core: all threads now 38 ms; within WINDOW explorations the choice flips
+        // another process takes a core: all threads now 38 ms; three slow forwards flip the choice
         List<Arm> loaded = run(c, SmallForwardThreads.EXPLORE * (SmallForwardThreads.WINDOW + 1), 18.0, 38.0);
         List<Arm> last = loaded.subList(loaded.size() - SmallForwardThreads.EXPLORE, loaded.size());
         assertThat(last.stream().filter(a -> a == Arm.ALL).count()).as("all-thread forwards among the last %d: the exploration only",
                 SmallForwardThreads.EXPLORE).isEqualTo(1);
+        // the load goes away: the first exploration that beats one thread is followed by more at once, and the
+        // choice is back on all threads within one exploration period, not WINDOW of them
+        List<Arm> quiet = run(c, 2 * SmallForwardThreads.EXPLORE, 18.0, 12.0);
+        List<Arm> tail = quiet.subList(SmallForwardThreads.EXPLORE, quiet.size());
+        System.out.println("picks after the load went away: " + quiet);
+        assertThat(tail.stream().filter(a -> a == Arm.ONE).count())
+                .as("one-thread picks after one exploration period: the periodic exploration only").isLessThanOrEqualTo(1);
     }
 
     @Test
     void oneSlowWarmUpOrHiccupDoesNotDecide() {
         SmallForwardThreads c = new SmallForwardThreads(Mode.AUTO);
-        c.record(Arm.ALL, 500.0); // the first forward packs weights: dropped
-        c.record(Arm.ONE, 18.0);
+        c.record(Arm.ALL, 500.0, 20); // the first forward at 20 tokens creates its primitives: dropped
+        c.record(Arm.ONE, 18.0, 20);
         for (double ms : new double[] {12, 12, 300, 12, 12}) {
-            c.record(Arm.ALL, ms);
+            c.record(Arm.ALL, ms, 20);
         }
         assertThat(c.median(Arm.ALL.ordinal())).isEqualTo(12.0);
+    }
+
+    @Test
+    void eachArmsFirstForwardAtATokenCountIsWarmUp() {
+        SmallForwardThreads c = new SmallForwardThreads(Mode.AUTO);
+        c.record(Arm.ALL, 12.0, 20);
+        c.record(Arm.ALL, 12.0, 20);     // kept: 20 tokens seen on this arm
+        c.record(Arm.ALL, 40.0, 31);     // a new length on this arm: dropped
+        c.record(Arm.ONE, 18.0, 20);     // new for the other arm: dropped
+        assertThat(c.median(Arm.ALL.ordinal())).isEqualTo(12.0);
+        assertThat(c.median(Arm.ONE.ordinal())).isInfinite();
+        c.record(Arm.ONE, 18.0, 20);
+        assertThat(c.median(Arm.ONE.ordinal())).isEqualTo(18.0);
     }
 
     @Test
@@ -122,7 +142,7 @@ class IntraOpThreadsTest {
         for (int i = 0; i < n; i++) {
             Arm a = c.pick();
             picks.add(a);
-            c.record(a, a == Arm.ONE ? oneMs : allMs);
+            c.record(a, a == Arm.ONE ? oneMs : allMs, 24);
         }
         return picks;
     }
