@@ -11,20 +11,24 @@ import java.util.Locale;
  * 12.5 ms against 18.0 ms on one; beside a busy loop on one core, 2 threads 37.9 ms against 18.3 ms on one
  * (BENCHMARKS.md, "Batch-1 latency").
  *
- * <p>Each arm keeps the median of its last {@value #WINDOW} timed forwards (a median, so one scheduler hiccup does not
- * decide); the faster arm runs, and every {@value #EXPLORE}th small forward runs the other one so a change in the
- * machine's load is seen. An arm's first forward at each token count is not kept: it creates that shape's oneDNN
+ * <p>The arms are compared at equal work: each kept forward is remembered per arm and token count, and a forward of
+ * the arm that is not running is paired with the running arm's latest time at the same token count (or the nearest
+ * within {@value #NEAR} tokens). The median of the last {@value #WINDOW} pairs' ratios (one thread's time over all
+ * threads') decides, so neither a mix of sentence lengths (a 44-token sentence takes twice a 12-token one) nor one
+ * scheduler hiccup does. Every {@value #EXPLORE}th small forward runs the other arm, and one that beats the running
+ * arm is followed by another at once, so a change in the machine's load (or a choice made during a burst) is undone
+ * within a few forwards. An arm's first forward at each token count is not kept: it creates that shape's oneDNN
  * primitives (bge-small, batch 1, quiet Zen 4: +1.7 ms in fp32, +2.3 ms in bf16 over the same sentence's second
- * forward), and the arm that runs only every {@value #EXPLORE}th forward would meet new shapes far more often and
- * look slower than it is. An exploring forward that beats the running arm's median is followed by another at once, so
- * a choice made during a burst of load (three slow forwards are enough) is undone within a few forwards of the burst,
- * not {@value #WINDOW} x {@value #EXPLORE}. {@code T4J_SMALL_FORWARD_THREADS=1|all} fixes the choice.
+ * forward), which the arm that runs every {@value #EXPLORE}th forward would meet far more often.
+ * {@code T4J_SMALL_FORWARD_THREADS=1|all} fixes the choice.
  */
 final class SmallForwardThreads {
-    /** Timed forwards per arm whose median decides. */
+    /** Pairs whose median ratio decides. */
     static final int WINDOW = 5;
     /** One small forward in this many runs the arm that is not currently the faster one. */
     static final int EXPLORE = 20;
+    /** How far apart (tokens) two forwards may be and still be paired. */
+    static final int NEAR = 2;
 
     /** The two arms. */
     enum Arm { ONE, ALL }
@@ -33,11 +37,15 @@ final class SmallForwardThreads {
     enum Mode { AUTO, ONE, ALL }
 
     private final Mode mode;
-    private final double[][] recent = new double[2][WINDOW];
-    private final int[] count = new int[2];
+    /** Per arm, the latest kept time (ms) at each token count; 0 where none. */
+    private final double[][] latest = new double[2][65];
     /** Per arm, the token counts it has run (their first forward was warm-up). */
     private final BitSet[] seen = {new BitSet(), new BitSet()};
+    /** The last pairs' ratios, one thread's time / all threads' time. */
+    private final double[] ratios = new double[WINDOW];
+    private int pairs;
     private long calls;
+    private int alternate;
     /** Set when an exploring forward beat the running arm: the next forward explores again. */
     private boolean exploreAgain;
 
@@ -68,9 +76,8 @@ final class SmallForwardThreads {
             return mode == Mode.ONE ? Arm.ONE : Arm.ALL;
         }
         calls++;
-        // until both arms have a kept time, alternate
-        if (count[0] < 1 || count[1] < 1) {
-            return count[0] <= count[1] ? Arm.ONE : Arm.ALL;
+        if (pairs == 0) {
+            return (alternate++ & 1) == 0 ? Arm.ALL : Arm.ONE; // until the first pair, both arms in turn
         }
         Arm best = best();
         if (exploreAgain || calls % EXPLORE == 0) {
@@ -80,8 +87,9 @@ final class SmallForwardThreads {
         return best;
     }
 
-    private Arm best() {
-        return median(0) <= median(1) ? Arm.ONE : Arm.ALL;
+    /** The faster arm by the median pair (all threads while no pair is known). */
+    synchronized Arm best() {
+        return pairs > 0 && ratio() < 1 ? Arm.ONE : Arm.ALL;
     }
 
     private static Arm other(Arm arm) {
@@ -90,29 +98,57 @@ final class SmallForwardThreads {
 
     /**
      * A small forward over {@code tokens} on {@code arm} took {@code ms}. The arm's first forward at that token count
-     * (warm-up: new oneDNN primitives) is not kept.
+     * (warm-up: new oneDNN primitives) is not kept; a forward of the arm that is not the faster one is paired with the
+     * faster arm's latest time at about the same token count.
      */
     synchronized void record(Arm arm, double ms, long tokens) {
         int a = arm.ordinal();
-        int t = (int) Math.min(Integer.MAX_VALUE, Math.max(0, tokens));
+        int t = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(0, tokens));
+        Arm best = best();
         if (!seen[a].get(t)) {
             seen[a].set(t);
+            exploreAgain = pairs > 0 && arm != best; // an exploration that only warmed up: try again at once
             return;
         }
-        boolean exploring = count[0] >= 1 && count[1] >= 1 && arm != best();
-        recent[a][count[a] % WINDOW] = ms;
-        count[a]++;
-        // still not the better arm, but this forward beat the one that is: look again at once
-        exploreAgain = exploring && arm != best() && ms < median(other(arm).ordinal());
+        grow(t);
+        latest[a][t] = ms;
+        double other = nearest(other(arm).ordinal(), t);
+        if (other <= 0 || (arm == best && pairs > 0)) {
+            return; // the running arm only refreshes its times; pairs come from the other arm's forwards
+        }
+        ratios[pairs % WINDOW] = arm == Arm.ONE ? ms / other : other / ms;
+        pairs++;
+        exploreAgain = ms < other && best() != arm; // beat the running arm, not yet decided: look again at once
     }
 
-    /** The arm's median over its kept forwards, or +inf with none. */
-    synchronized double median(int arm) {
-        int kept = Math.min(WINDOW, count[arm]);
-        if (kept <= 0) {
-            return Double.POSITIVE_INFINITY;
+    private void grow(int t) {
+        if (t >= latest[0].length) {
+            int n = Math.max(t + 1, 2 * latest[0].length);
+            latest[0] = Arrays.copyOf(latest[0], n);
+            latest[1] = Arrays.copyOf(latest[1], n);
         }
-        double[] v = Arrays.copyOf(recent[arm], kept);
+    }
+
+    /** The arm's latest time at {@code t} tokens, else at the nearest count within {@link #NEAR}; 0 when none. */
+    private double nearest(int arm, int t) {
+        double[] v = latest[arm];
+        for (int d = 0; d <= NEAR; d++) {
+            for (int c : new int[] {t - d, t + d}) {
+                if (c >= 0 && c < v.length && v[c] > 0) {
+                    return v[c];
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The median of the last pairs' ratios (one thread's time / all threads'), or NaN with none. */
+    synchronized double ratio() {
+        int kept = Math.min(WINDOW, pairs);
+        if (kept == 0) {
+            return Double.NaN;
+        }
+        double[] v = Arrays.copyOf(ratios, kept);
         Arrays.sort(v);
         return kept % 2 == 1 ? v[kept / 2] : (v[kept / 2 - 1] + v[kept / 2]) / 2;
     }
