@@ -104,12 +104,11 @@ final class SmallForwardThreads {
     synchronized void record(Arm arm, double ms, long tokens) {
         int a = arm.ordinal();
         int t = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(0, tokens));
-        Arm best = best();
         if (!seen[a].get(t)) {
             seen[a].set(t);
-            exploreAgain = pairs > 0 && arm != best; // an exploration that only warmed up: try again at once
             return;
         }
+        Arm best = best();
         grow(t);
         latest[a][t] = ms;
         double other = nearest(other(arm).ordinal(), t);
