@@ -48,9 +48,11 @@ public final class InferSection {
      * @param vsOrt            samples/s / ORT's samples/s
      * @param latencyVsOrt     ORT's latency / this latency (above 1: faster than ORT)
      * @param gemmPaths        share of Linear calls per kernel path (batch 32 and batch 1 together); empty for ORT
+     * @param oneThreadShare   share of the batch-1 forwards (warm-ups included) that ran on one intra-op thread
+     *                         ({@link IntraOpThreads}); NaN for ORT
      */
     public record Timing(String runtime, double passMs, double samplesPerSecond, double latencyMs, double vsOrt,
-                         double latencyVsOrt, Map<String, Double> gemmPaths) {}
+                         double latencyVsOrt, Map<String, Double> gemmPaths, double oneThreadShare) {}
 
     /**
      * One model's comparison.
@@ -99,6 +101,7 @@ public final class InferSection {
                 for (Timing t : m.timings()) {
                     rows.add(List.of(m.model(), t.runtime(), Table.num(t.passMs(), 0), Table.num(t.samplesPerSecond(), 1),
                             Table.num(t.vsOrt(), 2) + "x", Table.num(t.latencyMs(), 2), Table.num(t.latencyVsOrt(), 2) + "x",
+                            Double.isNaN(t.oneThreadShare()) ? "" : Math.round(100 * t.oneThreadShare()) + "%",
                             TrainSection.Report.formatShares(t.gemmPaths())));
                 }
             }
@@ -121,7 +124,7 @@ public final class InferSection {
             notes.add("HF reference on this machine (issue 6): batch 128 over dev, 54 samples/s fp32, 197 with bf16 autocast");
             return List.of(new Table("infer: text classification over SST-2 dev against ONNX Runtime Java",
                     List.of("model", "runtime", "pass ms", "samples/s (batch 32)", "vs ORT", "batch-1 ms", "vs ORT",
-                            "GEMM paths"), rows, notes));
+                            "batch 1 on 1 thread", "GEMM paths"), rows, notes));
         }
 
         private static String accuracyLine(Accuracy a) {
@@ -141,8 +144,8 @@ public final class InferSection {
         void forward(BatchEncoding batch);
     }
 
-    /** A runtime under test: its forward, and the Linear calls it made per kernel path. */
-    private record Runtime(String name, Runner runner, Map<GemmPath, Long> paths) {
+    /** A runtime under test: its forward, its model (the thread chooser's owner; null for ORT), its kernel paths. */
+    private record Runtime(String name, Runner runner, Object model, Map<GemmPath, Long> paths) {
         void forward(BatchEncoding b) {
             Gemm.resetPathCounts();
             runner.forward(b);
@@ -202,9 +205,9 @@ public final class InferSection {
                             Gemm.forceBackend(null);
                         }
                     }
-                }, new EnumMap<>(GemmPath.class)));
+                }, model, new EnumMap<>(GemmPath.class)));
             }
-            runtimes.add(new Runtime("ORT fp32", ort::forward, new EnumMap<>(GemmPath.class)));
+            runtimes.add(new Runtime("ORT fp32", ort::forward, null, new EnumMap<>(GemmPath.class)));
             List<BatchEncoding> batches = encode(tok, texts, 32);
             List<BatchEncoding> singles = encode(tok, texts.subList(0, Math.min(o.latencySentences(), texts.size())), 1);
             Progress.say("infer %s: %d passes x %d runtimes", m.name(), o.inferReps(), runtimes.size());
@@ -217,8 +220,10 @@ public final class InferSection {
             for (int r = 0; r < runtimes.size(); r++) {
                 double ms = Stats.median(pass[r]);
                 double lat = Stats.median(latency[r]);
+                Object model = runtimes.get(r).model();
                 timings.add(new Timing(runtimes.get(r).name(), ms, texts.size() / (ms / 1e3), lat, ortPass / ms, ortLatency / lat,
-                        TrainSection.shares(runtimes.get(r).paths())));
+                        TrainSection.shares(runtimes.get(r).paths()),
+                        model == null ? Double.NaN : IntraOpThreads.picks(model).oneThreadShare()));
             }
             double meanPadded = batches.stream().mapToDouble(b -> (double) b.inputIds()[0].length * b.size()).sum() / texts.size();
             double meanReal = batches.stream().flatMap(b -> Arrays.stream(b.attentionMask()))

@@ -48,6 +48,30 @@ public final class IntraOpThreads implements AutoCloseable {
         this.tokens = tokens;
     }
 
+    /**
+     * How an owner's small forwards have run so far.
+     *
+     * @param oneThread  forwards on the calling thread alone
+     * @param allThreads forwards on every intra-op thread
+     */
+    public record SmallForwardPicks(long oneThread, long allThreads) {
+        /** The share on one thread, NaN with no small forward. */
+        public double oneThreadShare() {
+            long n = oneThread + allThreads;
+            return n == 0 ? Double.NaN : (double) oneThread / n;
+        }
+    }
+
+    /** The thread choices of {@code owner}'s small forwards so far (null: the JVM-wide chooser); zeros if it ran none. */
+    public static SmallForwardPicks picks(Object owner) {
+        SmallForwardThreads c;
+        synchronized (OWNERS) {
+            c = OWNERS.get(owner);
+        }
+        return c == null ? new SmallForwardPicks(0, 0)
+                : new SmallForwardPicks(c.picked(SmallForwardThreads.Arm.ONE), c.picked(SmallForwardThreads.Arm.ALL));
+    }
+
     /** The token limit of a "small" forward (see the class comment). */
     public static long smallForwardTokens() {
         String v = System.getenv("T4J_SMALL_FORWARD_TOKENS");

@@ -48,6 +48,8 @@ final class SmallForwardThreads {
     private int alternate;
     /** Set when an exploring forward beat the running arm: the next forward explores again. */
     private boolean exploreAgain;
+    /** Forwards picked per arm so far. */
+    private final long[] picked = new long[2];
 
     SmallForwardThreads(Mode mode) {
         this.mode = mode;
@@ -72,6 +74,17 @@ final class SmallForwardThreads {
 
     /** The arm the next small forward takes. */
     synchronized Arm pick() {
+        Arm arm = choose();
+        picked[arm.ordinal()]++;
+        return arm;
+    }
+
+    /** Small forwards picked for {@code arm} so far. */
+    synchronized long picked(Arm arm) {
+        return picked[arm.ordinal()];
+    }
+
+    private Arm choose() {
         if (mode != Mode.AUTO) {
             return mode == Mode.ONE ? Arm.ONE : Arm.ALL;
         }

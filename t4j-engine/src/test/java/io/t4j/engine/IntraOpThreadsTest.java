@@ -65,6 +65,28 @@ class IntraOpThreadsTest {
     }
 
     @Test
+    void eachOwnersPicksAreCounted() {
+        Engine.init();
+        Object model = new Object();
+        assertThat(IntraOpThreads.picks(model)).isEqualTo(new IntraOpThreads.SmallForwardPicks(0, 0));
+        for (int i = 0; i < 7; i++) {
+            try (IntraOpThreads small = IntraOpThreads.forTokens(10 + i, model)) {
+                assertThat(small).isNotNull();
+            }
+        }
+        try (IntraOpThreads large = IntraOpThreads.forTokens(10_000, model)) {
+            assertThat(large).isNotNull(); // not small: not counted
+        }
+        IntraOpThreads.SmallForwardPicks p = IntraOpThreads.picks(model);
+        if (IntraOpThreads.current() > 1) {
+            assertThat(p.oneThread() + p.allThreads()).isEqualTo(7);
+            assertThat(p.oneThreadShare()).isBetween(0.0, 1.0);
+        } else {
+            assertThat(p.oneThread() + p.allThreads()).as("one intra-op thread: no choice to make").isZero();
+        }
+    }
+
+    @Test
     void theFasterArmRunsAndTheOtherIsTriedEveryExploreCalls() {
         SmallForwardThreads c = new SmallForwardThreads(Mode.AUTO);
         // quiet machine: all threads 12 ms, one thread 18 ms (the measured batch-1 forward)
