@@ -4,6 +4,7 @@ import io.t4j.engine.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -92,7 +93,7 @@ final class FusedLinears {
     }
 
     /** The members' parameters concatenated along dim 0, frozen: a new tensor owned by this group. */
-    private Parameter concatenated(java.util.function.Function<Linear, Parameter> part) {
+    private Parameter concatenated(Function<Linear, Parameter> part) {
         List<Tensor> parts = new ArrayList<>();
         for (Linear m : members) {
             parts.add(part.apply(m).data());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.t4j.engine.Autocast;
 import io.t4j.engine.Tensors;
+import io.t4j.engine.nn.Activations;
 import io.t4j.engine.nn.Linear;
 import io.t4j.engine.nn.StateDict;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ class GemmTest {
             Tensor b = torch.randn(160);
             Int8Weights.Quantized q = Int8Weights.quantize(w);
             for (String name : new String[] {"gelu", "gelu_new", "relu", "silu"}) {
-                io.t4j.engine.nn.Activations.Activation act = io.t4j.engine.nn.Activations.get(name);
+                Activations.Activation act = Activations.get(name);
                 LinearKernels k = new LinearKernels();
                 try {
                     for (GemmPath p : new GemmPath[] {GemmPath.OPENBLAS_FP32, GemmPath.ONEDNN_FP32_PACKED}) {
