@@ -1,7 +1,6 @@
 package io.t4j.models;
 
 import io.t4j.engine.CheckpointException;
-import io.t4j.engine.Cpu;
 import io.t4j.engine.DType;
 import io.t4j.engine.Tensors;
 import io.t4j.engine.nn.GradientCheckpointable;
@@ -191,7 +190,6 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             if (q != null) {
                 int8Placeholders(dir, checkpoint, mapper, options);
                 quantization = q;
-                keptLayersInBf16();
             }
             boolean zeroCopy = options.zeroCopy();
             ScalarType dtype = q != null ? ScalarType.Float : resolveDtype(options);
@@ -273,7 +271,8 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         List<String> kept = new ArrayList<>();
         namedModules().forEach((path, m) -> {
             if (m instanceof Linear l) {
-                if (l.isTied() || (hasBase && !path.startsWith(prefix)) || familyKeepsFloat(path)) {
+                String inBase = hasBase && path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+                if (l.isTied() || (hasBase && !path.startsWith(prefix)) || family.keepsFloatUnderInt8(inBase)) {
                     kept.add(path);
                 } else {
                     l.quantizeInt8();
@@ -282,30 +281,6 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         });
         requiresGrad(false);
         quantization = QuantizationConfig.int8Dynamic(kept);
-        keptLayersInBf16();
-    }
-
-    /** Whether the family keeps the Linear at {@code path} (of this model) out of int8. */
-    private boolean familyKeepsFloat(String path) {
-        String prefix = family.baseModelPrefix() + ".";
-        boolean hasBase = baseModel() != this;
-        return family.keepsFloatUnderInt8(hasBase && path.startsWith(prefix) ? path.substring(prefix.length()) : path);
-    }
-
-    /**
-     * An int8 model's layers that the family keeps out of int8 compute in bf16 where the CPU has native bf16 (their
-     * weights, and the checkpoint, stay float32), as the issue's "the rest in fp32 or bf16 as measured best": bge-small
-     * int8, batch 32, those 12 layers in bf16 against fp32 152-178 against 157-185 ms per batch (two interleaved probes),
-     * batch 1 unchanged; SST-2 dev within 0.25 points of the fp32-kept figures (BENCHMARKS.md, "Fused activations, int8
-     * q/k/v and the batch-1 thread chooser"). The task head stays float32.
-     */
-    private void keptLayersInBf16() {
-        boolean bf16 = Cpu.current().nativeBf16();
-        namedModules().forEach((path, m) -> {
-            if (m instanceof Linear l && !l.isInt8() && !l.isTied() && familyKeepsFloat(path)) {
-                l.computeInBf16(bf16);
-            }
-        });
     }
 
     /** What the weights compute in, as reports name it: {@code int8} for a quantized model, else {@link #dtype()}'s name. */

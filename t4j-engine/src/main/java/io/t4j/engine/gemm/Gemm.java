@@ -201,26 +201,6 @@ public final class Gemm {
         return run(path, x, weight, bias, kernels, act);
     }
 
-    /**
-     * {@code act(x W^T + b)} for a frozen float32 layer computed in bf16: x cast to bf16, the weight packed once in
-     * bf16 (oneDNN), the result cast back to x's dtype. For the layers an int8 model keeps out of int8
-     * ({@code Linear.computeInBf16}) on CPUs with native bf16. Where the layer needs gradients, or the packing budget is
-     * spent, it runs as {@link #linear} does.
-     */
-    public static Tensor linearInBf16(Tensor x, Tensor weight, Tensor bias, LinearKernels kernels, UnaryOperator<Tensor> act) {
-        boolean needsGrad = GradMode.is_enabled() && (weight.requires_grad() || x.requires_grad()
-                || (bias != null && bias.requires_grad()));
-        Tensor packed = needsGrad || Tensors.scalarType(weight) != ScalarType.Float ? null : kernels.bf16(weight);
-        if (packed == null) {
-            return linear(x, weight, bias, null, kernels, act);
-        }
-        count(GemmPath.ONEDNN_BF16_PACKED);
-        ScalarType in = Tensors.scalarType(x);
-        OnednnPostOp fusable = act instanceof OnednnPostOp a && a.onednnAttr() != null ? a : null;
-        Tensor y = packedLinear(x.to(ScalarType.BFloat16).contiguous(), packed, kernels.bf16Bias(bias), fusable, act);
-        return in == ScalarType.BFloat16 ? y : y.to(in);
-    }
-
     static Tensor run(GemmPath path, Tensor x, Tensor weight, Tensor bias, LinearKernels kernels) {
         return run(path, x, weight, bias, kernels, null);
     }

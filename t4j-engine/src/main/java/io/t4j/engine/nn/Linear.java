@@ -26,7 +26,6 @@ public final class Linear extends Module {
     private Parameter weightScale;
     private final LinearKernels kernels = new LinearKernels();
     private FusedLinears group;
-    private volatile boolean bf16Compute;
 
     public Linear(long inFeatures, long outFeatures) {
         this(inFeatures, outFeatures, true);
@@ -87,25 +86,8 @@ public final class Linear extends Module {
      * GEMM instead of as a pass of its own; the result is the same function either way.
      */
     public Tensor forward(Tensor x, UnaryOperator<Tensor> act) {
-        if (bf16Compute && weightScale == null) {
-            return Gemm.linearInBf16(x, weight.data(), bias == null ? null : bias.data(), kernels, act);
-        }
         return Gemm.linear(x, weight.data(), bias == null ? null : bias.data(),
                 weightScale == null ? null : weightScale.data(), kernels, act);
-    }
-
-    /**
-     * Computes this float32 layer in bf16 when frozen (input cast to bf16, weight packed in bf16, result cast back) or
-     * not ({@code false}, the default). The weight itself, and so the checkpoint, stays float32. What an int8 model
-     * does with the layers it keeps out of int8 where the CPU computes bf16 natively.
-     */
-    public void computeInBf16(boolean on) {
-        bf16Compute = on;
-    }
-
-    /** Whether {@link #computeInBf16} is on. */
-    public boolean computesInBf16() {
-        return bf16Compute;
     }
 
     /**

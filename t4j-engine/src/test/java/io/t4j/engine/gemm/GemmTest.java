@@ -134,35 +134,6 @@ class GemmTest {
     }
 
     @Test
-    void aLayerComputingInBf16KeepsItsFloatWeightAndReturnsItsInputsDtype() {
-        try (PointerScope s = new PointerScope()) {
-            torch.manual_seed(12);
-            Linear l = new Linear(96, 64);
-            l.requiresGrad(false);
-            Tensor x = torch.randn(7, 96);
-            Tensor ref = reference(x, l.weight.data(), l.bias.data());
-            l.computeInBf16(true);
-            Gemm.resetPathCounts();
-            Tensor y;
-            try (InferenceMode m = new InferenceMode()) {
-                y = l.forward(x);
-            }
-            assertThat(Gemm.pathCounts()).containsOnlyKeys(GemmPath.ONEDNN_BF16_PACKED);
-            assertThat(Tensors.scalarType(y)).isEqualTo(ScalarType.Float);
-            assertThat(Tensors.scalarType(l.weight.data())).isEqualTo(ScalarType.Float);
-            double e = relError(y, ref);
-            System.out.printf("computeInBf16: relative error %.2e against float64%n", e);
-            assertThat(e).isLessThan(BF16).isGreaterThan(FP32); // bf16 arithmetic, not fp32
-            Tensor xg = x.detach().requires_grad_(true);          // a gradient is needed: the ordinary fp32 path
-            Gemm.resetPathCounts();
-            l.forward(xg).sum().backward();
-            assertThat(Gemm.pathCounts()).doesNotContainKey(GemmPath.ONEDNN_BF16_PACKED);
-            assertThat(xg.grad().defined()).isTrue();
-            l.releasePacked();
-        }
-    }
-
-    @Test
     void oneDnnTrainingPathHasTheSameGradientsAsOpenBlas() {
         try (PointerScope s = new PointerScope()) {
             torch.manual_seed(5);
