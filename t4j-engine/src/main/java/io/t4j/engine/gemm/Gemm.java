@@ -210,13 +210,12 @@ public final class Gemm {
      * packed path whose packing the memory budget refused falls back to the per-call path.
      */
     static Tensor run(GemmPath path, Tensor x, Tensor weight, Tensor bias, LinearKernels kernels, UnaryOperator<Tensor> act) {
-        OnednnPostOp fusable = act instanceof OnednnPostOp a && a.onednnAttr() != null ? a : null;
         switch (path) {
             case ONEDNN_FP32_PACKED -> {
                 Tensor packed = kernels.fp32(weight);
                 if (packed != null) {
                     count(path);
-                    return packedLinear(x.contiguous(), packed, bias, fusable, act);
+                    return packedLinear(x.contiguous(), packed, bias, act);
                 }
                 count(GemmPath.OPENBLAS_FP32);
                 return activate(plain(x, weight, bias), act);
@@ -226,7 +225,7 @@ public final class Gemm {
                 Tensor x16 = x.scalar_type().intern() == ScalarType.BFloat16 ? x : x.to(ScalarType.BFloat16);
                 if (packed != null) {
                     count(path);
-                    return packedLinear(x16.contiguous(), packed, kernels.bf16Bias(bias), fusable, act);
+                    return packedLinear(x16.contiguous(), packed, kernels.bf16Bias(bias), act);
                 }
                 count(GemmPath.ONEDNN_BF16);
                 return activate(plain(x, weight, bias), act);
@@ -242,10 +241,10 @@ public final class Gemm {
         }
     }
 
-    private static Tensor packedLinear(Tensor x, Tensor packed, Tensor bias, OnednnPostOp fusable,
-                                       UnaryOperator<Tensor> act) {
-        if (fusable != null) {
-            return NativeOps.linearPacked(x, packed, bias, fusable.onednnAttr(), fusable.onednnAlgorithm());
+    /** A packed oneDNN linear, with {@code act} as its post-op where oneDNN has it, else after it. */
+    private static Tensor packedLinear(Tensor x, Tensor packed, Tensor bias, UnaryOperator<Tensor> act) {
+        if (act instanceof OnednnPostOp post && post.onednnAttr() != null) {
+            return NativeOps.linearPacked(x, packed, bias, post.onednnAttr(), post.onednnAlgorithm());
         }
         return activate(NativeOps.linearPacked(x, packed, bias), act);
     }
