@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -44,14 +45,25 @@ public final class EncoderAttention {
                 dropout, false, new DoubleOptional(), false);
     }
 
-    /** HF's eager attention: softmax(q k^T / sqrt(D) + mask) v, the softmax in float32. */
+    /**
+     * HF's eager attention: softmax(q k^T / sqrt(D) + mask) v, the scaled scores and the softmax in float32. With a
+     * mask, scaling, masking and the cast to float32 are one pass over the score grid: the additive mask (0, or
+     * HF's finfo.min on padding keys) plus the scaled scores; a padding key's score stays finfo.min, as after
+     * HF's addition.
+     */
     static Tensor eager(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
-        Tensor scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float)               // k^T [B,H,D,T]
-                .mul_(new Scalar(1.0 / Math.sqrt(q.size(-1))));                             // [B,H,T,T]
-        if (mask != null) {
-            scores.masked_fill_(mask.logical_not(), new Scalar(-Float.MAX_VALUE));          // HF's finfo.min on padding keys
-        }
+        Tensor products = torch.matmul(q, k.transpose(-1, -2));                              // k^T [B,H,D,T] -> [B,H,T,T]
+        Scalar scale = new Scalar(1.0 / Math.sqrt(q.size(-1)));
+        Tensor scores = mask == null
+                ? products.to(ScalarType.Float).mul_(scale)
+                : additiveMask(mask).add(products, scale);                                // [B,H,T,T] float32
         Tensor probs = Dropout.dropout(scores.softmax(-1).to(q.scalar_type().intern()), dropout);
         return torch.matmul(probs, v);                                                    // [B,H,T,D]
+    }
+
+    /** A boolean mask (true = attend) as float32 additive terms: 0 where true, finfo(float32).min where false. */
+    static Tensor additiveMask(Tensor mask) {
+        return torch.zeros(mask.sizes(), new TensorOptions(ScalarType.Float))
+                .masked_fill_(mask.logical_not(), new Scalar(-Float.MAX_VALUE));
     }
 }

@@ -1,7 +1,11 @@
 package io.t4j.models;
 
 import io.t4j.engine.Tensors;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptionalList;
+import org.bytedeco.pytorch.TensorOptionalVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -17,10 +21,11 @@ import org.bytedeco.pytorch.global.torch;
  * (whose position 0, the one BERT's pooler and RoBERTa's head read, is a pad), keep the dense path: {@link #indices}
  * is null and pad/unpad are views.
  *
- * @param mask    the SDPA mask [B,1,1,T], true where a query may attend
- * @param indices flat indices of the real tokens in [B*T], or null when every token is kept
+ * @param mask      the SDPA mask [B,1,1,T], true where a query may attend
+ * @param indices   flat indices of the real tokens in [B*T], or null when every token is kept
+ * @param positions the same tokens as (batch index, position) pairs, two [N] tensors, or null with indices
  */
-public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
+public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices, TensorOptionalList positions) {
 
     /** attention_mask [B,T] (1 = token, 0 = pad; null = no padding), input_ids [B,T]. */
     public static Unpadding of(Tensor attentionMask, Tensor inputIds) {
@@ -41,10 +46,13 @@ public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
         Tensor mask = AttentionMasks.padding(attentionMask, inputIds);
         if (everyPosition || attentionMask == null || attentionMask.numel() == 0 || attentionMask.all().item_bool()
                 || !attentionMask.select(1, 0).all().item_bool()) {
-            return new Unpadding(b, t, mask, null);
+            return new Unpadding(b, t, mask, null, null);
         }
         Tensor indices = torch.nonzero(attentionMask.flatten()).flatten(); // [N], N real tokens
-        return new Unpadding(b, t, mask, indices);
+        Tensor row = indices.floor_divide(new Scalar(t));
+        Tensor position = indices.remainder(new Scalar(t));
+        return new Unpadding(b, t, mask, indices,
+                new TensorOptionalList(new TensorOptionalVector(new TensorOptional(row), new TensorOptional(position))));
     }
 
     /** x [B,T,C] (or [B,T,H,D]) → [N,C], the rows of real tokens ({@code unpad_input}). */
@@ -60,5 +68,20 @@ public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices) {
         }
         Tensor grid = torch.zeros(new long[] {batch * seqLen, x.size(-1)}, x.options()).index_copy(0, indices, x); // [B*T,C]
         return grid.view(batch, seqLen, x.size(-1)); // [B*T,C] -> [B,T,C]
+    }
+
+    /**
+     * x [N,H*D] → [B,H,T,D] for attention, zeros at padding: {@link #padInput} followed by HF's split into heads
+     * ({@code transpose_for_scores}), but written straight into the heads-first layout, so the attention products
+     * need no copies of transposed operands (contiguous when padded; a view of x otherwise).
+     */
+    public Tensor padHeads(Tensor x, long heads) {
+        long headDim = x.size(-1) / heads;
+        if (indices == null) {
+            return x.view(batch, seqLen, heads, headDim).transpose(1, 2); // [B*T,C] -> [B,T,H,D] -> [B,H,T,D]
+        }
+        Tensor grid = torch.zeros(new long[] {batch, heads, seqLen, headDim}, x.options()); // [B,H,T,D]
+        grid.permute(0, 2, 1, 3).index_put_(positions, x.view(-1, heads, headDim)); // [B,T,H,D] view <- [N,H,D]
+        return grid;
     }
 }

@@ -6,6 +6,7 @@ import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
 import io.t4j.models.testing.Parity;
 import io.t4j.models.testing.Tolerances;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -30,6 +31,25 @@ class EncoderAttentionTest {
                 v.to(ScalarType.BFloat16), mask, 0.0);
         assertThat(Tensors.scalarType(bf16)).isEqualTo(ScalarType.BFloat16);
         Parity.assertClose("SDPA bf16 vs fp32", bf16, sdpa, Tolerances.BF16_ATTENTION_ABS, null);
+    }
+
+    @Test
+    void eagerScoresWithTheAdditiveMaskEqualScaleThenMaskedFill() {
+        Engine.init();
+        torch.manual_seed(9);
+        Tensor mask = AttentionMasks.padding(Tensors.fromLongs(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, 2, 6), null);
+        for (ScalarType dtype : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16}) {
+            Tensor q = torch.randn(2, 3, 6, 8).to(dtype);
+            Tensor k = torch.randn(2, 3, 6, 8).to(dtype);
+            Tensor v = torch.randn(2, 3, 6, 8).to(dtype);
+            // the form before the one-pass mask: cast, scale in place, HF's finfo.min on padding keys, softmax in float32
+            Tensor scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float).mul_(new Scalar(1.0 / Math.sqrt(8)));
+            scores.masked_fill_(mask.logical_not(), new Scalar(-Float.MAX_VALUE));
+            Tensor expected = torch.matmul(scores.softmax(-1).to(dtype), v);
+            double d = Tensors.maxAbsDiff(EncoderAttention.eager(q, k, v, mask, 0.0), expected);
+            System.out.printf("%s: one-pass additive mask vs scale + masked_fill max |diff| %.2e%n", dtype, d);
+            assertThat(d).isZero(); // x * s + 0 is x * s; finfo.min + x * s rounds back to finfo.min
+        }
     }
 
     @Test

@@ -65,6 +65,30 @@ class UnpaddingTest {
     }
 
     @Test
+    void padHeadsIsPadInputSplitIntoHeadsAndPassesGradientsBack() {
+        Engine.init();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor mask = Tensors.fromLongs(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0}, 3, 6);
+            Unpadding u = Unpadding.of(mask, Tensors.fromLongMatrix(IDS));
+            torch.manual_seed(4);
+            Tensor x = torch.randn(12, 8).requires_grad_(true);                                 // [N,C], N = 12 real tokens
+            Tensor heads = u.padHeads(x, 2);                                                    // [B,H,T,D]
+            Tensor split = u.padInput(x).view(3, 6, 2, 4).transpose(1, 2);                       // [B,T,C] -> [B,T,H,D] -> [B,H,T,D]
+            assertThat(heads.sizes().vec().get()).containsExactly(3, 2, 6, 4);
+            assertThat(heads.is_contiguous()).isTrue();
+            assertThat(Tensors.maxAbsDiff(heads, split)).isZero(); // a copy, no arithmetic
+            Tensor weights = torch.randn(3, 2, 6, 4);
+            heads.mul(weights).sum().backward();
+            Tensor expected = u.unpadInput(weights.transpose(1, 2));                             // [B,H,T,D] -> [B,T,H,D] -> [N,C]
+            assertThat(Tensors.maxAbsDiff(x.grad(), expected)).isZero();
+
+            Unpadding dense = Unpadding.of(null, Tensors.fromLongMatrix(IDS));
+            Tensor y = torch.randn(18, 8);
+            assertThat(Tensors.maxAbsDiff(dense.padHeads(y, 2), y.view(3, 6, 2, 4).transpose(1, 2))).isZero();
+        }
+    }
+
+    @Test
     void anAttentionMaskOfAnotherShapeIsAClearError() {
         Engine.init();
         try (PointerScope scope = new PointerScope()) {

@@ -151,9 +151,9 @@ public final class DebertaV2Modeling {
          */
         public Tensor forward(Tensor x, Unpadding u, Tensor mask, Tensor relativePos, Tensor relEmbeddings) {
             Tensor[] qkv = queryProj.forwardWith(x, keyProj, valueProj);                     // one GEMM when frozen
-            Tensor q = splitHeads(u.padInput(qkv[0]));                                      // [B,H,T,D]
-            Tensor k = splitHeads(u.padInput(qkv[1]));                                      // [B,H,T,D]
-            Tensor v = splitHeads(u.padInput(qkv[2]));                                      // [B,H,T,D]
+            Tensor q = u.padHeads(qkv[0], numHeads);                                        // [N,C] -> [B,H,T,D]
+            Tensor k = u.padHeads(qkv[1], numHeads);                                        // [N,C] -> [B,H,T,D]
+            Tensor v = u.padHeads(qkv[2], numHeads);                                        // [N,C] -> [B,H,T,D]
             int scaleFactor = 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0);
             Scalar scale = new Scalar((float) Math.sqrt((float) headDim * scaleFactor));
             Tensor qs = q.div(scale);
@@ -233,11 +233,6 @@ public final class DebertaV2Modeling {
         private static Tensor clampSpan(Tensor x, long span) {
             return x.clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0L)),
                     new org.bytedeco.pytorch.ScalarOptional(new Scalar(2 * span - 1)));
-        }
-
-        /** HF's {@code transpose_for_scores}, kept 4-D: [B,T,H*D] → [B,H,T,D]. */
-        private Tensor splitHeads(Tensor x) {
-            return x.view(x.size(0), x.size(1), numHeads, headDim).transpose(1, 2); // [B,T,H*D] -> [B,T,H,D] -> [B,H,T,D]
         }
 
         /** Projected relative embeddings per head: [R,H*D] → [H,R,D]. */

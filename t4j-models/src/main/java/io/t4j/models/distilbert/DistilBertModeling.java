@@ -100,16 +100,11 @@ public final class DistilBertModeling {
         /** x [N,C] (the batch's real tokens), u its padding → [N,C] */
         public Tensor forward(Tensor x, Unpadding u) {
             Tensor[] qkv = qLin.forwardWith(x, kLin, vLin); // one GEMM when frozen (inference)
-            Tensor q = shape(u.padInput(qkv[0]));
-            Tensor k = shape(u.padInput(qkv[1]));
-            Tensor v = shape(u.padInput(qkv[2]));
+            Tensor q = u.padHeads(qkv[0], numHeads); // [N,C] -> [B,H,T,D], HF's shape()
+            Tensor k = u.padHeads(qkv[1], numHeads);
+            Tensor v = u.padHeads(qkv[2], numHeads);
             Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.mask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return outLin.forward(u.unpadInput(y.transpose(1, 2))); // [B,H,T,D] -> [B,T,H,D] -> [N,C]
-        }
-
-        /** HF's {@code shape()}. */
-        private Tensor shape(Tensor x) {
-            return x.view(x.size(0), x.size(1), numHeads, headDim).transpose(1, 2); // [B,T,C] -> [B,T,H,D] -> [B,H,T,D]
         }
     }
 
