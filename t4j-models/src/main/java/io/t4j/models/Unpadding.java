@@ -22,10 +22,11 @@ import org.bytedeco.pytorch.global.torch;
  * is null and pad/unpad are views.
  *
  * @param mask      the SDPA mask [B,1,1,T], true where a query may attend
+ * @param padded    whether any position is padding
  * @param indices   flat indices of the real tokens in [B*T], or null when every token is kept
  * @param positions the same tokens as (batch index, position) pairs, two [N] tensors, or null with indices
  */
-public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices, TensorOptionalList positions) {
+public record Unpadding(long batch, long seqLen, Tensor mask, boolean padded, Tensor indices, TensorOptionalList positions) {
 
     /** attention_mask [B,T] (1 = token, 0 = pad; null = no padding), input_ids [B,T]. */
     public static Unpadding of(Tensor attentionMask, Tensor inputIds) {
@@ -44,15 +45,23 @@ public record Unpadding(long batch, long seqLen, Tensor mask, Tensor indices, Te
                     + " but input_ids has " + Tensors.shapeString(inputIds) + ": they must match, [batch, tokens]");
         }
         Tensor mask = AttentionMasks.padding(attentionMask, inputIds);
-        if (everyPosition || attentionMask == null || attentionMask.numel() == 0 || attentionMask.all().item_bool()
-                || !attentionMask.select(1, 0).all().item_bool()) {
-            return new Unpadding(b, t, mask, null, null);
+        boolean padded = attentionMask != null && attentionMask.numel() > 0 && !attentionMask.all().item_bool();
+        if (everyPosition || !padded || !attentionMask.select(1, 0).all().item_bool()) {
+            return new Unpadding(b, t, mask, padded, null, null);
         }
         Tensor indices = torch.nonzero(attentionMask.flatten()).flatten(); // [N], N real tokens
         Tensor row = indices.floor_divide(new Scalar(t));
         Tensor position = indices.remainder(new Scalar(t));
-        return new Unpadding(b, t, mask, indices,
+        return new Unpadding(b, t, mask, true, indices,
                 new TensorOptionalList(new TensorOptionalVector(new TensorOptional(row), new TensorOptional(position))));
+    }
+
+    /**
+     * The mask attention needs: {@link #mask}, or null when the batch has no padding, so attention skips the
+     * masking work (a mask of all true changes no score).
+     */
+    public Tensor keyMask() {
+        return padded ? mask : null;
     }
 
     /** x [B,T,C] (or [B,T,H,D]) → [N,C], the rows of real tokens ({@code unpad_input}). */

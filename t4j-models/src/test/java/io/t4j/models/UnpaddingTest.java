@@ -56,9 +56,12 @@ class UnpaddingTest {
             Tensor ids = Tensors.fromLongMatrix(new long[][] {{2, 5, 3}, {0, 2, 3}});
             assertThat(Unpadding.of(null, ids).indices()).isNull();
             assertThat(Unpadding.of(torch.ones(2, 3), ids).indices()).isNull();
+            assertThat(Unpadding.of(torch.ones(2, 3), ids).keyMask()).isNull(); // no padding: attention masks nothing
+            assertThat(Unpadding.of(null, ids).keyMask()).isNull();
             Tensor leftPadded = Tensors.fromLongs(new long[] {1, 1, 1, 0, 1, 1}, 2, 3);
             Unpadding left = Unpadding.of(leftPadded, ids);
             assertThat(left.indices()).isNull(); // position 0 (the pooler's [CLS]) is a pad in row 1: HF computes it
+            assertThat(left.keyMask()).isNotNull(); // but attention still masks the padding keys
             Tensor x = torch.randn(2, 3, 8);
             assertThat(Tensors.maxAbsDiff(left.padInput(left.unpadInput(x)), x)).isZero(); // no arithmetic: the same tensor
         }

@@ -102,7 +102,7 @@ public final class BertModeling {
             Tensor q = u.padHeads(qkv[0], numHeads); // [N,C] -> [B,H,T,D], HF's transpose_for_scores
             Tensor k = u.padHeads(qkv[1], numHeads);
             Tensor v = u.padHeads(qkv[2], numHeads);
-            Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.mask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
+            Tensor y = EncoderAttention.scaledDotProduct(q, k, v, u.keyMask(), isTraining() ? dropoutP : 0.0); // [B,H,T,D]
             return u.unpadInput(y.transpose(1, 2)); // [B,H,T,D] -> [B,T,H,D] -> [N,C]
         }
     }
