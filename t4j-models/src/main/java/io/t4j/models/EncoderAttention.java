@@ -23,10 +23,17 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       more passes over [B,H,T,T]) and libtorch's slower dropout.</li>
  *   <li>bf16/fp16 (bf16 weights, or fp32 weights under autocast): the eager form, scores in the compute dtype and
  *       softmax in float32: 4.2 ms against SDPA's 41 ms at T=16, 7.7 ms against 202 ms at T=40.</li>
+ *   <li>bf16/fp16 without mask and dropout on a small score grid (a sentence at a time: B·H·T² up to
+ *       {@link #SMALL_GRID}, 12 heads at 128 tokens): q, k and v cast to float32 and SDPA's float32 kernel, the
+ *       result cast back. Fewer and cheaper calls than the eager form (one sentence of 23 tokens: 0.05 against
+ *       0.11 ms per layer; equal at 128 tokens, 3.5x slower at 256), and no less precise.</li>
  * </ul>
  * {@code -Dt4j.attention=sdpa|eager} forces one; both match HF within float rounding.
  */
 public final class EncoderAttention {
+    /** The largest score grid B·H·Tq·Tk that bf16/fp16 attention without a mask runs through float32 SDPA. */
+    static final long SMALL_GRID = 12L * 128 * 128;
+
     private EncoderAttention() {}
 
     /**
@@ -38,6 +45,12 @@ public final class EncoderAttention {
         boolean reduced = t != ScalarType.Float && t != ScalarType.Double;
         String forced = System.getProperty("t4j.attention", "auto");
         boolean sdpa = forced.equals("sdpa") || (forced.equals("auto") && !reduced && dropout == 0);
+        if (reduced && forced.equals("auto") && dropout == 0 && mask == null
+                && q.size(0) * q.size(1) * q.size(2) * k.size(2) <= SMALL_GRID) {
+            Tensor y = torch.scaled_dot_product_attention(q.to(ScalarType.Float), k.to(ScalarType.Float),
+                    v.to(ScalarType.Float), new TensorOptional(), 0.0, false, new DoubleOptional(), false);
+            return y.to(t);                                                                 // [B,H,T,D]
+        }
         if (!sdpa) {
             return eager(q, k, v, mask, dropout);
         }

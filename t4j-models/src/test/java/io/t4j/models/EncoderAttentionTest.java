@@ -53,6 +53,30 @@ class EncoderAttentionTest {
     }
 
     @Test
+    void bf16WithoutMaskOnASmallGridIsFloat32AttentionRoundedOnce() {
+        Engine.init();
+        torch.manual_seed(10);
+        Tensor q = torch.randn(1, 12, 23, 32);
+        Tensor k = torch.randn(1, 12, 23, 32);
+        Tensor v = torch.randn(1, 12, 23, 32);
+        Tensor qb = q.to(ScalarType.BFloat16);
+        Tensor kb = k.to(ScalarType.BFloat16);
+        Tensor vb = v.to(ScalarType.BFloat16);
+        Tensor exact = EncoderAttention.scaledDotProduct(qb.to(ScalarType.Float), kb.to(ScalarType.Float), vb.to(ScalarType.Float), null, 0.0);
+        Tensor small = EncoderAttention.scaledDotProduct(qb, kb, vb, null, 0.0);
+        assertThat(Tensors.scalarType(small)).isEqualTo(ScalarType.BFloat16);
+        double once = Tensors.maxAbsDiff(small, exact.to(ScalarType.BFloat16));
+        double eager = Tensors.maxAbsDiff(EncoderAttention.eager(qb, kb, vb, null, 0.0), exact);
+        double rounded = Tensors.maxAbsDiff(small, exact);
+        System.out.printf("bf16, 23 tokens, no mask: vs float32 attention %.2e (eager form %.2e)%n", rounded, eager);
+        assertThat(once).isZero(); // float32 attention of the bf16 inputs, rounded to bf16 once
+        assertThat(rounded).isLessThanOrEqualTo(eager);
+        Tensor large = torch.randn(1, 12, 200, 32).to(ScalarType.BFloat16); // past SMALL_GRID: the eager form
+        assertThat(Tensors.maxAbsDiff(EncoderAttention.scaledDotProduct(large, large, large, null, 0.0),
+                EncoderAttention.eager(large, large, large, null, 0.0))).isZero();
+    }
+
+    @Test
     void noMaskEqualsAnAllTrueMask() {
         Engine.init();
         torch.manual_seed(8);
