@@ -65,13 +65,14 @@ public final class EncoderAttention {
      * HF's addition.
      */
     static Tensor eager(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
-        Tensor products = torch.matmul(q, k.transpose(-1, -2));                              // k^T [B,H,D,T] -> [B,H,T,T]
+        boolean conv = Tensors.scalarType(q) == ScalarType.Float;
+        Tensor products = conv ? BatchedProducts.queryKey(q, k) : torch.matmul(q, k.transpose(-1, -2)); // k^T [B,H,D,T] -> [B,H,T,T]
         Scalar scale = new Scalar(1.0 / Math.sqrt(q.size(-1)));
         Tensor scores = mask == null
                 ? products.to(ScalarType.Float).mul_(scale)
                 : additiveMask(mask).add(products, scale);                                // [B,H,T,T] float32
         Tensor probs = Dropout.dropout(scores.softmax(-1).to(q.scalar_type().intern()), dropout);
-        return torch.matmul(probs, v);                                                    // [B,H,T,D]
+        return conv ? BatchedProducts.probsValue(probs, v) : torch.matmul(probs, v);       // [B,H,T,D]
     }
 
     /** A boolean mask (true = attend) as float32 additive terms: 0 where true, finfo(float32).min where false. */

@@ -43,9 +43,12 @@ class EncoderAttentionTest {
             Tensor k = torch.randn(2, 3, 6, 8).to(dtype);
             Tensor v = torch.randn(2, 3, 6, 8).to(dtype);
             // the form before the one-pass mask: cast, scale in place, HF's finfo.min on padding keys, softmax in float32
-            Tensor scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float).mul_(new Scalar(1.0 / Math.sqrt(8)));
+            boolean fp32 = dtype == ScalarType.Float; // float32 products run as grouped convolutions (BatchedProducts)
+            Tensor products = fp32 ? BatchedProducts.queryKey(q, k) : torch.matmul(q, k.transpose(-1, -2));
+            Tensor scores = products.to(ScalarType.Float).mul_(new Scalar(1.0 / Math.sqrt(8)));
             scores.masked_fill_(mask.logical_not(), new Scalar(-Float.MAX_VALUE));
-            Tensor expected = torch.matmul(scores.softmax(-1).to(dtype), v);
+            Tensor probs = scores.softmax(-1).to(dtype);
+            Tensor expected = fp32 ? BatchedProducts.probsValue(probs, v) : torch.matmul(probs, v);
             double d = Tensors.maxAbsDiff(EncoderAttention.eager(q, k, v, mask, 0.0), expected);
             System.out.printf("%s: one-pass additive mask vs scale + masked_fill max |diff| %.2e%n", dtype, d);
             assertThat(d).isZero(); // x * s + 0 is x * s; finfo.min + x * s rounds back to finfo.min
