@@ -105,6 +105,7 @@ public final class LeversSection {
         }
         Map<String, String> libtorchDropout = Map.of("t4j.dropout", "torch");
         Map<String, String> sdpaMath = Map.of("t4j.attention", "sdpa", "t4j.dropout", "torch");
+        Map<String, String> bmmProducts = Map.of("t4j.attention.products", "bmm");
         List<Setting> settings = List.of(
                 new Setting("bf16 mode", "fp32 weights, no autocast", "fp32-random", false, false, false),
                 new Setting("bf16 mode", "fp32 weights + bf16 autocast (Trainer bf16=true)", "bf16-random", false, true, false),
@@ -118,7 +119,11 @@ public final class LeversSection {
                 new Setting("attention + dropout in training", "SDPA math path + torch.dropout (before)", "fp32-grouped", false, false, true, sdpaMath),
                 new Setting("attention + dropout in training", "eager + t4j mask (default)", "fp32-grouped", false, false, true),
                 new Setting("attention + dropout in training (random)", "SDPA math path + torch.dropout (before)", "fp32-random", false, false, false, sdpaMath),
-                new Setting("attention + dropout in training (random)", "eager + t4j mask (default)", "fp32-random", false, false, false));
+                new Setting("attention + dropout in training (random)", "eager + t4j mask (default)", "fp32-random", false, false, false),
+                new Setting("fp32 attention products", "libtorch bmm (-Dt4j.attention.products=bmm)", "fp32-grouped", false, false, true, bmmProducts),
+                new Setting("fp32 attention products", "grouped 1x1 convolutions (BatchedProducts, default)", "fp32-grouped", false, false, true),
+                new Setting("fp32 attention products (random)", "libtorch bmm (-Dt4j.attention.products=bmm)", "fp32-random", false, false, false, bmmProducts),
+                new Setting("fp32 attention products (random)", "grouped 1x1 convolutions (BatchedProducts, default)", "fp32-random", false, false, false));
         Map<Setting, List<TrainSteps.Step>> timed = new LinkedHashMap<>();
         settings.forEach(s -> timed.put(s, new ArrayList<>()));
         try (var fp32 = BertForSequenceClassification.fromPretrained(ctx.bgeSmall(), PretrainedOptions.numLabels(2));

@@ -28,6 +28,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       result cast back. Fewer and cheaper calls than the eager form (one sentence of 23 tokens: 0.05 against
  *       0.11 ms per layer; equal at 128 tokens, 3.5x slower at 256), and no less precise.</li>
  * </ul>
+ * In float32 the eager form's two products run as grouped convolutions ({@link BatchedProducts}: parallel on
+ * oneDNN, where libtorch's float32 {@code bmm} here is serial); {@code -Dt4j.attention.products=bmm} uses {@code bmm}.
  * {@code -Dt4j.attention=sdpa|eager} forces one; both match HF within float rounding.
  */
 public final class EncoderAttention {
@@ -65,7 +67,8 @@ public final class EncoderAttention {
      * HF's addition.
      */
     static Tensor eager(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
-        boolean conv = Tensors.scalarType(q) == ScalarType.Float;
+        boolean conv = Tensors.scalarType(q) == ScalarType.Float
+                && !"bmm".equals(System.getProperty("t4j.attention.products")); // -Dt4j.attention.products=bmm: libtorch's bmm
         Tensor products = conv ? BatchedProducts.queryKey(q, k) : torch.matmul(q, k.transpose(-1, -2)); // k^T [B,H,D,T] -> [B,H,T,T]
         Scalar scale = new Scalar(1.0 / Math.sqrt(q.size(-1)));
         Tensor scores = mask == null
