@@ -168,6 +168,12 @@ public final class Bench implements Callable<Integer> {
             }
             if (options.runPeak() && options.sections().size() > 1) {
                 runSection("peak_end", ctx, results, errors); // the ceiling drifts with the load: measured again
+                BestPeakMfu best = BestPeakMfu.of(results.get("train") instanceof TrainSection.Report t ? t : null,
+                        ctx.peak(), results.get("peak_end") instanceof PeakSection.Result p ? p : null);
+                if (best != null) {
+                    results.put("train_best_peak", best);
+                    best.tables().forEach(t -> System.out.println(t.markdown()));
+                }
             }
         }
         BenchReport report = new BenchReport(BenchReport.SCHEMA, env.finished(), results, errors);

@@ -16,6 +16,22 @@ class MfuTest {
     }
 
     @Test
+    void theBestPeakOfTheRunIsTheHigherOfStartAndEndPerDtype() {
+        var throughput = new TrainSteps.Throughput(10, 500, 64, 1000, 1200, 15.6, 18.8, 0);
+        var fp32 = new TrainSection.Result("fp32-grouped", throughput, null, null, 0, 0, false, java.util.Map.of());
+        var bf16 = new TrainSection.Result("bf16-grouped", throughput, null, null, 0, 0, true, java.util.Map.of());
+        var report = new TrainSection.Report("m", 1_000_000, 32, 128, 3, 10, 2, java.util.List.of(fp32, bf16));
+        var start = new PeakSection.Result(2048, 10, 24, java.util.List.of()); // GFLOP/s: a slow start in fp32
+        var end = new PeakSection.Result(2048, 12, 20, java.util.List.of());
+        BestPeakMfu best = BestPeakMfu.of(report, start, end);
+        assertThat(best.rows()).extracting(BestPeakMfu.Row::config).containsExactly("fp32-grouped", "bf16-grouped + load");
+        assertThat(best.rows().get(0).mfu()).isCloseTo(6e9 / 12e9, within(1e-12)); // the end's fp32 peak
+        assertThat(best.rows().get(1).mfu()).isCloseTo(6e9 / 24e9, within(1e-12)); // the start's bf16 peak
+        assertThat(BestPeakMfu.of(report, start, null)).isNull();
+        assertThat(best.tables().get(0).markdown()).contains("fp32 10 / 12, bf16 24 / 20 GFLOP/s");
+    }
+
+    @Test
     void noPeakGivesNoMfu() {
         assertThat(Mfu.of(1000, 10, null)).isNull();
         assertThat(Mfu.of(1000, 10, 0.0)).isNull();
