@@ -60,10 +60,24 @@ public final class Checkpoints {
                 if (attempt == 3) { // another process removed the folders it made for its own check, three times
                     throw notWritable(outputDir, e);
                 }
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt == 3 || !racedWithAnotherCheck(outputDir)) {
+                    throw notWritable(outputDir, e);
+                }
             } catch (IOException | SecurityException e) {
                 throw notWritable(outputDir, e);
             }
         }
+    }
+
+    /**
+     * Whether a FileAlreadyExistsException from creating {@code outputDir} was a race with another process's check
+     * (ranks of {@code t4j train --nproc-per-node}): createDirectories found the folder the other rank had just made,
+     * and when it then checked that the path is a folder, the other rank had removed it again. A race when nothing,
+     * or a folder, stands there now; a file there is a real error.
+     */
+    static boolean racedWithAnotherCheck(Path outputDir) {
+        return !Files.exists(outputDir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(outputDir);
     }
 
     /** Writes and deletes a probe file in {@code outputDir}, then removes the folders it had to create. */

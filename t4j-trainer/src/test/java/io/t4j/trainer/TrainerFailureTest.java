@@ -120,6 +120,22 @@ class TrainerFailureTest {
         }
     }
 
+    /**
+     * Ranks that are processes ({@code t4j train --nproc-per-node 2}) check the same new output_dir at once, without
+     * the lock of one JVM: createDirectories may find the folder the other rank just made and, checking that it is a
+     * folder, find it removed again (FileAlreadyExistsException; seen in CI as "not writable (... exists and is not a
+     * directory)"). That is retried when nothing or a folder stands there; a file there stays an error.
+     */
+    @Test
+    void aFolderThatVanishedOrIsThereIsARaceAFileIsNot() throws Exception {
+        Path gone = dir.resolve("made-and-removed-by-another-rank");
+        assertThat(Checkpoints.racedWithAnotherCheck(gone)).isTrue();
+        assertThat(Checkpoints.racedWithAnotherCheck(Files.createDirectories(dir.resolve("made-by-another-rank")))).isTrue();
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertThat(Checkpoints.racedWithAnotherCheck(file)).isFalse();
+        assertThatThrownBy(() -> Checkpoints.requireWritable(file)).hasMessageContaining("exists and is not a directory");
+    }
+
     @Test
     void autoFindBatchSizeHalvesOnOutOfMemory() {
         var m = new Faulty();
