@@ -29,7 +29,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       0.11 ms per layer; equal at 128 tokens, 3.5x slower at 256), and no less precise.</li>
  * </ul>
  * In float32 the eager form's two products run as grouped convolutions ({@link BatchedProducts}: parallel on
- * oneDNN, where libtorch's float32 {@code bmm} here is serial); {@code -Dt4j.attention.products=bmm} uses {@code bmm}.
+ * oneDNN, where libtorch's float32 {@code bmm} here is serial); {@code -Dt4j.attention.products=bmm|conv} picks one.
  * {@code -Dt4j.attention=sdpa|eager} forces one; both match HF within float rounding.
  */
 public final class EncoderAttention {
@@ -67,8 +67,7 @@ public final class EncoderAttention {
      * HF's addition.
      */
     static Tensor eager(Tensor q, Tensor k, Tensor v, Tensor mask, double dropout) {
-        boolean conv = Tensors.scalarType(q) == ScalarType.Float
-                && !"bmm".equals(System.getProperty("t4j.attention.products")); // -Dt4j.attention.products=bmm: libtorch's bmm
+        boolean conv = Tensors.scalarType(q) == ScalarType.Float && !bmmProducts();
         Tensor products = conv ? BatchedProducts.queryKey(q, k) : torch.matmul(q, k.transpose(-1, -2)); // k^T [B,H,D,T] -> [B,H,T,T]
         Scalar scale = new Scalar(1.0 / Math.sqrt(q.size(-1)));
         Tensor scores = mask == null
@@ -76,6 +75,17 @@ public final class EncoderAttention {
                 : additiveMask(mask).add(products, scale);                                // [B,H,T,T] float32
         Tensor probs = Dropout.dropout(scores.softmax(-1).to(q.scalar_type().intern()), dropout);
         return conv ? BatchedProducts.probsValue(probs, v) : torch.matmul(probs, v);       // [B,H,T,D]
+    }
+
+    /** {@code -Dt4j.attention.products=bmm}: float32 products through libtorch's bmm ({@code conv}, the default: grouped convolutions). */
+    private static boolean bmmProducts() {
+        String products = System.getProperty("t4j.attention.products", "conv");
+        return switch (products) {
+            case "bmm" -> true;
+            case "conv" -> false;
+            default -> throw new IllegalArgumentException("-Dt4j.attention.products=" + products
+                    + " is not a choice for float32 attention products (expected conv or bmm)");
+        };
     }
 
     /** A boolean mask (true = attend) as float32 additive terms: 0 where true, finfo(float32).min where false. */

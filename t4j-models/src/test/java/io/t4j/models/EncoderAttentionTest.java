@@ -80,6 +80,20 @@ class EncoderAttentionTest {
     }
 
     @Test
+    void anUnknownProductsChoiceIsAClearError() {
+        Engine.init();
+        Tensor q = torch.randn(1, 2, 3, 4);
+        System.setProperty("t4j.attention.products", "fast");
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> EncoderAttention.eager(q, q, q, null, 0.0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-Dt4j.attention.products=fast").hasMessageContaining("expected conv or bmm");
+        } finally {
+            System.clearProperty("t4j.attention.products");
+        }
+    }
+
+    @Test
     void noMaskEqualsAnAllTrueMask() {
         Engine.init();
         torch.manual_seed(8);
