@@ -13,13 +13,17 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
 class EncoderAttentionTest {
+    /** q, k and v of {@code shape}, standard normal draws (q's first) in {@code dtype}. */
+    private static Tensor[] randomQkv(ScalarType dtype, long... shape) {
+        return new Tensor[] {torch.randn(shape).to(dtype), torch.randn(shape).to(dtype), torch.randn(shape).to(dtype)};
+    }
+
     @Test
     void eagerEqualsSdpaWithPaddingAndBf16Follows() {
         Engine.init();
         torch.manual_seed(7);
-        Tensor q = torch.randn(3, 4, 10, 8);
-        Tensor k = torch.randn(3, 4, 10, 8);
-        Tensor v = torch.randn(3, 4, 10, 8);
+        Tensor[] qkv = randomQkv(ScalarType.Float, 3, 4, 10, 8);
+        Tensor q = qkv[0], k = qkv[1], v = qkv[2];
         Tensor mask = AttentionMasks.padding(Tensors.fromLongs(new long[] {
                 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                 1, 1, 1, 1, 1, 1, 1, 0, 0, 0,
@@ -39,9 +43,8 @@ class EncoderAttentionTest {
         torch.manual_seed(9);
         Tensor mask = AttentionMasks.padding(Tensors.fromLongs(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, 2, 6), null);
         for (ScalarType dtype : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16}) {
-            Tensor q = torch.randn(2, 3, 6, 8).to(dtype);
-            Tensor k = torch.randn(2, 3, 6, 8).to(dtype);
-            Tensor v = torch.randn(2, 3, 6, 8).to(dtype);
+            Tensor[] qkv = randomQkv(dtype, 2, 3, 6, 8);
+            Tensor q = qkv[0], k = qkv[1], v = qkv[2];
             // the form before the one-pass mask: cast, scale in place, HF's finfo.min on padding keys, softmax in float32
             boolean fp32 = dtype == ScalarType.Float; // float32 products run as grouped convolutions (BatchedProducts)
             Tensor products = fp32 ? BatchedProducts.queryKey(q, k) : torch.matmul(q, k.transpose(-1, -2));
@@ -59,12 +62,8 @@ class EncoderAttentionTest {
     void bf16WithoutMaskOnASmallGridIsFloat32AttentionRoundedOnce() {
         Engine.init();
         torch.manual_seed(10);
-        Tensor q = torch.randn(1, 12, 23, 32);
-        Tensor k = torch.randn(1, 12, 23, 32);
-        Tensor v = torch.randn(1, 12, 23, 32);
-        Tensor qb = q.to(ScalarType.BFloat16);
-        Tensor kb = k.to(ScalarType.BFloat16);
-        Tensor vb = v.to(ScalarType.BFloat16);
+        Tensor[] qkv = randomQkv(ScalarType.BFloat16, 1, 12, 23, 32);
+        Tensor qb = qkv[0], kb = qkv[1], vb = qkv[2];
         Tensor exact = EncoderAttention.scaledDotProduct(qb.to(ScalarType.Float), kb.to(ScalarType.Float), vb.to(ScalarType.Float), null, 0.0);
         Tensor small = EncoderAttention.scaledDotProduct(qb, kb, vb, null, 0.0);
         assertThat(Tensors.scalarType(small)).isEqualTo(ScalarType.BFloat16);
@@ -97,9 +96,8 @@ class EncoderAttentionTest {
     void noMaskEqualsAnAllTrueMask() {
         Engine.init();
         torch.manual_seed(8);
-        Tensor q = torch.randn(2, 4, 7, 8);
-        Tensor k = torch.randn(2, 4, 7, 8);
-        Tensor v = torch.randn(2, 4, 7, 8);
+        Tensor[] qkv = randomQkv(ScalarType.Float, 2, 4, 7, 8);
+        Tensor q = qkv[0], k = qkv[1], v = qkv[2];
         Tensor all = AttentionMasks.padding(null, torch.ones(2, 7).to(ScalarType.Long));
         for (boolean eager : new boolean[] {false, true}) {
             Tensor masked = eager ? EncoderAttention.eager(q, k, v, all, 0.0) : EncoderAttention.scaledDotProduct(q, k, v, all, 0.0);
