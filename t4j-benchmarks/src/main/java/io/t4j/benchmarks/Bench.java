@@ -135,6 +135,12 @@ public final class Bench implements Callable<Integer> {
             + "loop on one core (started and stopped by the benchmark) and report loaded/quiet step time")
     boolean competingLoad;
 
+    @Option(names = "--torch-reference", paramLabel = "PYTHON",
+            description = "train: after t4j's configurations in each round, run HF's training step in PyTorch eager on "
+                    + "the same batches with this Python (it needs torch; e.g. python3), under libgomp's default and "
+                    + "PASSIVE wait policies, and report t4j against the better")
+    String torchReference;
+
     @Option(names = "--infer-runtimes", split = ",", paramLabel = "RUNTIME",
             description = "infer: t4j runtimes compared with ORT fp32: t4j-fp32, t4j-bf16, t4j-int8, t4j-fp32-openblas "
                     + "(T4J_GEMM=openblas), t4j-bf16-unpacked (bf16 weights reordered per call), t4j-fp32-2t, "
@@ -229,7 +235,7 @@ public final class Bench implements Callable<Integer> {
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
                 inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll,
                 qaModel, squad, qaWords, familyLengths, familyTokens, familySteps, familyRounds,
-                familyNames, sparkRows, competingLoad, inferRuntimes);
+                familyNames, sparkRows, competingLoad, inferRuntimes, torchReference);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

@@ -39,6 +39,8 @@ import java.util.List;
  * @param competingLoad  train: run each configuration again beside a one-core busy loop
  * @param inferRuntimes  infer: the t4j runtimes compared with ORT (t4j-fp32, t4j-bf16, t4j-int8, t4j-fp32-openblas,
  *                       t4j-bf16-unpacked)
+ * @param torchReference train: a Python with torch that runs HF's training step in PyTorch eager on the same batches
+ *                       ({@link TorchReference}), or null
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
@@ -46,7 +48,7 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
                            int memorySteps, String memoryModel, int profileSteps, int leverSteps, Path nerModel,
                            Path conll, Path qaModel, Path squad, int qaWords, List<Integer> familyLengths,
                            int familyTokens, int familySteps, int familyRounds, List<String> familyNames, int sparkRows,
-                           boolean competingLoad, List<String> inferRuntimes) {
+                           boolean competingLoad, List<String> inferRuntimes, String torchReference) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
             "profile", "levers", "ner", "qa", "families", "ddp", "spark");

@@ -73,6 +73,18 @@ public final class TrainSection {
     }
 
     /**
+     * One configuration of the PyTorch reference ({@code --torch-reference}): HF's training step in PyTorch eager on
+     * the same batches, under one OpenMP wait policy.
+     *
+     * @param config       {@link Config#name()}
+     * @param policy       {@link TorchReference.Policy#name()}
+     * @param torchVersion the child's {@code torch.__version__}
+     * @param throughput   the timed steps of every round together
+     * @param mfu          6 N real tokens/s / peak of the dtype (null without a peak)
+     */
+    public record Reference(String config, String policy, String torchVersion, TrainSteps.Throughput throughput, Double mfu) {}
+
+    /**
      * The section's result.
      *
      * @param model                  the model trained
@@ -83,9 +95,16 @@ public final class TrainSection {
      * @param timedSteps             timed steps per round
      * @param rounds                 rounds (each runs every configuration once)
      * @param results                one per configuration
+     * @param reference              the PyTorch reference per configuration and policy (empty without it)
      */
     public record Report(String model, long nonEmbeddingParameters, int batchSize, int maxLength, int warmupSteps,
-                         int timedSteps, int rounds, List<Result> results) implements SectionResult {
+                         int timedSteps, int rounds, List<Result> results, List<Reference> reference) implements SectionResult {
+        /** Without a PyTorch reference. */
+        public Report(String model, long nonEmbeddingParameters, int batchSize, int maxLength, int warmupSteps,
+                      int timedSteps, int rounds, List<Result> results) {
+            this(model, nonEmbeddingParameters, batchSize, maxLength, warmupSteps, timedSteps, rounds, results, List.of());
+        }
+
         @Override
         public List<Table> tables() {
             var rows = Table.newRows();
@@ -107,9 +126,12 @@ public final class TrainSection {
                             + "TrainingArguments.bf16 (autocast over fp32 weights)",
                             "MFU (real) is the work done: the encoder's projections and feed-forward run on real tokens only "
                                     + "(Unpadding); MFU (padded) counts the padded input grid, for comparison with dense runs",
-                            "HF transformers 4.46.1 reference on this machine (issue 6): 13.8 samples/s fp32, 39-55 with bf16 "
-                                    + "autocast (random batches of 32, mean padded length 40)",
+                            reference.isEmpty() ? "no PyTorch reference in this run: --torch-reference PYTHON adds HF's "
+                                    + "training step in PyTorch eager on the same batches" : "PyTorch reference: see the next table",
                             "GEMM paths: share of Linear forward calls per kernel path (T4J_GEMM=" + System.getenv("T4J_GEMM") + ")")));
+            if (!reference.isEmpty()) {
+                tables.add(referenceTable());
+            }
             var loadRows = Table.newRows();
             for (Result loaded : results) {
                 if (!loaded.competingLoad()) {
@@ -126,6 +148,37 @@ public final class TrainSection {
                         loadRows, List.of("quiet and loaded runs alternate within each round, on the same batches (same seed)")));
             }
             return tables;
+        }
+
+        /** t4j against the better policy of the PyTorch reference, per configuration. */
+        Table referenceTable() {
+            List<String> policies = reference.stream().map(Reference::policy).distinct().toList();
+            List<String> header = new ArrayList<>(List.of("config", "t4j samples/s"));
+            policies.forEach(p -> header.add("PyTorch eager, " + p + " samples/s"));
+            header.addAll(List.of("t4j / best PyTorch", "t4j MFU", "best PyTorch MFU"));
+            var rows = Table.newRows();
+            for (Result r : results) {
+                List<Reference> refs = reference.stream().filter(x -> x.config().equals(r.config())).toList();
+                if (r.competingLoad() || refs.isEmpty()) {
+                    continue;
+                }
+                Reference best = refs.stream().max(java.util.Comparator.comparingDouble(x -> x.throughput().samplesPerSecond())).get();
+                List<String> row = new ArrayList<>(List.of(r.config(), Table.num(r.throughput().samplesPerSecond(), 1)));
+                for (String p : policies) {
+                    row.add(refs.stream().filter(x -> x.policy().equals(p)).findFirst()
+                            .map(x -> Table.num(x.throughput().samplesPerSecond(), 1)).orElse(""));
+                }
+                row.addAll(List.of(Table.num(r.throughput().samplesPerSecond() / best.throughput().samplesPerSecond(), 2) + "x",
+                        Table.pct(r.mfu()), Table.pct(best.mfu())));
+                rows.add(row);
+            }
+            return new Table("train: t4j's Trainer against HF's training step in PyTorch eager, the same batches and rounds",
+                    header, rows, List.of("PyTorch " + reference.get(0).torchVersion() + " running torch_train_step.py (a "
+                            + "resource of t4j-benchmarks): BertForSequenceClassification's sdpa forward (modeling_bert.py), "
+                            + "autocast for bf16, backward, clip_grad_norm_, AdamW fused (TrainingArguments' default optim "
+                            + "with torch >= 2.8), linear schedule, zero_grad; transformers itself is not installed",
+                            "one child process per round and OpenMP wait policy, after t4j's configurations of that round; "
+                            + "the same median-free measure as t4j: samples / total step time over the timed steps"));
         }
 
         static String formatShares(Map<String, Double> paths) {
@@ -152,33 +205,73 @@ public final class TrainSection {
                 quiet.put(c, new Accumulator(false));
                 loaded.put(c, new Accumulator(true));
             });
-            for (int round = 0; round < o.rounds(); round++) {
-                for (Config c : o.trainConfigs()) {
-                    Progress.say("train %s round %d/%d", c.name(), round + 1, o.rounds());
-                    Gemm.resetPathCounts();
-                    quiet.get(c).add(runOnce(model, data, c, o, 42 + round), o.warmupSteps(), Gemm.pathCounts());
-                    if (o.competingLoad()) {
-                        Progress.say("train %s round %d/%d beside a one-core load", c.name(), round + 1, o.rounds());
-                        try (CompetingLoad load = CompetingLoad.start()) {
-                            Gemm.resetPathCounts();
-                            var steps = runOnce(model, data, c, o, 42 + round);
-                            if (!load.alive()) {
-                                throw new IllegalStateException("--competing-load: the load process ended early");
-                            }
-                            loaded.get(c).add(steps, o.warmupSteps(), Gemm.pathCounts());
-                        }
+            List<Reference> reference = List.of();
+            try (TorchReference torch = o.torchReference() == null ? null
+                    : TorchReference.prepare(o.torchReference(), ctx.trainTokenized().tokens("input_ids").lengths())) {
+                for (int round = 0; round < o.rounds(); round++) {
+                    for (Config c : o.trainConfigs()) {
+                        runRound(model, data, c, o, round, quiet.get(c), loaded.get(c));
                     }
+                    if (torch != null) {
+                        Progress.say("train round %d/%d: PyTorch reference", round + 1, o.rounds());
+                        torch.runRound(o.trainConfigs(), 42 + round, org.bytedeco.pytorch.global.torch.get_num_threads(),
+                                o.batchSize(), o.warmupSteps(), o.steps());
+                    }
+                }
+                if (torch != null) {
+                    reference = torch.results(n, dtype -> ctx.peakFlops(dtype));
                 }
             }
             List<Result> results = new ArrayList<>();
             quiet.forEach((c, a) -> results.add(a.result(c, n, ctx.peakFlops(c.dtype()))));
+            requireSameBatches(results, reference);
             if (o.competingLoad()) {
                 loaded.forEach((c, a) -> results.add(a.result(c, n, ctx.peakFlops(c.dtype()))));
             }
             return new Report("bge-small-en-v1.5", n, o.batchSize(), o.maxLength(), o.warmupSteps(), o.steps(),
-                    o.rounds(), results);
+                    o.rounds(), results, reference);
         } finally {
             model.close();
+        }
+    }
+
+    /**
+     * The reference must have trained on t4j's batches: the same real and padded tokens per example over the same
+     * timed steps (its samplers are ports of t4j's); otherwise the comparison is void, and that is an error.
+     */
+    static void requireSameBatches(List<Result> results, List<Reference> reference) {
+        for (Reference ref : reference) {
+            for (Result r : results) {
+                var a = r.throughput();
+                var b = ref.throughput();
+                if (!r.competingLoad() && r.config().equals(ref.config()) && (a.steps() != b.steps()
+                        || Math.abs(a.meanRealLength() - b.meanRealLength()) > 1e-9
+                        || Math.abs(a.meanPaddedLength() - b.meanPaddedLength()) > 1e-9)) {
+                    throw new IllegalStateException(String.format(Locale.ROOT, "--torch-reference trained %s (%s) on other "
+                            + "batches than t4j: %d steps, real/padded tokens per example %.4f / %.4f against t4j's %d steps, "
+                            + "%.4f / %.4f", ref.config(), ref.policy(), b.steps(), b.meanRealLength(), b.meanPaddedLength(),
+                            a.steps(), a.meanRealLength(), a.meanPaddedLength()));
+                }
+            }
+        }
+    }
+
+    /** One round of one configuration: quiet, then (with --competing-load) beside the one-core load. */
+    private static void runRound(BertForSequenceClassification model, TokenCountingDataset data, Config c,
+                                 BenchOptions o, int round, Accumulator quiet, Accumulator loaded) {
+        Progress.say("train %s round %d/%d", c.name(), round + 1, o.rounds());
+        Gemm.resetPathCounts();
+        quiet.add(runOnce(model, data, c, o, 42 + round), o.warmupSteps(), Gemm.pathCounts());
+        if (o.competingLoad()) {
+            Progress.say("train %s round %d/%d beside a one-core load", c.name(), round + 1, o.rounds());
+            try (CompetingLoad load = CompetingLoad.start()) {
+                Gemm.resetPathCounts();
+                var steps = runOnce(model, data, c, o, 42 + round);
+                if (!load.alive()) {
+                    throw new IllegalStateException("--competing-load: the load process ended early");
+                }
+                loaded.add(steps, o.warmupSteps(), Gemm.pathCounts());
+            }
         }
     }
 
