@@ -49,12 +49,12 @@ final class TorchReference implements AutoCloseable {
     /** What one child printed: torch's version and the timed steps per configuration name. */
     record Run(String torchVersion, Map<String, List<TrainSteps.Step>> steps) {}
 
-    private final Map<Key, List<TrainSteps.Step>> steps = new LinkedHashMap<>();
-    private String torchVersion;
     private final String python;
     private final Path dir;
     private final Path script;
     private final Path lengths;
+    private final Map<Key, List<TrainSteps.Step>> steps = new LinkedHashMap<>();
+    private String torchVersion;
 
     private TorchReference(String python, Path dir, Path script, Path lengths) {
         this.python = python;
@@ -63,7 +63,7 @@ final class TorchReference implements AutoCloseable {
         this.lengths = lengths;
     }
 
-    /** Writes the script and the training rows' token counts into a temporary folder; {@link #delete()} removes it. */
+    /** Writes the script and the training rows' token counts into a temporary folder; {@link #close()} removes it. */
     static TorchReference prepare(String python, int[] tokenCounts) {
         Path dir = TempFiles.dir("t4j-bench-torch", "the PyTorch reference");
         try (InputStream in = TorchReference.class.getResourceAsStream("torch_train_step.py")) {

@@ -178,7 +178,7 @@ public final class TrainSection {
                             + "autocast for bf16, backward, clip_grad_norm_, AdamW fused (TrainingArguments' default optim "
                             + "with torch >= 2.8), linear schedule, zero_grad; transformers itself is not installed",
                             "one child process per round and OpenMP wait policy, after t4j's configurations of that round; "
-                            + "the same median-free measure as t4j: samples / total step time over the timed steps"));
+                            + "samples/s = samples / total step time over the timed steps, as t4j's column"));
         }
 
         static String formatShares(Map<String, Double> paths) {
