@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * @param commit        {@code git rev-parse HEAD} of the working directory, or "unknown"
  * @param dirty         whether {@code git status --porcelain} listed changes (null when git is unavailable)
  * @param jdk           {@code java.vm.name} and {@code java.runtime.version}
- * @param libtorch      {@link Engine#torchVersion()}
+ * @param libtorch      {@link Engine#torchVersion()} and the ISA of ATen's kernels ({@link Engine#cpuCapability()})
  * @param threads       {@link Engine#threadSettings()}
  * @param env           the thread-related environment variables as the process sees them (unset ones omitted)
  * @param cpu           CPU model, GEMM-relevant flags and core count
@@ -34,7 +34,8 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
     /** The thread-, kernel- and allocator-related variables recorded in {@link #env}. */
     public static final List<String> THREAD_ENV = List.of("T4J_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
             "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MKL_NUM_THREADS",
-            "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB", "T4J_SMALL_FORWARD_THREADS", "LD_PRELOAD", "MALLOC_CONF");
+            "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB", "T4J_SMALL_FORWARD_THREADS", "LD_PRELOAD", "MALLOC_CONF",
+            "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
 
     /** The environment now (load average at start; the end is filled in by {@link #finished()}). */
     public static RunEnvironment capture() {
@@ -48,7 +49,7 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
         String status = git("status", "--porcelain");
         return new RunEnvironment(orUnknown(git("rev-parse", "HEAD")), status == null ? null : !status.isBlank(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                Engine.torchVersion(), Engine.threadSettings(), env, Cpu.current().describe(), Proc.loadAverage(), null,
+                Engine.torchVersion() + " (ATen " + Engine.cpuCapability() + ")", Engine.threadSettings(), env, Cpu.current().describe(), Proc.loadAverage(), null,
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), null);
     }
 

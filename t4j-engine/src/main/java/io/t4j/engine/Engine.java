@@ -81,6 +81,16 @@ public final class Engine {
         return m.find() ? m.group(1) : "unknown";
     }
 
+    /**
+     * The instruction set ATen's own kernels (element-wise ops, copies, reductions, softmax, LayerNorm) were
+     * dispatched for on this CPU: {@code AVX512}, {@code AVX2} or {@code DEFAULT}. libtorch picks it from the CPU's
+     * flags unless {@code ATEN_CPU_CAPABILITY} forces one; oneDNN's GEMMs choose their own ISA independently.
+     */
+    public static String cpuCapability() {
+        init();
+        return torch.get_cpu_capability().getString();
+    }
+
     /** The configured intra-op thread count (see class comment). */
     public static int numThreads() {
         String configured = System.getenv("T4J_NUM_THREADS");

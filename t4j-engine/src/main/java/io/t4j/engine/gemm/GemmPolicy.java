@@ -77,7 +77,14 @@ final class GemmPolicy {
         return Cpu.current().describe() + "; threads=" + torch.get_num_threads() + "; libtorch " + Engine.torchVersion()
                 + "; OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + "; OPENBLAS_NUM_THREADS="
                 + System.getenv("OPENBLAS_NUM_THREADS") + "; OPENBLAS_THREAD_TIMEOUT=" + System.getenv("OPENBLAS_THREAD_TIMEOUT")
-                + "; OMP_WAIT_POLICY=" + Engine.liveEnv("OMP_WAIT_POLICY") + "; GOMP_SPINCOUNT=" + Engine.liveEnv("GOMP_SPINCOUNT");
+                + "; OMP_WAIT_POLICY=" + Engine.liveEnv("OMP_WAIT_POLICY") + "; GOMP_SPINCOUNT=" + Engine.liveEnv("GOMP_SPINCOUNT")
+                + "; ONEDNN_MAX_CPU_ISA=" + oneDnnMaxIsa();
+    }
+
+    /** oneDNN's ISA cap ({@code ONEDNN_MAX_CPU_ISA}, or its older name {@code DNNL_MAX_CPU_ISA}): it changes every oneDNN timing. */
+    private static String oneDnnMaxIsa() {
+        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+        return isa != null ? isa : System.getenv("DNNL_MAX_CPU_ISA");
     }
 
     static Path cacheDir() {
