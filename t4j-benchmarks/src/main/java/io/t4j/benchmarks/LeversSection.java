@@ -64,13 +64,15 @@ public final class LeversSection {
 
     static List<EnvVariant> envVariants() {
         return List.of(
-                new EnvVariant("threads", "launcher default (GOMP_SPINCOUNT=3000, OMP_WAIT_POLICY=PASSIVE, 2 threads)", Map.of(), List.of()),
+                new EnvVariant("threads", "launcher default (GOMP_SPINCOUNT=3000, OMP_WAIT_POLICY=PASSIVE, "
+                        + "OPENBLAS_THREAD_TIMEOUT=4, 2 threads)", Map.of(), List.of()),
                 new EnvVariant("threads", "GOMP_SPINCOUNT=0 (no spin: t4j's default before 2026-12-06)", Map.of("GOMP_SPINCOUNT", "0"), List.of()),
                 new EnvVariant("threads", "T4J_NUM_THREADS=1", Map.of("T4J_NUM_THREADS", "1"), List.of()),
                 new EnvVariant("threads", "T4J_NUM_THREADS=2", Map.of("T4J_NUM_THREADS", "2"), List.of()),
                 new EnvVariant("threads", "OPENBLAS_NUM_THREADS=1", Map.of("OPENBLAS_NUM_THREADS", "1"), List.of()),
                 new EnvVariant("threads", "OPENBLAS_NUM_THREADS=2", Map.of("OPENBLAS_NUM_THREADS", "2"), List.of()),
-                new EnvVariant("threads", "OPENBLAS_THREAD_TIMEOUT=4 (shortest)", Map.of("OPENBLAS_THREAD_TIMEOUT", "4"), List.of()),
+                new EnvVariant("threads", "OPENBLAS_THREAD_TIMEOUT=28 (OpenBLAS's default: workers spin about 0.1 s; "
+                        + "t4j's default before 2026-12-07)", Map.of("OPENBLAS_THREAD_TIMEOUT", "28"), List.of()),
                 new EnvVariant("threads", "GOMP_SPINCOUNT=300000 (libgomp's default spin)",
                         Map.of("GOMP_SPINCOUNT", "300000"), List.of("OMP_WAIT_POLICY")),
                 new EnvVariant("threads", "OPENBLAS_THREAD_TIMEOUT=4 + GOMP_SPINCOUNT=30000 (OpenBLAS sleeps, OpenMP spins briefly)",

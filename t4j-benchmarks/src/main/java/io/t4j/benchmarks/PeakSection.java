@@ -1,5 +1,6 @@
 package io.t4j.benchmarks;
 
+import io.t4j.engine.Engine;
 import io.t4j.engine.gemm.GemmPath;
 import io.t4j.engine.gemm.Int8Weights;
 import io.t4j.engine.gemm.NativeOps;
@@ -18,10 +19,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * fp32 with the weight packed, oneDNN bf16 per call and packed, int8 dynamic), so MFU divides by the machine's best
  * measured path of each dtype, not by whichever path t4j happens to use.
  *
- * <p>Each path runs in its own block after a pause, because OpenBLAS's workers keep spinning after an fp32 call and
- * take a core from whatever runs next (about 0.1 s with OpenBLAS's default {@code OPENBLAS_THREAD_TIMEOUT}); the
- * blocks run twice, in opposite orders, so a drifting background load hits every path alike. One more row shows that
- * interference on purpose: bf16 timed right after an OpenBLAS fp32 call, as the old interleaved peak measured it.
+ * <p>Each path runs in its own block after a pause, because OpenBLAS's workers can keep spinning after an fp32 call
+ * and take a core from whatever runs next (about 0.1 s with OpenBLAS's default {@code OPENBLAS_THREAD_TIMEOUT}; t4j
+ * sets the shortest unless the environment has one, {@link Engine}); the blocks run twice, in opposite
+ * orders, so a drifting background load hits every path alike. One more row shows that interference on purpose: bf16
+ * timed right after an OpenBLAS fp32 call, as the old interleaved peak measured it (with the short timeout it should
+ * match the bf16 row).
  */
 public final class PeakSection {
     private PeakSection() {}
@@ -83,7 +86,9 @@ public final class PeakSection {
                                     + "separated by %d ms pauses, blocks run twice in opposite orders", runs, PAUSE_MS),
                             "x [N,N] times a [N,N] weight; packed = weight reordered once into oneDNN's layout; int8 "
                                     + "dynamic counts 2N^3 integer operations and includes quantizing x per call",
-                            "interference: bf16 timed right after an OpenBLAS fp32 GEMM, whose workers are still spinning")));
+                            "interference: bf16 timed right after an OpenBLAS fp32 GEMM, whose workers spin for "
+                                    + "2^OPENBLAS_THREAD_TIMEOUT cycles (" + Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT)
+                                    + " here; OpenBLAS's default 28 is about 0.1 s)")));
         }
     }
 

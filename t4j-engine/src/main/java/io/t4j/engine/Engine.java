@@ -22,8 +22,15 @@ import org.slf4j.LoggerFactory;
  *       libgomp's default spin (300,000) made libtorch's OpenMP pool and OpenBLAS's own pool spin against each other
  *       on 2 cores (a small training step 40x slower); no spin at all made every parallel region wake a sleeping
  *       thread. A few thousand spins bridge the gap between back-to-back ops: bf16 training steps 551 → 442 ms,
- *       a batch-1 forward on oneDNN with 2 threads 23.4 → 14.2 ms (BENCHMARKS.md, "OpenMP spin"). The spin costs
- *       OpenBLAS (fp32 steps on it 868 → 984 ms), which is why fp32 runs on oneDNN by default ({@code Gemm}).</li>
+ *       a batch-1 forward on oneDNN with 2 threads 23.4 → 14.2 ms (BENCHMARKS.md, "OpenMP spin").</li>
+ *   <li>Sets OpenBLAS's worker timeout the same way, before OpenBLAS is loaded ({@code OPENBLAS_THREAD_TIMEOUT=4}:
+ *       its pthread workers sleep after 2^4 cycles instead of OpenBLAS's default 2^28, about 0.1 s, unless already
+ *       set). With the default, every OpenBLAS call left a worker spinning beside libgomp's threads on 2 cores:
+ *       fp32 training steps 484-488 ms on the default path against 370-392 ms with the short timeout (alternating
+ *       JVMs), ONNX Runtime's batch-1 forward in the same process 24 ms against 10 ms, and OpenBLAS itself went from
+ *       1.19x slower than oneDNN in a training step to 1.08x-1.10x faster, which is why fp32 training runs on
+ *       OpenBLAS by default ({@code Gemm}). bf16 steps did not change (BENCHMARKS.md, "OpenBLAS's worker
+ *       timeout").</li>
  *   <li>Turns off JavaCPP's physical-memory check ({@code org.bytedeco.javacpp.maxPhysicalBytes=0}, unless set,
  *       and only if no JavaCPP pointer was made before; the {@code t4j} launcher passes it on the command line). With
  *       the check on, every tensor handle reads {@code /proc/self/statm} when it is made: 1.8 ms of a batch-1
@@ -39,6 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+    /** OpenBLAS's worker spin before sleeping, as a power of two of cycles (OpenBLAS clamps it to 4..30; default 28). */
+    public static final String OPENBLAS_THREAD_TIMEOUT = "OPENBLAS_THREAD_TIMEOUT";
+    /** The timeout {@link #init()} sets when the environment has none: OpenBLAS's shortest. */
+    static final String SHORT_OPENBLAS_TIMEOUT = "4";
     private static volatile boolean initialized;
 
     private Engine() {}
@@ -57,6 +68,7 @@ public final class Engine {
             }
             setEnvIfAbsent("GOMP_SPINCOUNT", "3000");
             setEnvIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+            setEnvIfAbsent(OPENBLAS_THREAD_TIMEOUT, SHORT_OPENBLAS_TIMEOUT);
             setEnvIfAbsent("OPT_OUT_TRACKING", "true");
             if (System.getProperty(MAX_PHYSICAL_BYTES) == null && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
                 System.setProperty(MAX_PHYSICAL_BYTES, "0"); // read once, when JavaCPP's Pointer class initializes
@@ -117,7 +129,8 @@ public final class Engine {
         return "intra_op=" + torch.get_num_threads()
                 + " GOMP_SPINCOUNT=" + getEnv("GOMP_SPINCOUNT")
                 + " OMP_WAIT_POLICY=" + getEnv("OMP_WAIT_POLICY")
-                + " OPENBLAS_NUM_THREADS=" + getEnv("OPENBLAS_NUM_THREADS");
+                + " OPENBLAS_NUM_THREADS=" + getEnv("OPENBLAS_NUM_THREADS")
+                + " OPENBLAS_THREAD_TIMEOUT=" + getEnv(OPENBLAS_THREAD_TIMEOUT);
     }
 
     /** Reads the live process environment (which {@link System#getenv} does not see after setenv). */

@@ -1,5 +1,6 @@
 package io.t4j.engine.gemm;
 
+import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -27,12 +28,15 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * </ul>
  * Where two paths compute the same thing, {@link GemmPolicy} decides per weight shape and row count from a short
  * measurement on this machine (cached on disk per machine), logged at debug level. {@code auto} (the default) runs
- * fp32 on oneDNN (packed weights for inference, {@code mkldnn_linear} for training) and measures only bf16
- * inference's two oneDNN paths. Two end-to-end measurements decided it (BENCHMARKS.md): mixing libraries per shape
- * (what {@code T4J_GEMM=measure} does) made a batch-1 forward slower although each shape's choice won alone (bge-small:
- * 40.9 and 43.8 ms against 33.8 and 35.7 ms on OpenBLAS alone), because OpenBLAS's own worker pool spins after each
- * call and takes a core from the next OpenMP op; and with OpenMP's short spin ({@link io.t4j.engine.Engine}), the
- * fp32 training step on oneDNN took 825 ms against 984 ms on OpenBLAS, a batch-1 forward 12.5 against 17.7 ms.
+ * fp32 inference on oneDNN with packed weights, fp32 training on OpenBLAS ({@code torch.linear}) when OpenBLAS's
+ * workers sleep at once ({@link #openblasBesideOpenMp()}, which {@link Engine} arranges) and on
+ * oneDNN ({@code mkldnn_linear}) otherwise, and measures only bf16 inference's two oneDNN paths. End-to-end
+ * measurements decided it (BENCHMARKS.md): mixing libraries per shape (what {@code T4J_GEMM=measure} does) made a
+ * batch-1 forward slower although each shape's choice won alone (bge-small: 40.9 and 43.8 ms against 33.8 and 35.7 ms
+ * on OpenBLAS alone), and with OpenBLAS's default worker timeout (about 0.1 s of spinning after each call, beside
+ * libgomp's threads) the fp32 training step on oneDNN took 825 ms against 984 ms on OpenBLAS, a batch-1 forward 12.5
+ * against 17.7 ms. With the short timeout the training step on OpenBLAS is 1.08x-1.10x faster than on oneDNN
+ * (paired, both orders), while packed oneDNN stays ahead for inference (batch 32: OpenBLAS 1.01x-1.03x its time).
  * {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain {@code torch.linear} everywhere (t4j's fp32
  * behaviour before 2026-12-06), {@code T4J_GEMM=onednn} the oneDNN paths for bf16 too.
  *
@@ -145,6 +149,38 @@ public final class Gemm {
         FP32_TRAIN,
         /** everything else: torch.linear */
         PLAIN
+    }
+
+    /**
+     * Whether OpenBLAS can run fp32 training GEMMs beside libtorch's OpenMP threads without taking a core from them:
+     * its workers sleep right after a call ({@code OPENBLAS_THREAD_TIMEOUT} at most 10, i.e. 2^10 cycles; t4j sets 4
+     * unless the environment has a value) and it has as many threads as libtorch's intra-op pool
+     * ({@code OPENBLAS_NUM_THREADS} unset or at least that many; with one thread its GEMMs ran 0.75x). Read from the
+     * live process environment.
+     */
+    public static boolean openblasBesideOpenMp() {
+        Engine.init();
+        return openblasBesideOpenMp(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT), Engine.liveEnv("OPENBLAS_NUM_THREADS"),
+                torch.get_num_threads());
+    }
+
+    static boolean openblasBesideOpenMp(String threadTimeout, String openblasThreads, int intraOpThreads) {
+        Integer timeout = parseIntOrNull(threadTimeout);
+        Integer threads = parseIntOrNull(openblasThreads);
+        boolean sleepsAtOnce = timeout != null && timeout <= 10; // unset: OpenBLAS's default, 2^28 cycles
+        boolean enoughThreads = threads == null || threads <= 0 || threads >= intraOpThreads;
+        return sleepsAtOnce && enoughThreads;
+    }
+
+    private static Integer parseIntOrNull(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Whether bf16 autocast is on for CPU (the Trainer's bf16=True). */

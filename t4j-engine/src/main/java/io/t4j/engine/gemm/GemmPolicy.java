@@ -76,7 +76,7 @@ final class GemmPolicy {
         Engine.init();
         return Cpu.current().describe() + "; threads=" + torch.get_num_threads() + "; libtorch " + Engine.torchVersion()
                 + "; OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + "; OPENBLAS_NUM_THREADS="
-                + System.getenv("OPENBLAS_NUM_THREADS") + "; OPENBLAS_THREAD_TIMEOUT=" + System.getenv("OPENBLAS_THREAD_TIMEOUT")
+                + System.getenv("OPENBLAS_NUM_THREADS") + "; OPENBLAS_THREAD_TIMEOUT=" + Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT)
                 + "; OMP_WAIT_POLICY=" + Engine.liveEnv("OMP_WAIT_POLICY") + "; GOMP_SPINCOUNT=" + Engine.liveEnv("GOMP_SPINCOUNT")
                 + "; ONEDNN_MAX_CPU_ISA=" + oneDnnMaxIsa();
     }
@@ -131,8 +131,11 @@ final class GemmPolicy {
                 return c[1];
             }
             case AUTO -> {
-                if (kind != Gemm.Kind.BF16_INFER) {
-                    return c[1]; // fp32 on oneDNN: one library per forward, no OpenBLAS pool beside OpenMP's (see Gemm)
+                if (kind == Gemm.Kind.FP32_TRAIN) {
+                    return Gemm.openblasBesideOpenMp() ? c[0] : c[1]; // the rule and its measurements: see Gemm
+                }
+                if (kind == Gemm.Kind.FP32_INFER) {
+                    return c[1]; // packed oneDNN: one library per forward (see Gemm)
                 }
             }
             case MEASURE -> { }

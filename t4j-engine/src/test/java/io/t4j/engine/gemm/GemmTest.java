@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.t4j.engine.Autocast;
+import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
 import io.t4j.engine.nn.Activations;
 import io.t4j.engine.nn.Linear;
@@ -312,17 +313,36 @@ class GemmTest {
         assertThat(GemmPolicy.bucket(257)).isEqualTo("rbig");
     }
 
-    /** The default runs fp32 on oneDNN without measuring; only bf16 inference's two oneDNN paths are measured. */
+    /**
+     * The default runs fp32 inference on packed oneDNN and fp32 training on OpenBLAS when its workers sleep at once
+     * (else oneDNN), without measuring; only bf16 inference's two oneDNN paths are measured.
+     */
     @Test
     void autoMeasuresOnlyBf16Inference(@TempDir Path dir) {
         GemmPolicy policy = new GemmPolicy(dir.resolve("machine.properties"), "test machine");
         Gemm.forceBackend(Gemm.Backend.AUTO);
         try (PointerScope s = new PointerScope()) {
             assertThat(policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 8, false)).isEqualTo(GemmPath.ONEDNN_FP32_PACKED);
-            assertThat(policy.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 300, true)).isEqualTo(GemmPath.ONEDNN_FP32);
+            assertThat(policy.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 300, true))
+                    .isEqualTo(Gemm.openblasBesideOpenMp() ? GemmPath.OPENBLAS_FP32 : GemmPath.ONEDNN_FP32);
             assertThat(policy.decisions()).isEmpty();
             assertThat(policy.choose(Gemm.Kind.BF16_INFER, 48, 32, 300, false)).isIn(GemmPath.ONEDNN_BF16, GemmPath.ONEDNN_BF16_PACKED);
             assertThat(policy.decisions()).containsOnlyKeys("BF16_INFER.48x32.rbig");
         }
+    }
+
+    /** fp32 training goes to OpenBLAS only when its workers sleep at once and it has libtorch's thread count. */
+    @Test
+    void openblasTrainsBesideOpenMpOnlyWithAShortTimeoutAndEnoughThreads() {
+        Engine.init();
+        assertThat(Gemm.openblasBesideOpenMp("4", null, 2)).isTrue();           // what Engine sets
+        assertThat(Gemm.openblasBesideOpenMp("10", "2", 2)).isTrue();
+        assertThat(Gemm.openblasBesideOpenMp(null, null, 2)).isFalse();         // OpenBLAS's default: 2^28 cycles
+        assertThat(Gemm.openblasBesideOpenMp("28", null, 2)).isFalse();
+        assertThat(Gemm.openblasBesideOpenMp("4", "1", 2)).isFalse();           // single-threaded OpenBLAS GEMMs
+        assertThat(Gemm.openblasBesideOpenMp("4", "1", 1)).isTrue();
+        assertThat(Gemm.openblasBesideOpenMp("short", null, 2)).isFalse();
+        assertThat(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT)).as("Engine.init sets it unless the environment has one")
+                .isEqualTo(System.getenv(Engine.OPENBLAS_THREAD_TIMEOUT) != null ? System.getenv(Engine.OPENBLAS_THREAD_TIMEOUT) : "4");
     }
 }
