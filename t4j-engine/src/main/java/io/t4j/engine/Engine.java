@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  *       a batch-1 forward on oneDNN with 2 threads 23.4 → 14.2 ms (BENCHMARKS.md, "OpenMP spin").</li>
  *   <li>Sets OpenBLAS's worker timeout the same way, before OpenBLAS is loaded ({@code OPENBLAS_THREAD_TIMEOUT=4}:
  *       its pthread workers sleep after 2^4 cycles instead of OpenBLAS's default 2^28, about 0.1 s, unless already
- *       set). With the default, every OpenBLAS call left a worker spinning beside libgomp's threads on 2 cores:
- *       fp32 training steps 484-488 ms on the default path against 370-392 ms with the short timeout (alternating
- *       JVMs), ONNX Runtime's batch-1 forward in the same process 24 ms against 10 ms, and OpenBLAS itself went from
+ *       set). With the default, every OpenBLAS call left a worker spinning beside libgomp's threads on 2 cores: a
+ *       bf16 GEMM right after an OpenBLAS call ran at 194-204 GFLOP/s against 410-425 with the short timeout,
+ *       ONNX Runtime's batch-1 forward in the same process took 24 ms against 10 ms, and OpenBLAS itself went from
  *       1.19x slower than oneDNN in a training step to 1.08x-1.10x faster, which is why fp32 training runs on
- *       OpenBLAS by default ({@code Gemm}). bf16 steps did not change (BENCHMARKS.md, "OpenBLAS's worker
- *       timeout").</li>
+ *       OpenBLAS by default ({@code Gemm}). {@code t4j bench}'s fp32 training, four runs each way alternating with
+ *       the old default: 1.05x-1.07x the median samples/s (1.00x-1.17x per adjacent pair; bf16, which calls no
+ *       OpenBLAS, 1.04x); BENCHMARKS.md, "OpenBLAS's workers sleep at once".</li>
  *   <li>Turns off JavaCPP's physical-memory check ({@code org.bytedeco.javacpp.maxPhysicalBytes=0}, unless set,
  *       and only if no JavaCPP pointer was made before; the {@code t4j} launcher passes it on the command line). With
  *       the check on, every tensor handle reads {@code /proc/self/statm} when it is made: 1.8 ms of a batch-1
