@@ -193,8 +193,8 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             }
             boolean zeroCopy = options.zeroCopy();
             ScalarType dtype = q != null ? ScalarType.Float : resolveDtype(options);
-            if (zeroCopy) {
-                requiresGrad(false);
+            if (zeroCopy || q != null) {
+                requiresGrad(false); // mapped weights are read-only; an int8 model is inference-only, as quantizeInt8 leaves it
             }
             var report = StateDict.load(this, checkpoint, StateDict.Options.strict()
                     .withKeyMapper(mapper)

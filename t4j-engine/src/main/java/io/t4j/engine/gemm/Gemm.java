@@ -30,9 +30,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * measurement on this machine (cached on disk per machine), logged at debug level. {@code auto} (the default) runs
  * fp32 inference on oneDNN with packed weights, fp32 training on OpenBLAS ({@code torch.linear}) when OpenBLAS's
  * workers sleep at once ({@link #openblasBesideOpenMp()}, which {@link Engine} arranges) and on
- * oneDNN ({@code mkldnn_linear}) otherwise (and always for a trainable layer run without grad, as an evaluation
- * during training: the same kernels and numbers as a frozen model's forward), and measures only bf16 inference's two
- * oneDNN paths. End-to-end
+ * oneDNN ({@code mkldnn_linear}) otherwise (a trainable layer takes the same path with or without grad, so gradient
+ * checkpointing's recomputed forward repeats the first one exactly), and measures only bf16 inference's two oneDNN
+ * paths. End-to-end
  * measurements decided it (BENCHMARKS.md): mixing libraries per shape (what {@code T4J_GEMM=measure} does) made a
  * batch-1 forward slower although each shape's choice won alone (bge-small: 40.9 and 43.8 ms against 33.8 and 35.7 ms
  * on OpenBLAS alone), and with OpenBLAS's default worker timeout (about 0.1 s of spinning after each call, beside

@@ -131,8 +131,8 @@ final class GemmPolicy {
                 return c[1];
             }
             case AUTO -> {
-                if (kind == Gemm.Kind.FP32_TRAIN) { // a training step on OpenBLAS when it fits (see Gemm); a forward
-                    return needsGrad && Gemm.openblasBesideOpenMp() ? c[0] : c[1]; // without grad stays on oneDNN
+                if (kind == Gemm.Kind.FP32_TRAIN) { // with or without grad: gradient checkpointing recomputes a
+                    return Gemm.openblasBesideOpenMp() ? c[0] : c[1]; // no-grad forward and must get the same numbers
                 }
                 if (kind == Gemm.Kind.FP32_INFER) {
                     return c[1]; // packed oneDNN: one library per forward (see Gemm)
