@@ -52,7 +52,8 @@ class GenerationEndpointsTest {
         server = T4jServer.start(ServedModel.load(dir, "tiny-llama", PretrainedOptions.defaults().withZeroCopy(true)),
                 ServerConfig.defaults().withAddress("127.0.0.1", 0));
         base = server.uri();
-        model = LlamaForCausalLM.fromPretrained(dir);
+        model = LlamaForCausalLM.fromPretrained(dir, PretrainedOptions.defaults().withZeroCopy(true)); // frozen, as served:
+        // the same kernel path as the server's model (a trainable fp32 model computes on OpenBLAS, a frozen one on oneDNN)
         tokenizer = AutoTokenizer.fromPretrained(dir);
         template = ChatTemplate.fromTokenizer(tokenizer);
         pipeline = new TextGenerationPipeline(model, tokenizer, template);
