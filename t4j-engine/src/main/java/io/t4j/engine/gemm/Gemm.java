@@ -1,10 +1,12 @@
 package io.t4j.engine.gemm;
 
+import io.t4j.engine.Cpu;
 import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.GradMode;
@@ -29,7 +31,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Where two paths compute the same thing, {@link GemmPolicy} decides per weight shape and row count from a short
  * measurement on this machine (cached on disk per machine), logged at debug level. {@code auto} (the default) runs
  * fp32 inference on oneDNN with packed weights, fp32 training on OpenBLAS ({@code torch.linear}) when OpenBLAS's
- * workers sleep at once ({@link #openblasBesideOpenMp()}, which {@link Engine} arranges) and on
+ * workers sleep at once and run the CPU's widest kernels ({@link #openblasForFp32Training()}; {@link Engine} sets the timeout) and on
  * oneDNN ({@code mkldnn_linear}) otherwise (a trainable layer takes the same path with or without grad, so gradient
  * checkpointing's recomputed forward repeats the first one exactly), and measures only bf16 inference's two oneDNN
  * paths. End-to-end
@@ -154,24 +156,33 @@ public final class Gemm {
     }
 
     /**
-     * Whether OpenBLAS can run fp32 training GEMMs beside libtorch's OpenMP threads without taking a core from them:
-     * its workers sleep right after a call ({@code OPENBLAS_THREAD_TIMEOUT} at most 10, i.e. 2^10 cycles; t4j sets 4
-     * unless the environment has a value) and it has as many threads as libtorch's intra-op pool
-     * ({@code OPENBLAS_NUM_THREADS} unset or at least that many; with one thread its GEMMs ran 0.75x). Read from the
-     * live process environment.
+     * Whether fp32 training GEMMs run on OpenBLAS rather than oneDNN: OpenBLAS's workers sleep right after a call
+     * ({@code OPENBLAS_THREAD_TIMEOUT} at most 10, i.e. 2^10 cycles; t4j sets 4 unless the environment has a value),
+     * it has as many threads as libtorch's intra-op pool ({@code OPENBLAS_NUM_THREADS} unset or at least that many;
+     * with one thread its GEMMs ran 0.75x), and {@code OPENBLAS_CORETYPE} does not hold it below the CPU's AVX-512
+     * (on the Zen 5 of issue 22, whose environment sets {@code Haswell}, OpenBLAS's AVX2 kernels gave 206-239 GFLOP/s
+     * against oneDNN's 380-414; on Zen 4, whose AVX-512 runs at AVX2's width, they were still 1.07x faster than
+     * oneDNN in a training step, but the rule does not guess per microarchitecture). Read from the live process
+     * environment.
      */
-    public static boolean openblasBesideOpenMp() {
+    public static boolean openblasForFp32Training() {
         Engine.init();
-        return openblasBesideOpenMp(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT), Engine.liveEnv("OPENBLAS_NUM_THREADS"),
-                torch.get_num_threads());
+        return openblasForFp32Training(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT), Engine.liveEnv("OPENBLAS_NUM_THREADS"),
+                torch.get_num_threads(), Engine.liveEnv("OPENBLAS_CORETYPE"), Cpu.current().has("avx512f"));
     }
 
-    static boolean openblasBesideOpenMp(String threadTimeout, String openblasThreads, int intraOpThreads) {
+    /** OpenBLAS's core types with AVX-512 kernels (its {@code OPENBLAS_CORETYPE} names, case-insensitive). */
+    private static final Set<String> AVX512_CORETYPES = Set.of("SKYLAKEX", "COOPERLAKE", "SAPPHIRERAPIDS");
+
+    static boolean openblasForFp32Training(String threadTimeout, String openblasThreads, int intraOpThreads,
+                                           String coretype, boolean cpuHasAvx512) {
         Integer timeout = parseIntOrNull(threadTimeout);
         Integer threads = parseIntOrNull(openblasThreads);
         boolean sleepsAtOnce = timeout != null && timeout <= 10; // unset: OpenBLAS's default, 2^28 cycles
         boolean enoughThreads = threads == null || threads <= 0 || threads >= intraOpThreads;
-        return sleepsAtOnce && enoughThreads;
+        boolean cappedBelowCpu = cpuHasAvx512 && coretype != null && !coretype.isBlank()
+                && !AVX512_CORETYPES.contains(coretype.trim().toUpperCase(Locale.ROOT));
+        return sleepsAtOnce && enoughThreads && !cappedBelowCpu;
     }
 
     private static Integer parseIntOrNull(String s) {

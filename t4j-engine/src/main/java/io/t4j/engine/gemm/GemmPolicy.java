@@ -132,7 +132,7 @@ final class GemmPolicy {
             }
             case AUTO -> {
                 if (kind == Gemm.Kind.FP32_TRAIN) { // with or without grad: gradient checkpointing recomputes a
-                    return Gemm.openblasBesideOpenMp() ? c[0] : c[1]; // no-grad forward and must get the same numbers
+                    return Gemm.openblasForFp32Training() ? c[0] : c[1]; // no-grad forward and must get the same numbers
                 }
                 if (kind == Gemm.Kind.FP32_INFER) {
                     return c[1]; // packed oneDNN: one library per forward (see Gemm)

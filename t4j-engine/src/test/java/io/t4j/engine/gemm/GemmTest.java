@@ -324,7 +324,7 @@ class GemmTest {
         try (PointerScope s = new PointerScope()) {
             assertThat(policy.choose(Gemm.Kind.FP32_INFER, 48, 32, 8, false)).isEqualTo(GemmPath.ONEDNN_FP32_PACKED);
             assertThat(policy.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 300, true))
-                    .isEqualTo(Gemm.openblasBesideOpenMp() ? GemmPath.OPENBLAS_FP32 : GemmPath.ONEDNN_FP32);
+                    .isEqualTo(Gemm.openblasForFp32Training() ? GemmPath.OPENBLAS_FP32 : GemmPath.ONEDNN_FP32);
             assertThat(policy.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 300, false))  // the same with or without grad
                     .isEqualTo(policy.choose(Gemm.Kind.FP32_TRAIN, 48, 32, 300, true));
             assertThat(policy.decisions()).isEmpty();
@@ -333,17 +333,23 @@ class GemmTest {
         }
     }
 
-    /** fp32 training goes to OpenBLAS only when its workers sleep at once and it has libtorch's thread count. */
+    /**
+     * fp32 training goes to OpenBLAS only when its workers sleep at once, it has libtorch's thread count and no
+     * OPENBLAS_CORETYPE holds it below the CPU's AVX-512.
+     */
     @Test
-    void openblasTrainsBesideOpenMpOnlyWithAShortTimeoutAndEnoughThreads() {
+    void openblasTrainsOnlyWithAShortTimeoutEnoughThreadsAndItsWidestKernels() {
         Engine.init();
-        assertThat(Gemm.openblasBesideOpenMp("4", null, 2)).isTrue();           // what Engine sets
-        assertThat(Gemm.openblasBesideOpenMp("10", "2", 2)).isTrue();
-        assertThat(Gemm.openblasBesideOpenMp(null, null, 2)).isFalse();         // OpenBLAS's default: 2^28 cycles
-        assertThat(Gemm.openblasBesideOpenMp("28", null, 2)).isFalse();
-        assertThat(Gemm.openblasBesideOpenMp("4", "1", 2)).isFalse();           // single-threaded OpenBLAS GEMMs
-        assertThat(Gemm.openblasBesideOpenMp("4", "1", 1)).isTrue();
-        assertThat(Gemm.openblasBesideOpenMp("short", null, 2)).isFalse();
+        assertThat(Gemm.openblasForFp32Training("4", null, 2, null, true)).isTrue();            // what Engine sets
+        assertThat(Gemm.openblasForFp32Training("10", "2", 2, null, true)).isTrue();
+        assertThat(Gemm.openblasForFp32Training(null, null, 2, null, true)).isFalse();          // OpenBLAS's default: 2^28 cycles
+        assertThat(Gemm.openblasForFp32Training("28", null, 2, null, true)).isFalse();
+        assertThat(Gemm.openblasForFp32Training("4", "1", 2, null, true)).isFalse();            // single-threaded OpenBLAS GEMMs
+        assertThat(Gemm.openblasForFp32Training("4", "1", 1, null, true)).isTrue();
+        assertThat(Gemm.openblasForFp32Training("short", null, 2, null, true)).isFalse();
+        assertThat(Gemm.openblasForFp32Training("4", null, 2, "Haswell", true)).isFalse();      // AVX2 kernels on an AVX-512 CPU
+        assertThat(Gemm.openblasForFp32Training("4", null, 2, "Haswell", false)).isTrue();      // an AVX2 CPU: nothing lost
+        assertThat(Gemm.openblasForFp32Training("4", null, 2, "skylakex", true)).isTrue();
         assertThat(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT)).as("Engine.init sets it unless the environment has one")
                 .isEqualTo(System.getenv(Engine.OPENBLAS_THREAD_TIMEOUT) != null ? System.getenv(Engine.OPENBLAS_THREAD_TIMEOUT) : "4");
     }
