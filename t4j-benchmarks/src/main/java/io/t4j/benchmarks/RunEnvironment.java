@@ -49,7 +49,8 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
         String status = git("status", "--porcelain");
         return new RunEnvironment(orUnknown(git("rev-parse", "HEAD")), status == null ? null : !status.isBlank(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                Engine.torchVersion() + " (ATen " + Engine.cpuCapability() + ")", Engine.threadSettings(), env, Cpu.current().describe(), Proc.loadAverage(), null,
+                Engine.torchVersion() + " (ATen " + Engine.cpuCapability() + ")", Engine.threadSettings(), env,
+                Cpu.current().describe(), Proc.loadAverage(), null,
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), null);
     }
 

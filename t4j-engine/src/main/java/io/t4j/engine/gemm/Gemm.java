@@ -30,17 +30,17 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * </ul>
  * Where two paths compute the same thing, {@link GemmPolicy} decides per weight shape and row count from a short
  * measurement on this machine (cached on disk per machine), logged at debug level. {@code auto} (the default) runs
- * fp32 inference on oneDNN with packed weights, fp32 training on OpenBLAS ({@code torch.linear}) when OpenBLAS's
- * workers sleep at once and run the CPU's widest kernels ({@link #openblasForFp32Training()}; {@link Engine} sets the timeout) and on
- * oneDNN ({@code mkldnn_linear}) otherwise (a trainable layer takes the same path with or without grad, so gradient
- * checkpointing's recomputed forward repeats the first one exactly), and measures only bf16 inference's two oneDNN
- * paths. End-to-end
- * measurements decided it (BENCHMARKS.md): mixing libraries per shape (what {@code T4J_GEMM=measure} does) made a
- * batch-1 forward slower although each shape's choice won alone (bge-small: 40.9 and 43.8 ms against 33.8 and 35.7 ms
- * on OpenBLAS alone), and with OpenBLAS's default worker timeout (about 0.1 s of spinning after each call, beside
- * libgomp's threads) the fp32 training step on oneDNN took 825 ms against 984 ms on OpenBLAS, a batch-1 forward 12.5
- * against 17.7 ms. With the short timeout the training step on OpenBLAS is 1.08x-1.10x faster than on oneDNN
- * (paired, both orders), while packed oneDNN stays ahead for inference (batch 32: OpenBLAS 1.01x-1.03x its time).
+ * fp32 inference on oneDNN with packed weights; fp32 training on OpenBLAS ({@code torch.linear}) when OpenBLAS's
+ * workers sleep at once and run the CPU's widest kernels ({@link #openblasForFp32Training()}; {@link Engine} sets the
+ * timeout), else on oneDNN ({@code mkldnn_linear}). A trainable layer takes the same path with or without grad, so
+ * gradient checkpointing's recomputed forward repeats the first one exactly. Only bf16 inference's two oneDNN paths
+ * are measured. End-to-end measurements decided it (BENCHMARKS.md): mixing libraries per shape (what
+ * {@code T4J_GEMM=measure} does) made a batch-1 forward slower although each shape's choice won alone (bge-small: 40.9
+ * and 43.8 ms against 33.8 and 35.7 ms on OpenBLAS alone); with OpenBLAS's default worker timeout (about 0.1 s of
+ * spinning after each call, beside libgomp's threads) the fp32 training step on oneDNN took 825 ms against 984 ms on
+ * OpenBLAS, a batch-1 forward 12.5 against 17.7 ms; with the short timeout the training step on OpenBLAS is
+ * 1.08x-1.10x faster than on oneDNN (paired, both orders), while packed oneDNN stays ahead for inference (batch 32:
+ * OpenBLAS 1.01x-1.03x its time).
  * {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain {@code torch.linear} everywhere (t4j's fp32
  * behaviour before 2026-12-06), {@code T4J_GEMM=onednn} the oneDNN paths for bf16 too.
  *

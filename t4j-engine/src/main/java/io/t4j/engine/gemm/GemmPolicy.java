@@ -131,8 +131,9 @@ final class GemmPolicy {
                 return c[1];
             }
             case AUTO -> {
-                if (kind == Gemm.Kind.FP32_TRAIN) { // with or without grad: gradient checkpointing recomputes a
-                    return Gemm.openblasForFp32Training() ? c[0] : c[1]; // no-grad forward and must get the same numbers
+                // fp32 training: the same path with or without grad (checkpointing recomputes a no-grad forward)
+                if (kind == Gemm.Kind.FP32_TRAIN) {
+                    return Gemm.openblasForFp32Training() ? c[0] : c[1];
                 }
                 if (kind == Gemm.Kind.FP32_INFER) {
                     return c[1]; // packed oneDNN: one library per forward (see Gemm)
