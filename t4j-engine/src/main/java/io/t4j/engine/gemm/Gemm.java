@@ -6,9 +6,11 @@ import io.t4j.engine.Tensors;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -158,8 +160,10 @@ public final class Gemm {
     /**
      * Whether fp32 training GEMMs run on OpenBLAS rather than oneDNN: OpenBLAS's workers sleep right after a call
      * ({@code OPENBLAS_THREAD_TIMEOUT} at most 10, i.e. 2^10 cycles; t4j sets 4 unless the environment has a value),
-     * it has as many threads as libtorch's intra-op pool ({@code OPENBLAS_NUM_THREADS} unset or at least that many;
-     * with one thread its GEMMs ran 0.75x), and {@code OPENBLAS_CORETYPE} does not hold it below the CPU's AVX-512
+     * it runs as many threads as libtorch's intra-op pool (OpenBLAS takes {@code OPENBLAS_NUM_THREADS}, else
+     * {@code GOTO_NUM_THREADS}, else {@code OMP_NUM_THREADS}, else every core: fewer made its GEMMs 0.75x as fast, more
+     * would crowd a process given fewer cores, such as a data-parallel rank or a Spark task with one thread), and
+     * {@code OPENBLAS_CORETYPE} does not hold it below the CPU's AVX-512
      * (on the Zen 5 of issue 22, whose environment sets {@code Haswell}, OpenBLAS's AVX2 kernels gave 206-239 GFLOP/s
      * against oneDNN's 380-414; on Zen 4, whose AVX-512 runs at AVX2's width, they were still 1.07x faster than
      * oneDNN in a training step, but the rule does not guess per microarchitecture). Read from the live process
@@ -167,22 +171,25 @@ public final class Gemm {
      */
     public static boolean openblasForFp32Training() {
         Engine.init();
-        return openblasForFp32Training(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT), Engine.liveEnv("OPENBLAS_NUM_THREADS"),
-                torch.get_num_threads(), Engine.liveEnv("OPENBLAS_CORETYPE"), Cpu.current().has("avx512f"));
+        String openblasThreads = Stream.of("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+                .map(Engine::liveEnv).filter(Objects::nonNull).findFirst().orElse(null); // OpenBLAS's order
+        return openblasForFp32Training(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT), openblasThreads,
+                torch.get_num_threads(), Runtime.getRuntime().availableProcessors(), Engine.liveEnv("OPENBLAS_CORETYPE"),
+                Cpu.current().has("avx512f"));
     }
 
     /** OpenBLAS's core types with AVX-512 kernels (its {@code OPENBLAS_CORETYPE} names, case-insensitive). */
     private static final Set<String> AVX512_CORETYPES = Set.of("SKYLAKEX", "COOPERLAKE", "SAPPHIRERAPIDS");
 
     static boolean openblasForFp32Training(String threadTimeout, String openblasThreads, int intraOpThreads,
-                                           String coretype, boolean cpuHasAvx512) {
+                                           int processors, String coretype, boolean cpuHasAvx512) {
         Integer timeout = parseIntOrNull(threadTimeout);
         Integer threads = parseIntOrNull(openblasThreads);
         boolean sleepsAtOnce = timeout != null && timeout <= 10; // unset: OpenBLAS's default, 2^28 cycles
-        boolean enoughThreads = threads == null || threads <= 0 || threads >= intraOpThreads;
+        boolean sameThreads = (threads == null || threads <= 0 ? processors : threads) == intraOpThreads;
         boolean cappedBelowCpu = cpuHasAvx512 && coretype != null && !coretype.isBlank()
                 && !AVX512_CORETYPES.contains(coretype.trim().toUpperCase(Locale.ROOT));
-        return sleepsAtOnce && enoughThreads && !cappedBelowCpu;
+        return sleepsAtOnce && sameThreads && !cappedBelowCpu;
     }
 
     private static Integer parseIntOrNull(String s) {

@@ -334,22 +334,23 @@ class GemmTest {
     }
 
     /**
-     * fp32 training goes to OpenBLAS only when its workers sleep at once, it has libtorch's thread count and no
+     * fp32 training goes to OpenBLAS only when its workers sleep at once, it runs libtorch's thread count and no
      * OPENBLAS_CORETYPE holds it below the CPU's AVX-512.
      */
     @Test
-    void openblasTrainsOnlyWithAShortTimeoutEnoughThreadsAndItsWidestKernels() {
+    void openblasTrainsOnlyWithAShortTimeoutTheSameThreadsAndItsWidestKernels() {
         Engine.init();
-        assertThat(Gemm.openblasForFp32Training("4", null, 2, null, true)).isTrue();            // what Engine sets
-        assertThat(Gemm.openblasForFp32Training("10", "2", 2, null, true)).isTrue();
-        assertThat(Gemm.openblasForFp32Training(null, null, 2, null, true)).isFalse();          // OpenBLAS's default: 2^28 cycles
-        assertThat(Gemm.openblasForFp32Training("28", null, 2, null, true)).isFalse();
-        assertThat(Gemm.openblasForFp32Training("4", "1", 2, null, true)).isFalse();            // single-threaded OpenBLAS GEMMs
-        assertThat(Gemm.openblasForFp32Training("4", "1", 1, null, true)).isTrue();
-        assertThat(Gemm.openblasForFp32Training("short", null, 2, null, true)).isFalse();
-        assertThat(Gemm.openblasForFp32Training("4", null, 2, "Haswell", true)).isFalse();      // AVX2 kernels on an AVX-512 CPU
-        assertThat(Gemm.openblasForFp32Training("4", null, 2, "Haswell", false)).isTrue();      // an AVX2 CPU: nothing lost
-        assertThat(Gemm.openblasForFp32Training("4", null, 2, "skylakex", true)).isTrue();
+        assertThat(Gemm.openblasForFp32Training("4", null, 2, 2, null, true)).isTrue();         // what Engine sets, 2 cores
+        assertThat(Gemm.openblasForFp32Training("10", "2", 2, 2, null, true)).isTrue();
+        assertThat(Gemm.openblasForFp32Training(null, null, 2, 2, null, true)).isFalse();       // OpenBLAS's default: 2^28 cycles
+        assertThat(Gemm.openblasForFp32Training("28", null, 2, 2, null, true)).isFalse();
+        assertThat(Gemm.openblasForFp32Training("4", "1", 2, 2, null, true)).isFalse();         // single-threaded OpenBLAS GEMMs
+        assertThat(Gemm.openblasForFp32Training("4", "1", 1, 2, null, true)).isTrue();
+        assertThat(Gemm.openblasForFp32Training("4", null, 1, 2, null, true)).isFalse();        // a 1-thread rank: OpenBLAS would take 2
+        assertThat(Gemm.openblasForFp32Training("short", null, 2, 2, null, true)).isFalse();
+        assertThat(Gemm.openblasForFp32Training("4", null, 2, 2, "Haswell", true)).isFalse();   // AVX2 kernels on an AVX-512 CPU
+        assertThat(Gemm.openblasForFp32Training("4", null, 2, 2, "Haswell", false)).isTrue();   // an AVX2 CPU: nothing lost
+        assertThat(Gemm.openblasForFp32Training("4", null, 2, 2, "skylakex", true)).isTrue();
         assertThat(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT)).as("Engine.init sets it unless the environment has one")
                 .isEqualTo(System.getenv(Engine.OPENBLAS_THREAD_TIMEOUT) != null ? System.getenv(Engine.OPENBLAS_THREAD_TIMEOUT) : "4");
     }
