@@ -166,17 +166,24 @@ public final class Gemm {
      * {@code OPENBLAS_CORETYPE} does not hold it below the CPU's AVX-512
      * (on the Zen 5 of issue 22, whose environment sets {@code Haswell}, OpenBLAS's AVX2 kernels gave 206-239 GFLOP/s
      * against oneDNN's 380-414; on Zen 4, whose AVX-512 runs at AVX2's width, they were still 1.07x faster than
-     * oneDNN in a training step, but the rule does not guess per microarchitecture). Read from the live process
-     * environment.
+     * oneDNN in a training step, but the rule does not guess per microarchitecture). Decided once per JVM, from the
+     * live process environment (OpenBLAS reads it once, when it loads): every fp32 training {@code Linear} call asks.
      */
     public static boolean openblasForFp32Training() {
-        Engine.init();
-        String openblasThreads = Stream.of("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
-                .map(Engine::liveEnv).filter(Objects::nonNull).findFirst().orElse(null); // OpenBLAS's order
-        return openblasForFp32Training(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT), openblasThreads,
-                torch.get_num_threads(), Runtime.getRuntime().availableProcessors(), Engine.liveEnv("OPENBLAS_CORETYPE"),
-                Cpu.current().has("avx512f"));
+        Boolean decided = fp32TrainingOnOpenblas;
+        if (decided == null) {
+            Engine.init();
+            String openblasThreads = Stream.of("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+                    .map(Engine::liveEnv).filter(Objects::nonNull).findFirst().orElse(null); // OpenBLAS's order
+            decided = openblasForFp32Training(Engine.liveEnv(Engine.OPENBLAS_THREAD_TIMEOUT), openblasThreads,
+                    torch.get_num_threads(), Runtime.getRuntime().availableProcessors(),
+                    Engine.liveEnv("OPENBLAS_CORETYPE"), Cpu.current().has("avx512f"));
+            fp32TrainingOnOpenblas = decided;
+        }
+        return decided;
     }
+
+    private static volatile Boolean fp32TrainingOnOpenblas;
 
     /** OpenBLAS's core types with AVX-512 kernels (its {@code OPENBLAS_CORETYPE} names, case-insensitive). */
     private static final Set<String> AVX512_CORETYPES = Set.of("SKYLAKEX", "COOPERLAKE", "SAPPHIRERAPIDS");
