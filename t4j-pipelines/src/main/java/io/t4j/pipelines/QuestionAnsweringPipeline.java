@@ -29,8 +29,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * end logits outside the context (the CLS token aside) are masked, softmax-normalised, and a span scores
  * {@code p_start * p_end} (HF's {@code select_starts_ends} / {@code decode_spans}); spans end at most
  * {@code max_answer_len - 1} tokens after they start. With {@code align_to_words} a span is widened to the words
- * its first and last tokens belong to. Answers with the same text (ignoring case) are merged, their scores summed,
- * and the {@code top_k} best are returned, best first.
+ * its first and last tokens belong to, whole words even where a window's edge cuts one (HF's {@code word_to_chars}
+ * looks within the window and can give part of a word there). Answers with the same text (ignoring case) are
+ * merged, their scores summed, and the {@code top_k} best are returned, best first.
  *
  * <p>Unlike HF (its issue #38984), a question gets {@code top_k} answers whenever its context holds that many
  * different ones: HF takes the {@code top_k} best spans of each window before merging, so spans that collapse onto
@@ -152,12 +153,13 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
         List<List<QuestionAnsweringResult>> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Map<String, Answer> merged = new LinkedHashMap<>();
+            Map<Integer, int[]> words = options.alignToWords() ? wordChars(windows, i) : null;
             double minNull = Double.POSITIVE_INFINITY;
             for (int w = 0; w < windows.questionOf().length; w++) {
                 if (windows.questionOf()[w] != i) {
                     continue;
                 }
-                minNull = Math.min(minNull, window(inputs.get(i).context(), windows, w, logits, options, merged));
+                minNull = Math.min(minNull, window(inputs.get(i).context(), windows, w, logits, options, words, merged));
             }
             List<Answer> answers = new ArrayList<>(merged.values());
             if (options.handleImpossibleAnswer()) {
@@ -176,7 +178,7 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
      * p_end[cls]}.
      */
     private double window(String context, Windows windows, int w, Logits logits, QuestionAnsweringOptions options,
-                          Map<String, Answer> merged) {
+                          Map<Integer, int[]> words, Map<String, Answer> merged) {
         BatchEncoding enc = windows.encoding();
         int contextId = windows.questionFirst() ? 1 : 0;
         int[] seq = enc.sequenceIds()[w];
@@ -194,7 +196,7 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
         double nullScore = pStart[cls] * pEnd[cls];
         pStart[cls] = 0;
         pEnd[cls] = 0;
-        int[][] chars = tokenChars(enc, w, contextId, options.alignToWords()); // {start, end} per token
+        int[][] chars = tokenChars(enc, w, contextId, words); // {start, end} per token
         List<int[]> spans = new ArrayList<>(); // {start token, end token}
         List<Double> scores = new ArrayList<>();
         for (int s = 0; s < t; s++) {
@@ -238,10 +240,40 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
     }
 
     /**
-     * Each token's characters in the context: its offsets, or with {@code alignToWords} those of its whole word (HF's
-     * {@code word_to_chars} within the window; tokens without a word keep their offsets, as HF falls back to them).
+     * The characters of each context word of question {@code i}, over all its windows: a word cut by a window's edge
+     * is whole in the next window (they share {@code doc_stride} tokens), so its span here is the whole word. Null
+     * without word ids (a tokenizer that has none).
      */
-    private static int[][] tokenChars(BatchEncoding enc, int w, int contextId, boolean alignToWords) {
+    private static Map<Integer, int[]> wordChars(Windows windows, int i) {
+        BatchEncoding enc = windows.encoding();
+        if (enc.wordIds() == null) {
+            return null;
+        }
+        int contextId = windows.questionFirst() ? 1 : 0;
+        Map<Integer, int[]> chars = new java.util.HashMap<>(); // word id -> {first char, end char} in the context
+        for (int w = 0; w < windows.questionOf().length; w++) {
+            if (windows.questionOf()[w] != i) {
+                continue;
+            }
+            int[] words = enc.wordIds()[w];
+            int[] seq = enc.sequenceIds()[w];
+            for (int k = 0; k < words.length; k++) {
+                if (seq[k] == contextId && words[k] != BatchEncoding.NONE) {
+                    int[] span = chars.computeIfAbsent(words[k], x -> new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE});
+                    span[0] = Math.min(span[0], enc.offsetStarts()[w][k]);
+                    span[1] = Math.max(span[1], enc.offsetEnds()[w][k]);
+                }
+            }
+        }
+        return chars;
+    }
+
+    /**
+     * Each token's characters in the context: its offsets, or with {@code words} (align_to_words) those of its whole
+     * word; tokens without a word keep their offsets, as HF falls back to them. HF's {@code word_to_chars} looks only
+     * within the window, so a word cut by the window's edge gives part of a word there; here it is the whole word.
+     */
+    private static int[][] tokenChars(BatchEncoding enc, int w, int contextId, Map<Integer, int[]> words) {
         int[] starts = enc.offsetStarts()[w];
         int[] ends = enc.offsetEnds()[w];
         int t = starts.length;
@@ -249,22 +281,14 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
         for (int k = 0; k < t; k++) {
             chars[k] = new int[] {starts[k], ends[k]};
         }
-        if (!alignToWords || enc.wordIds() == null) {
+        if (words == null) {
             return chars;
         }
-        int[] words = enc.wordIds()[w];
+        int[] wordIds = enc.wordIds()[w];
         int[] seq = enc.sequenceIds()[w];
-        Map<Integer, int[]> wordChars = new java.util.HashMap<>(); // word id -> {first char, end char} in this window
         for (int k = 0; k < t; k++) {
-            if (seq[k] == contextId && words[k] != BatchEncoding.NONE) {
-                int[] span = wordChars.computeIfAbsent(words[k], x -> new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE});
-                span[0] = Math.min(span[0], starts[k]);
-                span[1] = Math.max(span[1], ends[k]);
-            }
-        }
-        for (int k = 0; k < t; k++) {
-            if (seq[k] == contextId && words[k] != BatchEncoding.NONE) {
-                chars[k] = wordChars.get(words[k]);
+            if (seq[k] == contextId && wordIds[k] != BatchEncoding.NONE) {
+                chars[k] = words.get(wordIds[k]);
             }
         }
         return chars;

@@ -116,6 +116,28 @@ class QuestionAnsweringPipelineTest {
     }
 
     @Test
+    void aWordCutByAWindowsEdgeIsWidenedToTheWholeWord() {
+        // context "w5 w6w7 w8": word 1 "w6w7" (chars 3-7) is two tokens; window 0 ends after w6, window 1 (sharing it)
+        // holds the whole word. The best span is w6 alone in window 0: HF's word_to_chars within that window gives "w6"
+        int[][] ids = {{2, 9, 3, 5, 6, 3, 0}, {2, 9, 3, 6, 7, 8, 3}};
+        int[][] mask = {{1, 1, 1, 1, 1, 1, 0}, {1, 1, 1, 1, 1, 1, 1}};
+        int[][] types = {{0, 0, 0, 1, 1, 1, 0}, {0, 0, 0, 1, 1, 1, 1}};
+        int[][] words = {{N, 0, N, 0, 1, N, N}, {N, 0, N, 1, 1, 2, N}};
+        int[][] seq = {{N, 0, N, 1, 1, N, N}, {N, 0, N, 1, 1, 1, N}};
+        int[][] starts = {{0, 0, 0, 0, 3, 0, 0}, {0, 0, 0, 3, 5, 8, 0}};
+        int[][] ends = {{0, 0, 0, 2, 5, 0, 0}, {0, 0, 0, 5, 7, 10, 0}};
+        var enc = new BatchEncoding(ids, mask, types, null, words, seq, starts, ends, new int[] {0, 0});
+        float[][] start = {{M, M, M, M, 20, M, M}, {0, M, M, 0, 0, 0, M}};
+        float[][] end = {{M, M, M, M, 20, M, M}, {0, M, M, 0, 0, 0, M}};
+        var opts = QuestionAnsweringOptions.defaults();
+        QuestionAnsweringResult best = postprocess("w5 w6w7 w8", enc, start, end, opts).getFirst();
+        assertThat(best).extracting(QuestionAnsweringResult::answer, QuestionAnsweringResult::start,
+                QuestionAnsweringResult::end).containsExactly("w6w7", 3, 7);
+        QuestionAnsweringResult raw = postprocess("w5 w6w7 w8", enc, start, end, opts.withAlignToWords(false)).getFirst();
+        assertThat(raw.answer()).isEqualTo("w6");
+    }
+
+    @Test
     void sameTextsMergeCaseInsensitivelyAndTopKIsNeverShortWhenTheContextHasMoreAnswers() {
         // context "w5 W5 w5": every one-token span is the same answer, whatever its case
         float[][] start = {{0, M, M, LN4, LN2, 0, M}};
