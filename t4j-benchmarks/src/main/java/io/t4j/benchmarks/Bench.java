@@ -34,7 +34,8 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
             description = "Sections to run: peak, train, infer, tokenize, generate, memory, profile, levers, ner, qa, "
-                    + "families, ddp (data-parallel training), spark (batch inference in Spark) "
+                    + "families, ddp (data-parallel training), spark (batch inference in Spark), tta (time to accuracy: "
+                    + "t4j train on SST-2 per seed, minutes each) "
                     + "(default: peak,train,infer,tokenize,generate,memory)")
     List<String> sections = List.of("peak", "train", "infer", "tokenize", "generate", "memory");
 
@@ -148,6 +149,23 @@ public final class Bench implements Callable<Integer> {
                     + "(default: t4j-fp32,t4j-bf16,t4j-int8)")
     List<String> inferRuntimes = List.of("t4j-fp32", "t4j-bf16", "t4j-int8");
 
+    @Option(names = "--tta-args", paramLabel = "OPTIONS",
+            description = "tta: the t4j train options of the recipe, besides the data, --output_dir and --seed "
+                    + "(default: ${DEFAULT-VALUE})")
+    String ttaRecipe = TtaSection.DEFAULT_RECIPE;
+
+    @Option(names = "--tta-seeds", split = ",", paramLabel = "SEED", description = "tta: one run per seed (default: 1,2,3)")
+    List<Integer> ttaSeeds = List.of(1, 2, 3);
+
+    @Option(names = "--tta-metric", description = "tta: the evaluation metric to reach (default: ${DEFAULT-VALUE})")
+    String ttaMetric = "accuracy";
+
+    @Option(names = "--tta-target", description = "tta: the value to reach (default: ${DEFAULT-VALUE})")
+    double ttaTarget = 0.92;
+
+    @Option(names = "--tta-limit", paramLabel = "SECONDS", description = "tta: stop a run after this long (default: ${DEFAULT-VALUE})")
+    double ttaLimitSeconds = 900;
+
     @Option(names = "--jmh", paramLabel = "REGEX", description = "Run the JMH kernel benchmarks matching REGEX "
             + "(e.g. '.*' or Dispatch) instead of the sections")
     String jmh;
@@ -226,6 +244,7 @@ public final class Bench implements Callable<Integer> {
             case "families" -> FamiliesSection.run(ctx);
             case "ddp" -> DdpSection.run(ctx);
             case "spark" -> SparkSection.run(ctx);
+            case "tta" -> TtaSection.run(ctx);
             default -> throw new IllegalArgumentException("--sections: unknown section '" + name + "'");
         };
     }
@@ -235,7 +254,8 @@ public final class Bench implements Callable<Integer> {
                 trainConfigs.stream().map(TrainSection.Config::parse).toList(), noPeak, peakRuns, peakSize, classifier,
                 inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll,
                 qaModel, squad, qaWords, familyLengths, familyTokens, familySteps, familyRounds,
-                familyNames, sparkRows, competingLoad, inferRuntimes, torchReference);
+                familyNames, sparkRows, competingLoad, inferRuntimes, torchReference, ttaRecipe, ttaSeeds, ttaMetric,
+                ttaTarget, ttaLimitSeconds);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

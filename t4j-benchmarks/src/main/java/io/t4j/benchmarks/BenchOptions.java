@@ -41,6 +41,11 @@ import java.util.List;
  *                       t4j-bf16-unpacked)
  * @param torchReference train: a Python with torch that runs HF's training step in PyTorch eager on the same batches
  *                       ({@link TorchReference}), or null
+ * @param ttaRecipe      tta: the {@code t4j train} options of the recipe (besides data, output_dir and seed)
+ * @param ttaSeeds       tta: one run per seed
+ * @param ttaMetric      tta: the evaluation metric to reach ({@code accuracy} reads {@code eval_accuracy})
+ * @param ttaTarget      tta: the value to reach
+ * @param ttaLimitSeconds tta: a run stops after this many seconds
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
@@ -48,10 +53,11 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
                            int memorySteps, String memoryModel, int profileSteps, int leverSteps, Path nerModel,
                            Path conll, Path qaModel, Path squad, int qaWords, List<Integer> familyLengths,
                            int familyTokens, int familySteps, int familyRounds, List<String> familyNames, int sparkRows,
-                           boolean competingLoad, List<String> inferRuntimes, String torchReference) {
+                           boolean competingLoad, List<String> inferRuntimes, String torchReference, String ttaRecipe,
+                           List<Integer> ttaSeeds, String ttaMetric, double ttaTarget, double ttaLimitSeconds) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
-            "profile", "levers", "ner", "qa", "families", "ddp", "spark");
+            "profile", "levers", "ner", "qa", "families", "ddp", "spark", "tta");
 
     /** The t4j runtimes the infer section knows (ORT fp32 always runs). */
     public static final List<String> INFER_RUNTIMES = List.of("t4j-fp32", "t4j-bf16", "t4j-int8", "t4j-fp32-openblas",
@@ -81,6 +87,12 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
                     + "), got " + familyLengths);
         }
         positive("--spark-rows", sparkRows);
+        if (ttaSeeds.isEmpty() || ttaRecipe.isBlank()) {
+            throw new IllegalArgumentException("--tta-seeds and --tta-args must not be empty");
+        }
+        if (!(ttaLimitSeconds > 0)) {
+            throw new IllegalArgumentException("--tta-limit must be positive seconds, got " + ttaLimitSeconds);
+        }
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("--warmup-steps must be 0 or more, got " + warmupSteps);
         }

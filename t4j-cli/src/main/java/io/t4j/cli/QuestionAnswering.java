@@ -24,6 +24,7 @@ import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.PredictionOutput;
 import io.t4j.trainer.TrainOutput;
 import io.t4j.trainer.Trainer;
+import io.t4j.trainer.TrainerCallback;
 import io.t4j.trainer.TrainingArguments;
 import io.t4j.trainer.metrics.QuestionAnsweringEvaluation;
 import java.io.BufferedReader;
@@ -107,9 +108,13 @@ public final class QuestionAnswering {
         }
     }
 
-    /** What {@code t4j train --task question-answering} reads besides the TrainingArguments. */
+    /**
+     * What {@code t4j train --task question-answering} reads besides the TrainingArguments, and the callbacks the
+     * Trainer gets besides its defaults (none from the command line).
+     */
     public record TrainRequest(Path modelDir, String trainFile, String validationFile, Integer validationArticles,
-                               Integer maxTrainArticles, Integer maxTrainSamples, Integer maxEvalSamples, Options options) {}
+                               Integer maxTrainArticles, Integer maxTrainSamples, Integer maxEvalSamples, Options options,
+                               List<TrainerCallback> callbacks) {}
 
     /** run_qa.py's train (and eval) path; prints the metrics, saves the model and eval predictions to output_dir. */
     public static int train(TrainRequest request, TrainingArguments args) {
@@ -150,7 +155,8 @@ public final class QuestionAnswering {
             QuestionAnsweringModel<?> model = AutoModelForQuestionAnswering.fromPretrained(request.modelDir());
             QuestionAnsweringEvaluation evaluation = eval == null ? null
                     : new QuestionAnsweringEvaluation(evalExamples, eval, o.postprocess());
-            var builder = Trainer.builder(model, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer);
+            var builder = Trainer.builder(model, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
+                    .callbacks(request.callbacks());
             if (evaluation != null) {
                 builder.computeMetrics(evaluation);
             }

@@ -25,6 +25,7 @@ import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.Trainer;
 import io.t4j.trainer.TrainOutput;
+import io.t4j.trainer.TrainerCallback;
 import io.t4j.trainer.TrainingArguments;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -120,9 +121,23 @@ public final class TrainCommand implements Callable<Integer> {
 
     private final TrainingArgsOptions trainingArgs = new TrainingArgsOptions();
 
+    private final List<TrainerCallback> callbacks;
+
+    private TrainCommand(List<TrainerCallback> callbacks) {
+        this.callbacks = List.copyOf(callbacks);
+    }
+
     /** The command with one option per TrainingArguments field. */
     public static CommandLine commandLine() {
-        TrainCommand command = new TrainCommand();
+        return commandLine(List.of());
+    }
+
+    /**
+     * The command whose Trainer also gets {@code callbacks} (HF's {@code Trainer(callbacks=...)}), for a program that
+     * runs {@code t4j train} in-process and watches or steers it (the benchmarks' time to accuracy).
+     */
+    public static CommandLine commandLine(List<TrainerCallback> callbacks) {
+        TrainCommand command = new TrainCommand(callbacks);
         CommandSpec spec = CommandSpec.forAnnotatedObject(command);
         command.trainingArgs.addTo(spec);
         return new CommandLine(spec);
@@ -141,7 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = ModelResolver.resolve(model, revision);
         if (kind == CliTask.QUESTION_ANSWERING) {
             return QuestionAnswering.train(new QuestionAnswering.TrainRequest(dir, trainFile, validationFile,
-                    validationArticles, maxTrainArticles, maxTrainSamples, maxEvalSamples, qa.withLengths(lengths)), args);
+                    validationArticles, maxTrainArticles, maxTrainSamples, maxEvalSamples, qa.withLengths(lengths), callbacks), args);
         }
         if (validationArticles != null || maxTrainArticles != null) {
             throw new UserException(ExitCode.USAGE, "--validation-articles and --max-train-articles are for --task question-answering");
@@ -162,7 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer.setSeed(args.seed()); // before the model, so a new head is the same in every run (HF's run_glue.py)
             SequenceClassificationModel<?> clf = ClassificationSetup.modelFor(dir, labels);
             var trainer = Trainer.builder(clf, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
-                    .computeMetrics(ClassificationSetup.computeMetrics(labels.size())).build();
+                    .computeMetrics(ClassificationSetup.computeMetrics(labels.size())).callbacks(callbacks).build();
             finish(trainer, args, eval != null);
         }
         return ExitCode.OK;
@@ -188,7 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
             TokenClassificationModel<?> ner = TokenClassificationSetup.modelFor(dir, labels.names());
             var trainer = Trainer.builder(ner, args).trainDataset(train).evalDataset(eval).processingClass(tokenizer)
                     .dataCollator(new DataCollatorForTokenClassification(tokenizer))
-                    .computeMetrics(Seqeval.computeMetrics(labels.names(), returnEntityLevelMetrics)).build();
+                    .computeMetrics(Seqeval.computeMetrics(labels.names(), returnEntityLevelMetrics)).callbacks(callbacks).build();
             finish(trainer, args, eval != null);
         }
         return ExitCode.OK;
