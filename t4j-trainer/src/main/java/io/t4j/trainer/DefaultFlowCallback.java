@@ -14,7 +14,7 @@ public final class DefaultFlowCallback implements TrainerCallback {
         if (args.loggingStrategy() == IntervalStrategy.STEPS && step % state.loggingSteps() == 0) {
             control.shouldLog(true);
         }
-        if (args.evalStrategy() == IntervalStrategy.STEPS && step % state.evalSteps() == 0) {
+        if (args.evalStrategy() == IntervalStrategy.STEPS && step % state.evalSteps() == 0 && args.evalDelay() <= step) {
             control.shouldEvaluate(true);
         }
         if (args.saveStrategy() == IntervalStrategy.STEPS && state.saveSteps() > 0 && step % state.saveSteps() == 0) {
@@ -33,7 +33,7 @@ public final class DefaultFlowCallback implements TrainerCallback {
         if (args.loggingStrategy() == IntervalStrategy.EPOCH) {
             control.shouldLog(true);
         }
-        if (args.evalStrategy() == IntervalStrategy.EPOCH) {
+        if (args.evalStrategy() == IntervalStrategy.EPOCH && args.evalDelay() <= state.epoch()) {
             control.shouldEvaluate(true);
         }
         if (args.saveStrategy() == IntervalStrategy.EPOCH) {

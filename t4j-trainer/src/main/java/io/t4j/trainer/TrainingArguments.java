@@ -31,6 +31,7 @@ import java.util.List;
  * @param evalStrategy {@code eval_strategy}: When to evaluate: no, steps or epoch. JSON also accepts the older name {@code evaluation_strategy}.
  * @param evalSteps {@code eval_steps}: Evaluate every this many steps (a ratio of max_steps if below 1); defaults to logging_steps.
  * @param evalOnStart {@code eval_on_start}: Evaluate once before the first step (a sanity check).
+ * @param evalDelay {@code eval_delay}: Epochs or steps (as eval_strategy counts) to wait before the first evaluation; default 0.
  * @param loggingStrategy {@code logging_strategy}: When to log the training loss: no, steps or epoch.
  * @param loggingSteps {@code logging_steps}: Log every this many steps (a ratio of max_steps if below 1).
  * @param loggingFirstStep {@code logging_first_step}: Also log after the first step.
@@ -83,6 +84,7 @@ public record TrainingArguments(
         @JsonAlias("evaluation_strategy") IntervalStrategy evalStrategy,
         Double evalSteps,
         Boolean evalOnStart,
+        Double evalDelay,
         IntervalStrategy loggingStrategy,
         Double loggingSteps,
         Boolean loggingFirstStep,
@@ -136,6 +138,7 @@ public record TrainingArguments(
     public TrainingArguments {
         evalStrategy = evalStrategy != null ? evalStrategy : IntervalStrategy.NO;
         evalOnStart = evalOnStart != null ? evalOnStart : false;
+        evalDelay = evalDelay != null ? evalDelay : 0.0;
         loggingStrategy = loggingStrategy != null ? loggingStrategy : IntervalStrategy.STEPS;
         loggingSteps = loggingSteps != null ? loggingSteps : 500.0;
         loggingFirstStep = loggingFirstStep != null ? loggingFirstStep : false;
@@ -196,6 +199,9 @@ public record TrainingArguments(
         }
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("warmup_steps must be >= 0, got " + warmupSteps);
+        }
+        if (!(evalDelay >= 0)) {
+            throw new IllegalArgumentException("eval_delay must be >= 0, got " + evalDelay);
         }
         if (saveTotalLimit != null && saveTotalLimit < 1) {
             throw new IllegalArgumentException("save_total_limit must be >= 1 or null (keep all), got " + saveTotalLimit);
@@ -372,6 +378,7 @@ public record TrainingArguments(
             b.evalStrategy = evalStrategy;
             b.evalSteps = evalSteps;
             b.evalOnStart = evalOnStart;
+            b.evalDelay = evalDelay;
             b.loggingStrategy = loggingStrategy;
             b.loggingSteps = loggingSteps;
             b.loggingFirstStep = loggingFirstStep;
@@ -424,6 +431,7 @@ public record TrainingArguments(
         private IntervalStrategy evalStrategy;
         private Double evalSteps;
         private Boolean evalOnStart;
+        private Double evalDelay;
         private IntervalStrategy loggingStrategy;
         private Double loggingSteps;
         private Boolean loggingFirstStep;
@@ -492,6 +500,11 @@ public record TrainingArguments(
 
         public Builder evalOnStart(Boolean value) {
             this.evalOnStart = value;
+            return this;
+        }
+
+        public Builder evalDelay(Double value) {
+            this.evalDelay = value;
             return this;
         }
 
@@ -711,7 +724,7 @@ public record TrainingArguments(
         }
 
         public TrainingArguments build() {
-            return new TrainingArguments(outputDir, evalStrategy, evalSteps, evalOnStart, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, optim, lrSchedulerType, warmupRatio, warmupSteps, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, maxGradNorm, seed, dataSeed, bf16, gradientCheckpointing, autoFindBatchSize, groupByLength, dataloaderNumWorkers, useCpu, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, labelNames, removeUnusedColumns, resumeFromCheckpoint, disableTqdm, predictionLossOnly,
+            return new TrainingArguments(outputDir, evalStrategy, evalSteps, evalOnStart, evalDelay, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, optim, lrSchedulerType, warmupRatio, warmupSteps, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, maxGradNorm, seed, dataSeed, bf16, gradientCheckpointing, autoFindBatchSize, groupByLength, dataloaderNumWorkers, useCpu, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, labelNames, removeUnusedColumns, resumeFromCheckpoint, disableTqdm, predictionLossOnly,
                     dataloaderDropLast, localRank, ddpBackend, ddpBucketCapMb, ddpFindUnusedParameters, ddpTimeout);
         }
     }

@@ -90,6 +90,22 @@ class TrainerTest {
     }
 
     @Test
+    void evalDelayHoldsBackEvaluationsUntilThatStepOrEpoch() {
+        var bySteps = trainer(model(0.0), args().maxSteps(8).evalStrategy(IntervalStrategy.STEPS).evalSteps(2.0)
+                .evalDelay(5.0).build());
+        bySteps.train();
+        assertThat(bySteps.state().logHistory().stream().filter(e -> e.get("eval_loss") != null))
+                .extracting(LogEntry::step).containsExactly(6, 8); // HF: eval_delay <= global_step
+        // 40 examples / batch 8 = 5 steps per epoch: with a delay of 2 epochs, epochs 2 and 3 evaluate
+        var byEpochs = trainer(model(0.0), args().numTrainEpochs(3.0).evalStrategy(IntervalStrategy.EPOCH)
+                .evalDelay(2.0).build());
+        byEpochs.train();
+        assertThat(byEpochs.state().logHistory().stream().filter(e -> e.get("eval_loss") != null))
+                .extracting(LogEntry::step).containsExactly(10, 15);
+        assertThatThrownBy(() -> args().evalDelay(-1.0).build()).hasMessageContaining("eval_delay must be >= 0, got -1.0");
+    }
+
+    @Test
     void bf16AutocastTrainsCloseToFp32() {
         var fp32 = trainer(model(0.0), args().maxSteps(3).build()).train();
         var bf16 = trainer(model(0.0), args().maxSteps(3).bf16(true).build()).train();
