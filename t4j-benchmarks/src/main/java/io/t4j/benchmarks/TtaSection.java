@@ -24,12 +24,14 @@ import picocli.CommandLine;
  */
 public final class TtaSection {
     /**
-     * The default recipe: {@code t4j train} options besides the data, {@code output_dir} and {@code seed} (the README's
-     * SST-2 command with batch 64 and a schedule of 850 steps, about 0.8 epoch, evaluated every 85 steps).
+     * The default recipe: {@code t4j train} options besides the data, {@code output_dir} and {@code seed}: the README's
+     * SST-2 command with batch 64 (fewer steps: the optimizer and per-call costs are per step) for one epoch, evaluated
+     * every 105 steps (a tenth of the epoch) from step 500 on, when earlier evaluations have never reached 92%.
      */
-    public static final String DEFAULT_RECIPE = "--per_device_train_batch_size 64 --learning_rate 6e-5 --max_steps 850 "
+    public static final String DEFAULT_RECIPE = "--per_device_train_batch_size 64 --learning_rate 6e-5 --num_train_epochs 1 "
             + "--warmup_ratio 0.06 --weight_decay 0.01 --bf16 true --group_by_length true --eval_strategy steps "
-            + "--eval_steps 85 --logging_steps 85 --per_device_eval_batch_size 64 --save_strategy no --disable_tqdm true";
+            + "--eval_steps 105 --eval_delay 500 --logging_steps 105 --per_device_eval_batch_size 64 --save_strategy no "
+            + "--disable_tqdm true";
 
     private TtaSection() {}
 
