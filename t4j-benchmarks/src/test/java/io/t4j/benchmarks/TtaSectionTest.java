@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The time-to-accuracy section on a tiny BERT and a TSV in SST-2's layout: {@code t4j train} runs in-process per seed,
- * each evaluation is timed, and a run stops at the target or the limit.
+ * The time-to-accuracy section on a tiny BERT and a TSV in SST-2's layout: {@code t4j train} runs in a JVM of its own
+ * per seed, each evaluation is timed, and a run stops at the target or the limit.
  */
 class TtaSectionTest {
     @TempDir static Path tmp;
@@ -39,6 +39,7 @@ class TtaSectionTest {
     @Test
     void aReachableTargetStopsEachRunAtItsFirstEvaluation() {
         TtaSection.Report r = TtaSection.measure(trainArgs, List.of(1, 2), "accuracy", 0.0, 600);
+        // each run is a JVM of its own: the time to target includes its start
         assertThat(r.metric()).isEqualTo("eval_accuracy");
         assertThat(r.runs()).hasSize(2).allSatisfy(run -> {
             assertThat(run.exitCode()).isZero();
@@ -79,6 +80,15 @@ class TtaSectionTest {
     void aMetricTheEvaluationsDoNotReportIsAnErrorNamingIt() {
         assertThatThrownBy(() -> TtaSection.measure(trainArgs, List.of(1), "acuracy", 0.5, 600))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eval_acuracy");
+    }
+
+    @Test
+    void aRunThatFailsIsAnErrorWithItsArguments() {
+        List<String> bad = new ArrayList<>(trainArgs);
+        bad.addAll(List.of("--learning_rate", "1e-4")); // given twice
+        assertThatThrownBy(() -> TtaSection.measure(bad, List.of(1), "accuracy", 0.5, 600))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exited with 2 for seed 1")
+                .hasMessageContaining("--learning_rate 1e-4");
     }
 
     @Test
