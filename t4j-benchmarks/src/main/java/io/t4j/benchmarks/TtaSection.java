@@ -36,7 +36,7 @@ public final class TtaSection {
 
     private TtaSection() {}
 
-    /** One evaluation: the step, the epoch, the seconds since the command started, and the metric's value. */
+    /** One evaluation: the step, the epoch, the seconds since the process started, and the metric's value. */
     public record Evaluation(int step, double epoch, double seconds, double value) {}
 
     /**
@@ -46,7 +46,7 @@ public final class TtaSection {
      * @param exitCode        the command's exit code (0 when it trained and saved)
      * @param secondsToTarget seconds to the first evaluation at or above the target, or null when none reached it
      * @param evaluations     every evaluation until the run stopped, in order
-     * @param seconds         the whole command, its final evaluation and save included
+     * @param seconds         the process's whole life, the command's final evaluation and save included
      * @param stoppedByLimit  whether the time limit stopped it
      */
     public record Run(int seed, int exitCode, Double secondsToTarget, List<Evaluation> evaluations, double seconds,
@@ -72,6 +72,8 @@ public final class TtaSection {
      * @param medianSeconds the median time to target over all seeds, a run that missed counting as slower than any that
      *                      reached it; null when the median run missed
      * @param reached       how many runs reached the target
+     * @param load1Start    the 1-minute load average before the first run
+     * @param load1End      and after the last
      */
     public record Report(String metric, double target, double limitSeconds, List<String> trainArgs, List<Run> runs,
                          Double medianSeconds, int reached, double load1Start, double load1End) implements SectionResult {
@@ -96,7 +98,7 @@ public final class TtaSection {
                     + "per run; a run stops at the first evaluation reaching the target or past the limit");
             notes.add("time from the process's start: the JVM, data, tokenizing, model loading, training and every "
                     + "evaluation up to the target; the final evaluation and save after the stop are only in the run's total");
-            notes.add("evaluations every dev sentence; the accuracy trail per run is in the JSON; load1 "
+            notes.add("each evaluation covers the whole dev set; the accuracy trail per run is in the JSON; load1 "
                     + Table.num(load1Start, 2) + " at the start, " + Table.num(load1End, 2) + " at the end");
             return List.of(new Table("tta: time to " + metric + " >= " + target + " (t4j train, one run per seed)",
                     List.of("seed", "seconds to target", "step (epoch)", "evaluations", "best", "run seconds", "exit"),
@@ -107,12 +109,12 @@ public final class TtaSection {
     /** The section on SST-2 from {@code --sst2}, with the recipe, seeds, metric, target and limit of the options. */
     public static Report run(BenchContext ctx) {
         BenchOptions o = ctx.options();
+        new Sst2(o.sst2()); // names a missing file before any run
         List<String> args = new ArrayList<>(List.of("--model", "default",
                 "--train-file", o.sst2().resolve("train.tsv").toString(),
                 "--validation-file", o.sst2().resolve("dev.tsv").toString(),
                 "--rename", "content=sentence", "--class-names", "negative,positive"));
         args.addAll(Arrays.asList(o.ttaRecipe().trim().split("\\s+")));
-        new Sst2(o.sst2()); // names a missing file before any run
         return measure(args, o.ttaSeeds(), o.ttaMetric(), o.ttaTarget(), o.ttaLimitSeconds());
     }
 
