@@ -134,7 +134,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * The command whose Trainer also gets {@code callbacks} (HF's {@code Trainer(callbacks=...)}), for a program that
-     * runs {@code t4j train} in-process and watches or steers it (the benchmarks' time to accuracy).
+     * runs {@code t4j train} in-process and watches or steers it (the benchmarks' time to accuracy). Ranks that
+     * {@code --nproc-per-node} starts are processes of their own and do not get them.
      */
     public static CommandLine commandLine(List<TrainerCallback> callbacks) {
         TrainCommand command = new TrainCommand(callbacks);
