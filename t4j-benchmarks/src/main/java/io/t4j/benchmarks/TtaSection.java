@@ -88,7 +88,7 @@ public final class TtaSection {
                                 : r.stoppedByLimit() ? "not within " + Table.num(limitSeconds, 0) : "not reached",
                         at == null ? "" : at.step() + " (" + Table.num(at.epoch(), 2) + ")",
                         Integer.toString(r.reached() ? r.evaluations().indexOf(at) + 1 : r.evaluations().size()),
-                        best == null ? "n/a" : Table.pct(best.value()) + " at " + Table.num(best.seconds(), 0) + " s",
+                        best == null ? "n/a" : Table.num(100 * best.value(), 2) + "% at " + Table.num(best.seconds(), 0) + " s",
                         Table.num(r.seconds(), 0), Integer.toString(r.exitCode())));
             }
             List<String> notes = new ArrayList<>();

@@ -66,6 +66,10 @@ class TtaSectionTest {
         assertThat(run.evaluations()).allSatisfy(e -> assertThat(e.value()).isBetween(0.0, 1.0));
         assertThat(r.medianSeconds()).isNull();
         assertThat(r.tables().getFirst().markdown()).contains("not reached");
+        // two decimals, so a best of 91.97% never reads as the 92.0% target
+        var near = new TtaSection.Run(1, 0, null, List.of(new TtaSection.Evaluation(10, 0.5, 100, 0.91972)), 120, false);
+        var report = new TtaSection.Report("eval_accuracy", 0.92, 600, List.of(), List.of(near), null, 0, 1, 1);
+        assertThat(report.tables().getFirst().rows().getFirst()).contains("91.97% at 100 s");
     }
 
     @Test
