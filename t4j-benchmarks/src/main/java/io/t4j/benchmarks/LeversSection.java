@@ -6,7 +6,6 @@ import io.t4j.models.PretrainedOptions;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
 import io.t4j.trainer.TrainerDataset;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -195,10 +194,8 @@ public final class LeversSection {
     }
 
     static List<String> childCommand(BenchOptions o, Path json) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), "--sections", "train",
+        List<String> cmd = Proc.javaLikeThis(Bench.class);
+        cmd.addAll(List.of("--sections", "train",
                 "--no-peak", "--train-configs", "fp32-random,bf16-random", "--steps", String.valueOf(o.leverSteps()),
                 "--warmup-steps", String.valueOf(o.warmupSteps()), "--rounds", "1", "--batch-size", String.valueOf(o.batchSize()),
                 "--max-length", String.valueOf(o.maxLength()), "--sst2", o.sst2().toString(), "--json", json.toString()));

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** What Linux tells about this process and machine: resident memory, load average, CPU model. */
@@ -45,6 +47,18 @@ public final class Proc {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The command line of a child JVM like this one: the same {@code java}, JVM flags and class path, running
+     * {@code mainClass}; the caller appends its arguments.
+     */
+    public static List<String> javaLikeThis(Class<?> mainClass) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        return cmd;
     }
 
     /** The 1, 5 and 15 minute load averages, or an empty list without /proc/loadavg. */

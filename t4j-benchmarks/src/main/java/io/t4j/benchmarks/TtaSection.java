@@ -6,7 +6,6 @@ import io.t4j.trainer.TrainerState;
 import io.t4j.trainer.TrainingArguments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,13 +80,12 @@ public final class TtaSection {
         public List<Table> tables() {
             var rows = Table.newRows();
             for (Run r : runs) {
-                Evaluation at = r.reached() ? r.evaluations().stream().filter(e -> e.seconds() == r.secondsToTarget())
-                        .findFirst().orElseThrow() : null;
+                Evaluation at = r.reached() ? r.evaluations().getLast() : null; // a run records nothing after the target
                 Evaluation best = r.best();
                 rows.add(List.of(Integer.toString(r.seed()), r.reached() ? "**" + Table.num(r.secondsToTarget(), 0) + "**"
                                 : r.stoppedByLimit() ? "not within " + Table.num(limitSeconds, 0) : "not reached",
                         at == null ? "" : at.step() + " (" + Table.num(at.epoch(), 2) + ")",
-                        Integer.toString(r.reached() ? r.evaluations().indexOf(at) + 1 : r.evaluations().size()),
+                        Integer.toString(r.evaluations().size()),
                         best == null ? "n/a" : Table.num(100 * best.value(), 2) + "% at " + Table.num(best.seconds(), 0) + " s",
                         Table.num(r.seconds(), 0), Integer.toString(r.exitCode())));
             }
@@ -150,12 +148,10 @@ public final class TtaSection {
      * just before the process starts; the run's total is the process's whole life.
      */
     private static Run child(List<String> trainArgs, int seed, String key, double target, double limitSeconds, Path json) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        List<String> cmd = Proc.javaLikeThis(TtaWorker.class);
         long launched = System.currentTimeMillis();
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TtaWorker.class.getName(), Long.toString(launched),
-                key, Double.toString(target), Double.toString(limitSeconds), Integer.toString(seed), json.toString()));
+        cmd.addAll(List.of(Long.toString(launched), key, Double.toString(target), Double.toString(limitSeconds),
+                Integer.toString(seed), json.toString()));
         cmd.addAll(trainArgs);
         try {
             Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
