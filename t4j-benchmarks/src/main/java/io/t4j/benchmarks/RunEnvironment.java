@@ -4,6 +4,7 @@ import io.t4j.engine.Cpu;
 import io.t4j.engine.Engine;
 import io.t4j.engine.gemm.Gemm;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * average and thread settings cannot be compared with anything.
  *
  * @param commit        {@code git rev-parse HEAD} of the working directory, or "unknown"
- * @param dirty         whether {@code git status --porcelain} listed changes (null when git is unavailable)
+ * @param dirty         whether {@code git status --porcelain} listed changes outside {@value #RESULTS}, where runs write
+ *                      their reports (null when git is unavailable)
  * @param jdk           {@code java.vm.name} and {@code java.runtime.version}
  * @param libtorch      {@link Engine#torchVersion()} and the ISA of ATen's kernels ({@link Engine#cpuCapability()})
  * @param threads       {@link Engine#threadSettings()}
@@ -35,7 +37,11 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
     public static final List<String> THREAD_ENV = List.of("T4J_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
             "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MKL_NUM_THREADS",
             "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB", "T4J_SMALL_FORWARD_THREADS", "LD_PRELOAD", "MALLOC_CONF",
+            "GLIBC_TUNABLES",
             "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
+
+    /** Where the reports quoted in BENCHMARKS.md live: a new one there does not make the next run's tree dirty. */
+    static final String RESULTS = "t4j-benchmarks/results";
 
     /** The environment now (load average at start; the end is filled in by {@link #finished()}). */
     public static RunEnvironment capture() {
@@ -46,8 +52,7 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
                 env.put(name, v);
             }
         }
-        String status = git("status", "--porcelain");
-        return new RunEnvironment(orUnknown(git("rev-parse", "HEAD")), status == null ? null : !status.isBlank(),
+        return new RunEnvironment(orUnknown(git("rev-parse", "HEAD")), dirty(Path.of("")),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 Engine.torchVersion() + " (ATen " + Engine.cpuCapability() + ")", Engine.threadSettings(), env,
                 Cpu.current().describe(), Proc.loadAverage(), null,
@@ -66,6 +71,13 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
         return "commit " + shortCommit + (Boolean.TRUE.equals(dirty) ? " (dirty)" : "") + " | " + jdk + " | libtorch "
                 + libtorch + " | " + threads + " | env " + env + " | " + cpu + " | load " + loadAvgStart
                 + (loadAvgEnd == null ? "" : " -> " + loadAvgEnd) + " | " + date;
+    }
+
+    /** Whether the git work tree at {@code dir} has changes outside {@value #RESULTS}; null when git fails there. */
+    static Boolean dirty(Path dir) {
+        String status = git("-C", dir.toAbsolutePath().toString(), "status", "--porcelain", "--", ":(top)",
+                ":(top,exclude)" + RESULTS);
+        return status == null ? null : !status.isBlank();
     }
 
     private static String orUnknown(String s) {
