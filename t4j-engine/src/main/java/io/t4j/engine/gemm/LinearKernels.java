@@ -32,16 +32,22 @@ public final class LinearKernels {
     /** A packed form of one source tensor (compared by identity: {@code Parameter.data()} returns the same object). */
     private record Packed(Tensor source, Tensor tensor, IValue ivalue, long bytes) {}
 
-    /** The fp32 weight in oneDNN's layout, or null when the packing budget is spent. */
+    /** The fp32 weight in oneDNN's layout, or null when the packing budget is spent or the layout is wrong here. */
     synchronized Tensor fp32(Tensor weight) {
+        if (!PackedLayouts.correct(ScalarType.Float, weight.size(0), weight.size(1))) {
+            return null;
+        }
         if (fp32 == null || fp32.source() != weight) {
             fp32 = replace(fp32, weight, () -> NativeOps.packLinearWeight(weight), weight.numel() * 4L);
         }
         return fp32 == null ? null : fp32.tensor();
     }
 
-    /** The weight (bf16, or fp32 cast to bf16) in oneDNN's bf16 layout, or null when the budget is spent. */
+    /** The weight (bf16, or fp32 cast to bf16) in oneDNN's bf16 layout, or null when the budget is spent or the layout is wrong here. */
     synchronized Tensor bf16(Tensor weight) {
+        if (!PackedLayouts.correct(ScalarType.BFloat16, weight.size(0), weight.size(1))) {
+            return null;
+        }
         if (bf16 == null || bf16.source() != weight) {
             bf16 = replace(bf16, weight, () -> NativeOps.packLinearWeight(
                     Tensors.scalarType(weight) == ScalarType.BFloat16 ? weight : weight.to(ScalarType.BFloat16)),
