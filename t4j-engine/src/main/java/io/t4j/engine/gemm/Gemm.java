@@ -294,6 +294,10 @@ public final class Gemm {
                 return activate(plain(x, weight, bias), act);
             }
             case ONEDNN_FP32 -> {
+                if (!PackedLayouts.mkldnnLinearCorrect(weight.size(0), weight.size(1))) {
+                    count(GemmPath.OPENBLAS_FP32);
+                    return activate(plain(x, weight, bias), act);
+                }
                 count(path);
                 return activate(mkldnnLinear(x, weight, bias), act);
             }

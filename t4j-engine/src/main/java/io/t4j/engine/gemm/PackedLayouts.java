@@ -17,14 +17,15 @@ import org.slf4j.LoggerFactory;
  * {@code mkldnn::_linear_pointwise} trusts the packed layout to be the one its kernel expects. On a Zen 5 (family 26,
  * libtorch 2.10.0's oneDNN 3.7.1) they disagree for fp32 weights with 48, 80, 96 or 112 outputs, at every row count
  * from 1 to 1,000: the results were off by 5 to 160 while shapes with outputs of at most 32 or a multiple of 64 were
- * right (on Zen 4 all were). A shape whose packed result differs from {@code torch.linear}'s on a probe is never packed:
- * its layers take the per-call path.
+ * right (on Zen 4 all were); {@code mkldnn_linear}, the fp32 training path, was wrong there too
+ * ({@link #mkldnnLinearCorrect}). A shape whose oneDNN result differs from {@code torch.linear}'s on a probe never
+ * takes that path: its layers run {@code torch.linear} (OpenBLAS in fp32).
  */
 final class PackedLayouts {
     private static final Logger LOG = LoggerFactory.getLogger(PackedLayouts.class);
     private static final Map<String, Boolean> CORRECT = new ConcurrentHashMap<>();
-    /** Row counts of the probe: one, a few, more than a block. */
-    private static final long[] PROBE_ROWS = {1, 5, 33};
+    /** Row counts of the probe: one, a few, more than a block (wrong results began at 1 or at 9 rows). */
+    private static final long[] PROBE_ROWS = {1, 5, 9, 33};
     /** Largest |packed - plain| accepted, relative to the largest |plain|: rounding is below 1e-2 even in bf16. */
     static final double TOLERANCE = 2e-2;
 
@@ -32,30 +33,44 @@ final class PackedLayouts {
 
     /** Whether packed {@code dtype} weights of [out, in] give {@code torch.linear}'s results here (probed once). */
     static boolean correct(ScalarType dtype, long out, long in) {
-        return CORRECT.computeIfAbsent(dtype + " " + out + "x" + in, key -> {
-            double worst = probe(dtype, out, in);
+        return correct(dtype, out, in, false);
+    }
+
+    /**
+     * Whether {@code torch.mkldnn_linear} (oneDNN fp32 with autograd, the fp32 training path) gives {@code torch.linear}'s
+     * results for [out, in] weights here. On the same Zen 5 it did not for many shapes: 64, 128 or 256 outputs at 1 to
+     * 6 rows, 48 outputs from 9 rows on (inputs of 16 to 384), off by 4 to 55; 384 outputs were right.
+     */
+    static boolean mkldnnLinearCorrect(long out, long in) {
+        return correct(ScalarType.Float, out, in, true);
+    }
+
+    private static boolean correct(ScalarType dtype, long out, long in, boolean mkldnnLinear) {
+        return CORRECT.computeIfAbsent((mkldnnLinear ? "mkldnn_linear " : "packed ") + dtype + " " + out + "x" + in, key -> {
+            double worst = probe(dtype, out, in, mkldnnLinear);
             boolean ok = worst <= TOLERANCE;
             if (!ok) {
-                LOG.debug("oneDNN's packed {} layout for [{} x {}] weights is wrong on this CPU (relative error {}): "
-                        + "such layers run unpacked", dtype, out, in, worst);
+                LOG.debug("oneDNN's {} for [{} x {}] weights is wrong on this CPU (relative error {}): such layers run "
+                        + "on the per-call path", key, out, in, worst);
             }
             return ok;
         });
     }
 
-    /** The largest relative difference between the packed and the plain linear over the probe's row counts. */
-    static double probe(ScalarType dtype, long out, long in) {
+    /** The largest relative difference between oneDNN's linear (packed, or mkldnn_linear) and the plain one over the probe's row counts. */
+    static double probe(ScalarType dtype, long out, long in, boolean mkldnnLinear) {
         double worst = 0;
         boolean autocast = torch.is_autocast_enabled(DeviceType.CPU);
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             torch.set_autocast_enabled(DeviceType.CPU, false); // the plain linear in the probe's dtype, not autocast's
             Tensor w = GemmPolicy.waves(out, in, 0.37).to(dtype);                              // [out, in]
             Tensor b = GemmPolicy.waves(1, out, 0.11).view(out).to(dtype);                     // [1, out] -> [out]
-            Tensor packed = NativeOps.packLinearWeight(w);
+            Tensor packed = mkldnnLinear ? null : NativeOps.packLinearWeight(w);
             for (long rows : PROBE_ROWS) {
                 Tensor x = GemmPolicy.waves(rows, in, 0.23).to(dtype);                         // [rows, in]
                 Tensor plain = torch.linear(x, w, b).to(ScalarType.Float);
-                Tensor got = NativeOps.linearPacked(x, packed, b).to(ScalarType.Float);
+                Tensor got = (mkldnnLinear ? Gemm.mkldnnLinear(x, w, b) : NativeOps.linearPacked(x, packed, b))
+                        .to(ScalarType.Float);
                 double scale = Math.max(plain.abs().max().item_double(), 1e-6);
                 worst = Math.max(worst, got.sub(plain).abs().max().item_double() / scale);
             }
