@@ -172,9 +172,15 @@ class TeiApiTest {
                 "{\"query\": \"w7\", \"texts\": [\"w7\", \"" + other + "\", \"w7\"], \"return_text\": true}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json()).hasSize(3);
-        assertThat(r.json().get(0).get("index").asInt()).isEqualTo(2);
-        assertThat(r.json().get(1).get("index").asInt()).isEqualTo(0);
-        assertThat(r.json().get(0).get("score").asDouble()).isEqualTo(r.json().get(1).get("score").asDouble());
+        double first = r.json().get(0).get("score").asDouble();
+        double second = r.json().get(1).get("score").asDouble();
+        assertThat(List.of(r.json().get(0).get("index").asInt(), r.json().get(1).get("index").asInt())).containsExactlyInAnyOrder(0, 2);
+        // the same pair at two places in one batch: equal scores where the kernels round every row alike (oneDNN on Zen 4),
+        // within a float's rounding where they do not (oneDNN's fp32 on a Zen 5 differed in the 7th digit)
+        assertThat(first).isCloseTo(second, within(1e-6));
+        if (first == second) {
+            assertThat(r.json().get(0).get("index").asInt()).as("equal scores keep TEI's order").isEqualTo(2);
+        }
         assertThat(r.json().get(0).get("text").asText()).isEqualTo("w7");
         assertThat(r.json().get(2).get("text").asText()).isEqualTo(other);
     }

@@ -43,6 +43,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * OpenBLAS, a batch-1 forward 12.5 against 17.7 ms; with the short timeout the training step on OpenBLAS is
  * 1.08x-1.10x faster than on oneDNN (paired, both orders), while packed oneDNN stays ahead for inference (batch 32:
  * OpenBLAS 1.01x-1.03x its time).
+ * Whatever the choice, a weight shape for which oneDNN's fp32 path gives other results than {@code torch.linear} on
+ * this CPU (probed once per shape, {@link PackedLayouts}; seen on a Zen 5) is packed with zero rows added up to a shape
+ * that is right, or else takes {@code torch.linear}.
  * {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain {@code torch.linear} everywhere (t4j's fp32
  * behaviour before 2026-12-06), {@code T4J_GEMM=onednn} the oneDNN paths for bf16 too.
  *
@@ -278,7 +281,10 @@ public final class Gemm {
                 Tensor packed = kernels.fp32(weight);
                 if (packed != null) {
                     count(path);
-                    return packedLinear(x.contiguous(), packed, bias, act);
+                    long out = weight.size(0);
+                    long rows = PackedLayouts.packedOutputs(ScalarType.Float, out, weight.size(1));
+                    Tensor y = packedLinear(x.contiguous(), packed, kernels.fp32Bias(bias, rows), act);
+                    return rows == out ? y : y.narrow(-1, 0, out).contiguous();    // [..., rows] -> [..., out]
                 }
                 count(GemmPath.OPENBLAS_FP32);
                 return activate(plain(x, weight, bias), act);

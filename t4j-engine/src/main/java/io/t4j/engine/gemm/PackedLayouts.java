@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * from 1 to 1,000: the results were off by 5 to 160 while shapes with outputs of at most 32 or a multiple of 64 were
  * right (on Zen 4 all were); {@code mkldnn_linear}, the fp32 training path, was wrong there too
  * ({@link #mkldnnLinearCorrect}). A shape whose oneDNN result differs from {@code torch.linear}'s on a probe never
- * takes that path: its layers run {@code torch.linear} (OpenBLAS in fp32).
+ * takes that path: a packed weight is padded to a shape that is right ({@link #packedOutputs}), else its layers run
+ * {@code torch.linear} (OpenBLAS in fp32).
  */
 final class PackedLayouts {
     private static final Logger LOG = LoggerFactory.getLogger(PackedLayouts.class);
@@ -34,6 +35,20 @@ final class PackedLayouts {
     /** Whether packed {@code dtype} weights of [out, in] give {@code torch.linear}'s results here (probed once). */
     static boolean correct(ScalarType dtype, long out, long in) {
         return correct(dtype, out, in, false);
+    }
+
+    /**
+     * How many outputs a packed {@code dtype} weight of [out, in] should have here: {@code out} where its layout is right,
+     * else {@code out} rounded up to a multiple of 64 (zero rows added; those shapes were right wherever tried) where
+     * that one is right, else -1 (do not pack). Padding keeps such layers on oneDNN, whose result for a row does not
+     * depend on where the row sits in the batch; {@code torch.linear} on OpenBLAS does not promise that.
+     */
+    static long packedOutputs(ScalarType dtype, long out, long in) {
+        if (correct(dtype, out, in)) {
+            return out;
+        }
+        long padded = (out + 63) / 64 * 64;
+        return padded != out && correct(dtype, padded, in) ? padded : -1;
     }
 
     /**

@@ -52,7 +52,7 @@ class PackedLayoutsTest {
                 }
             }
             System.out.printf("[packed] %s: largest relative difference to torch.linear %.2e over %d shapes; "
-                    + "%d shape-and-row cases fall back on this CPU%n", path, worst, OUTS.length * INS.length, unpacked);
+                    + "%d shape-and-row cases take another route on this CPU (padded, or per call)%n", path, worst, OUTS.length * INS.length, unpacked);
         }
     }
 
