@@ -217,7 +217,6 @@ final class GemmPolicy {
      * Deterministic data in [-1, 1] of shape [rows, cols]: {@code sin(i * step)}. Not drawn from libtorch's generator,
      * so a measurement leaves the random stream (dropout masks, initialisation) as it was.
      */
-    /** sin(step * i) over a [rows, cols] grid: varied values in [-1, 1] without touching the random generator. */
     static Tensor waves(long rows, long cols, double step) {
         return torch.arange(new Scalar(rows * cols)).to(ScalarType.Float).mul_(new Scalar(step)).sin_().view(rows, cols); // [R*C] -> [R,C]
     }
