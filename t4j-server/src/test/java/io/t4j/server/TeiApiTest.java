@@ -219,8 +219,12 @@ class TeiApiTest {
         assertVector(single.json().get(0), embedder.embed(List.of("test"), Pooling.CLS, true, 1).getFirst());
         Http.Response batch = Http.post(base, "/embed", "{\"inputs\": [\"test\", \"test\", \"test\", \"test\", \"test\"]}");
         assertThat(batch.json()).hasSize(5);
-        for (JsonNode v : batch.json()) {
-            assertThat(v).isEqualTo(single.json().get(0));
+        float[] alone = new float[single.json().get(0).size()];
+        for (int c = 0; c < alone.length; c++) {
+            alone[c] = (float) single.json().get(0).get(c).asDouble();
+        }
+        for (JsonNode v : batch.json()) { // bit for bit where the kernels round every row alike (not OpenBLAS)
+            assertVector(v, alone);
         }
         Http.Response tour = Http.post(base, "/embed", "{\"inputs\":[\"Today is a nice day\", \"I like you\"]}");
         List<float[]> expected = embedder.embed(List.of("Today is a nice day", "I like you"), Pooling.CLS, true, 2);

@@ -45,7 +45,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * OpenBLAS 1.01x-1.03x its time).
  * Whatever the choice, a weight shape for which oneDNN's fp32 path gives other results than {@code torch.linear} on
  * this CPU (probed once per shape, {@link PackedLayouts}; seen on a Zen 5) is packed with zero rows added up to a shape
- * that is right, or else takes {@code torch.linear}.
+ * that is right, or else takes {@code torch.linear}; on a CPU where any probe failed, every fp32 linear takes
+ * {@code torch.linear} ({@link PackedLayouts#fp32Trusted}).
  * {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain {@code torch.linear} everywhere (t4j's fp32
  * behaviour before 2026-12-06), {@code T4J_GEMM=onednn} the oneDNN paths for bf16 too.
  *
@@ -278,7 +279,7 @@ public final class Gemm {
     static Tensor run(GemmPath path, Tensor x, Tensor weight, Tensor bias, LinearKernels kernels, UnaryOperator<Tensor> act) {
         switch (path) {
             case ONEDNN_FP32_PACKED -> {
-                Tensor packed = kernels.fp32(weight);
+                Tensor packed = PackedLayouts.fp32Trusted() ? kernels.fp32(weight) : null;
                 if (packed != null) {
                     count(path);
                     long out = weight.size(0);
@@ -300,7 +301,7 @@ public final class Gemm {
                 return activate(plain(x, weight, bias), act);
             }
             case ONEDNN_FP32 -> {
-                if (!PackedLayouts.mkldnnLinearCorrect(weight.size(0), weight.size(1))) {
+                if (!PackedLayouts.fp32Trusted() || !PackedLayouts.mkldnnLinearCorrect(weight.size(0), weight.size(1))) {
                     count(GemmPath.OPENBLAS_FP32);
                     return activate(plain(x, weight, bias), act);
                 }

@@ -37,6 +37,26 @@ final class PackedLayouts {
         return correct(dtype, out, in, false);
     }
 
+    private static volatile Boolean fp32Trusted;
+
+    /**
+     * Whether oneDNN's fp32 linears may run at all on this CPU: false where a probe found any wrong shape among the
+     * ones that were wrong on the Zen 5 (packed [48 x 32], {@code mkldnn_linear} [64 x 32]). There, wrong results also
+     * came from shapes and thread counts the per-shape probe passed (4 threads: scores off by up to 2.3, BENCHMARKS.md),
+     * so every fp32 linear takes {@code torch.linear} (OpenBLAS), which was right in every case measured.
+     */
+    static boolean fp32Trusted() {
+        Boolean t = fp32Trusted;
+        if (t == null) {
+            t = correct(ScalarType.Float, 48, 32) && mkldnnLinearCorrect(64, 32);
+            if (!t) {
+                LOG.info("oneDNN's fp32 kernels give wrong results on this CPU: fp32 linears run on OpenBLAS");
+            }
+            fp32Trusted = t;
+        }
+        return t;
+    }
+
     /**
      * How many outputs a packed {@code dtype} weight of [out, in] should have here: {@code out} where its layout is right,
      * else {@code out} rounded up to a multiple of 64 (zero rows added; those shapes were right wherever tried) where
