@@ -44,9 +44,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * 1.08x-1.10x faster than on oneDNN (paired, both orders), while packed oneDNN stays ahead for inference (batch 32:
  * OpenBLAS 1.01x-1.03x its time).
  * Whatever the choice, a weight shape for which oneDNN's fp32 path gives other results than {@code torch.linear} on
- * this CPU (probed once per shape, {@link PackedLayouts}; seen on a Zen 5) is packed with zero rows added up to a shape
- * that is right, or else takes {@code torch.linear}; on a CPU where any probe failed, every fp32 linear takes
- * {@code torch.linear} ({@link PackedLayouts#fp32Trusted}).
+ * this CPU (probed once per shape, {@link PackedLayouts}; seen on a Zen 5) takes {@code torch.linear}; on a CPU where
+ * the shapes that were wrong on the Zen 5 are wrong, every fp32 linear does ({@link PackedLayouts#fp32Trusted}).
  * {@code T4J_GEMM=openblas} (or {@code -Dt4j.gemm=openblas}) forces plain {@code torch.linear} everywhere (t4j's fp32
  * behaviour before 2026-12-06), {@code T4J_GEMM=onednn} the oneDNN paths for bf16 too.
  *
@@ -282,10 +281,7 @@ public final class Gemm {
                 Tensor packed = PackedLayouts.fp32Trusted() ? kernels.fp32(weight) : null;
                 if (packed != null) {
                     count(path);
-                    long out = weight.size(0);
-                    long rows = PackedLayouts.packedOutputs(ScalarType.Float, out, weight.size(1));
-                    Tensor y = packedLinear(x.contiguous(), packed, kernels.fp32Bias(bias, rows), act);
-                    return rows == out ? y : y.narrow(-1, 0, out).contiguous();    // [..., rows] -> [..., out]
+                    return packedLinear(x.contiguous(), packed, bias, act);
                 }
                 count(GemmPath.OPENBLAS_FP32);
                 return activate(plain(x, weight, bias), act);

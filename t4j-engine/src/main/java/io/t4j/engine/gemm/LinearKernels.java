@@ -5,8 +5,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +25,6 @@ public final class LinearKernels {
     private static volatile boolean budgetLogged;
 
     private Packed fp32;
-    private Packed fp32Bias;
     private Packed bf16;
     private Packed bf16Bias;
     private Packed int8;
@@ -35,49 +32,15 @@ public final class LinearKernels {
     /** A packed form of one source tensor (compared by identity: {@code Parameter.data()} returns the same object). */
     private record Packed(Tensor source, Tensor tensor, IValue ivalue, long bytes) {}
 
-    /**
-     * The fp32 weight in oneDNN's layout, with {@link PackedLayouts#packedOutputs} rows (zero rows added where only a
-     * padded layout is right here), or null when the packing budget is spent or no layout is right.
-     */
+    /** The fp32 weight in oneDNN's layout, or null when the packing budget is spent or the layout is wrong here. */
     synchronized Tensor fp32(Tensor weight) {
-        long out = weight.size(0);
-        long in = weight.size(1);
-        long rows = PackedLayouts.packedOutputs(ScalarType.Float, out, in);
-        if (rows < 0) {
+        if (!PackedLayouts.correct(ScalarType.Float, weight.size(0), weight.size(1))) {
             return null;
         }
         if (fp32 == null || fp32.source() != weight) {
-            fp32 = replace(fp32, weight, () -> NativeOps.packLinearWeight(padRows(weight, rows)), rows * in * 4L);
+            fp32 = replace(fp32, weight, () -> NativeOps.packLinearWeight(weight), weight.numel() * 4L);
         }
         return fp32 == null ? null : fp32.tensor();
-    }
-
-    /** The bias zero-padded to {@code rows} for a padded packed weight (kept), or the bias itself when no padding is needed. */
-    synchronized Tensor fp32Bias(Tensor bias, long rows) {
-        if (bias == null || bias.size(0) == rows) {
-            return bias;
-        }
-        if (fp32Bias == null || fp32Bias.source() != bias) {
-            release(fp32Bias);
-            Tensor padded;
-            try (NoGradGuard g = new NoGradGuard()) {
-                padded = padRows(bias.detach(), rows);
-            }
-            padded.retainReference();
-            fp32Bias = new Packed(bias, padded, null, 0);
-        }
-        return fp32Bias.tensor();
-    }
-
-    /** [n, ...] → [rows, ...] with zero rows appended (the tensor itself when n == rows). */
-    private static Tensor padRows(Tensor t, long rows) {
-        long n = t.size(0);
-        if (n == rows) {
-            return t;
-        }
-        long[] shape = Tensors.shape(t);
-        shape[0] = rows - n;
-        return torch.cat(new TensorVector(t, torch.zeros(shape, Tensors.options(Tensors.scalarType(t)))));  // [n, ...] ++ [rows-n, ...]
     }
 
     /** The weight (bf16, or fp32 cast to bf16) in oneDNN's bf16 layout, or null when the budget is spent or the layout is wrong here. */
@@ -169,10 +132,9 @@ public final class LinearKernels {
     public synchronized void release() {
         release(fp32);
         release(bf16);
-        release(fp32Bias);
         release(bf16Bias);
         release(int8);
-        fp32 = fp32Bias = bf16 = bf16Bias = int8 = null;
+        fp32 = bf16 = bf16Bias = int8 = null;
     }
 
     /** Bytes held by packed fp32/bf16 weights across all layers. */

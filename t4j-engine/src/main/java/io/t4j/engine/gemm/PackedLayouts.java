@@ -19,12 +19,20 @@ import org.slf4j.LoggerFactory;
  * from 1 to 1,000: the results were off by 5 to 160 while shapes with outputs of at most 32 or a multiple of 64 were
  * right (on Zen 4 all were); {@code mkldnn_linear}, the fp32 training path, was wrong there too
  * ({@link #mkldnnLinearCorrect}). A shape whose oneDNN result differs from {@code torch.linear}'s on a probe never
- * takes that path: a packed weight is padded to a shape that is right ({@link #packedOutputs}), else its layers run
- * {@code torch.linear} (OpenBLAS in fp32).
+ * takes that path: its layers run {@code torch.linear} (OpenBLAS in fp32), and where the shapes that were wrong on the
+ * Zen 5 are wrong, every fp32 layer does ({@link #fp32Trusted}).
  */
 final class PackedLayouts {
     private static final Logger LOG = LoggerFactory.getLogger(PackedLayouts.class);
-    private static final Map<String, Boolean> CORRECT = new ConcurrentHashMap<>();
+    private static final Map<Shape, Boolean> CORRECT = new ConcurrentHashMap<>();
+
+    /** A probed case: the path (packed, or {@code mkldnn_linear}), the dtype and the weight's [out, in]. */
+    private record Shape(boolean mkldnnLinear, ScalarType dtype, long out, long in) {
+        @Override
+        public String toString() {
+            return (mkldnnLinear ? "mkldnn_linear " : "packed ") + dtype + " [" + out + " x " + in + "]";
+        }
+    }
     /** Row counts of the probe: one, a few, more than a block (wrong results began at 1 or at 9 rows). */
     private static final long[] PROBE_ROWS = {1, 5, 9, 33};
     /** Largest |packed - plain| accepted, relative to the largest |plain|: rounding is below 1e-2 even in bf16. */
@@ -58,20 +66,6 @@ final class PackedLayouts {
     }
 
     /**
-     * How many outputs a packed {@code dtype} weight of [out, in] should have here: {@code out} where its layout is right,
-     * else {@code out} rounded up to a multiple of 64 (zero rows added; those shapes were right wherever tried) where
-     * that one is right, else -1 (do not pack). Padding keeps such layers on oneDNN, whose result for a row does not
-     * depend on where the row sits in the batch; {@code torch.linear} on OpenBLAS does not promise that.
-     */
-    static long packedOutputs(ScalarType dtype, long out, long in) {
-        if (correct(dtype, out, in)) {
-            return out;
-        }
-        long padded = (out + 63) / 64 * 64;
-        return padded != out && correct(dtype, padded, in) ? padded : -1;
-    }
-
-    /**
      * Whether {@code torch.mkldnn_linear} (oneDNN fp32 with autograd, the fp32 training path) gives {@code torch.linear}'s
      * results for [out, in] weights here. On the same Zen 5 it did not for many shapes: 64, 128 or 256 outputs at 1 to
      * 6 rows, 48 outputs from 9 rows on (inputs of 16 to 384), off by 4 to 55; 384 outputs were right.
@@ -81,12 +75,11 @@ final class PackedLayouts {
     }
 
     private static boolean correct(ScalarType dtype, long out, long in, boolean mkldnnLinear) {
-        return CORRECT.computeIfAbsent((mkldnnLinear ? "mkldnn_linear " : "packed ") + dtype + " " + out + "x" + in, key -> {
+        return CORRECT.computeIfAbsent(new Shape(mkldnnLinear, dtype, out, in), key -> {
             double worst = probe(dtype, out, in, mkldnnLinear);
             boolean ok = worst <= TOLERANCE;
             if (!ok) {
-                LOG.debug("oneDNN's {} for [{} x {}] weights is wrong on this CPU (relative error {}): such layers run "
-                        + "on the per-call path", key, out, in, worst);
+                LOG.debug("oneDNN's {} is wrong on this CPU (relative error {}): such layers run torch.linear", key, worst);
             }
             return ok;
         });
