@@ -87,7 +87,7 @@ public final class Engine {
         }
     }
 
-    /** The libtorch version string, e.g. {@code 2.10.0}. */
+    /** The libtorch version string, e.g. {@code 2.13.0}. */
     public static String torchVersion() {
         init();
         var m = java.util.regex.Pattern.compile("TORCH_VERSION=([^,\\s]+)").matcher(torch.show_config().getString());

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * right (on Zen 4 all were); {@code mkldnn_linear}, the fp32 training path, was wrong there too
  * ({@link #mkldnnLinearCorrect}). A shape whose oneDNN result differs from {@code torch.linear}'s on a probe never
  * takes that path: its layers run {@code torch.linear} (OpenBLAS in fp32), and where the shapes that were wrong on the
- * Zen 5 are wrong, every fp32 layer does ({@link #fp32Trusted}).
+ * Zen 5 are wrong, every fp32 layer does ({@link #fp32Trusted}). libtorch 2.13.0's oneDNN 3.12 is right on the same
+ * Zen 5 (every probe passes), so there the guard costs one probe per shape; it stays for the CPUs and builds not
+ * measured.
  */
 final class PackedLayouts {
     private static final Logger LOG = LoggerFactory.getLogger(PackedLayouts.class);

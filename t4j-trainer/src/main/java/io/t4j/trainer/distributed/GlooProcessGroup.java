@@ -41,7 +41,7 @@ public final class GlooProcessGroup implements AutoCloseable {
      * Every native handle of a group that this process must never free, strongly reachable for the life of the JVM:
      * the store, the Gloo backend, its options and device list, and the process group. Retaining a JavaCPP pointer
      * is not enough: its garbage-collection deallocator frees it anyway once the Java object is unreachable (JavaCPP
-     * 1.5.13's {@code DeallocatorReference.clear()} ignores the reference count), and the backend still uses its
+     * 1.5.13's {@code DeallocatorReference.clear()} ignores the reference count; kept since 1.5.14), and the backend still uses its
      * options. Measured in one JVM, which is how Spark's local mode and a long-lived executor run the ranks:
      * DistributedTrainingTest's hanging-rank test then TrainerProblemTypeTest aborted with glibc's "malloc(): unsorted
      * double linked list corrupted" in round 4 of 4, and never in 26 rounds once the store, backend and group were

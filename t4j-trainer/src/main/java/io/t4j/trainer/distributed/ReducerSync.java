@@ -63,7 +63,8 @@ final class ReducerSync implements GradientSync {
                 reversed[i] = assigned.get(reversed.length - 1 - i);
             }
             this.reducer = new Reducer(vector, new SizeTVectorVector(reversed), group.group(), new BoolVector(sparse),
-                    bucketCapBytes, findUnusedParameters, false, names, FIRST_BUCKET_BYTES, false, false);
+                    bucketCapBytes, findUnusedParameters, false, names, FIRST_BUCKET_BYTES, false, false,
+                    new LongVector()); // no per-bucket caps: bucketCapBytes for all (DDP without bucket_cap_mb_list)
             reducer.retainReference();
         }
         this.bytesPerStep = total;
