@@ -278,7 +278,7 @@ public final class Gemm {
     static Tensor run(GemmPath path, Tensor x, Tensor weight, Tensor bias, LinearKernels kernels, UnaryOperator<Tensor> act) {
         switch (path) {
             case ONEDNN_FP32_PACKED -> {
-                Tensor packed = PackedLayouts.fp32Trusted() ? kernels.fp32(weight) : null;
+                Tensor packed = kernels.fp32(weight);
                 if (packed != null) {
                     count(path);
                     return packedLinear(x.contiguous(), packed, bias, act);
@@ -297,7 +297,7 @@ public final class Gemm {
                 return activate(plain(x, weight, bias), act);
             }
             case ONEDNN_FP32 -> {
-                if (!PackedLayouts.fp32Trusted() || !PackedLayouts.mkldnnLinearCorrect(weight.size(0), weight.size(1))) {
+                if (!PackedLayouts.fp32MkldnnLinear(weight.size(0), weight.size(1))) {
                     count(GemmPath.OPENBLAS_FP32);
                     return activate(plain(x, weight, bias), act);
                 }

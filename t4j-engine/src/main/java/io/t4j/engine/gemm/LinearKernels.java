@@ -32,9 +32,9 @@ public final class LinearKernels {
     /** A packed form of one source tensor (compared by identity: {@code Parameter.data()} returns the same object). */
     private record Packed(Tensor source, Tensor tensor, IValue ivalue, long bytes) {}
 
-    /** The fp32 weight in oneDNN's layout, or null when the packing budget is spent or the layout is wrong here. */
+    /** The fp32 weight in oneDNN's layout, or null when the packing budget is spent or oneDNN's fp32 is wrong here ({@link PackedLayouts#fp32Packed}). */
     synchronized Tensor fp32(Tensor weight) {
-        if (!PackedLayouts.correct(ScalarType.Float, weight.size(0), weight.size(1))) {
+        if (!PackedLayouts.fp32Packed(weight.size(0), weight.size(1))) {
             return null;
         }
         if (fp32 == null || fp32.source() != weight) {

@@ -67,6 +67,16 @@ final class PackedLayouts {
         return t;
     }
 
+    /** Whether fp32 weights of [out, in] may take oneDNN's packed path here: oneDNN's fp32 trusted and that shape right. */
+    static boolean fp32Packed(long out, long in) {
+        return fp32Trusted() && correct(ScalarType.Float, out, in);
+    }
+
+    /** Whether fp32 layers with [out, in] weights may take {@code mkldnn_linear} here: fp32 trusted and that shape right. */
+    static boolean fp32MkldnnLinear(long out, long in) {
+        return fp32Trusted() && mkldnnLinearCorrect(out, in);
+    }
+
     /**
      * Whether {@code torch.mkldnn_linear} (oneDNN fp32 with autograd, the fp32 training path) gives {@code torch.linear}'s
      * results for [out, in] weights here. On the same Zen 5 it did not for many shapes: 64, 128 or 256 outputs at 1 to
