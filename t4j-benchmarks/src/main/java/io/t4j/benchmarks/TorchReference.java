@@ -29,7 +29,8 @@ final class TorchReference implements AutoCloseable {
      * counts.
      *
      * @param name   the row's label
-     * @param passive OMP_WAIT_POLICY=PASSIVE and GOMP_SPINCOUNT=3000 (t4j's launcher), else both unset (libgomp's default)
+     * @param passive OMP_WAIT_POLICY=PASSIVE and GOMP_SPINCOUNT=3000 and the allocator t4j's launcher preloaded (its
+     *                {@code T4J_PRELOADED}, tcmalloc where installed), else libgomp's default and glibc's malloc
      */
     record Policy(String name, boolean passive) {
         static final List<Policy> BOTH = List.of(new Policy("omp default", false), new Policy("omp passive", true));
@@ -40,6 +41,8 @@ final class TorchReference implements AutoCloseable {
             if (passive) {
                 env.put("OMP_WAIT_POLICY", "PASSIVE");
                 env.put("GOMP_SPINCOUNT", "3000");
+            } else if (env.get("T4J_PRELOADED") != null && env.get("T4J_PRELOADED").equals(env.get("LD_PRELOAD"))) {
+                env.remove("LD_PRELOAD");
             }
         }
     }

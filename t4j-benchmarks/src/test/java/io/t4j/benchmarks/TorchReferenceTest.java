@@ -36,6 +36,21 @@ class TorchReferenceTest {
     }
 
     @Test
+    void theDefaultPolicyDropsOnlyTheAllocatorTheLauncherPreloaded() {
+        Map<String, String> launcher = Map.of("LD_PRELOAD", "/usr/lib/libtcmalloc_minimal.so.4",
+                "T4J_PRELOADED", "/usr/lib/libtcmalloc_minimal.so.4");
+        Map<String, String> env = new HashMap<>(launcher);
+        TorchReference.Policy.BOTH.get(0).apply(env);
+        assertThat(env).doesNotContainKey("LD_PRELOAD");
+        env = new HashMap<>(launcher);
+        TorchReference.Policy.BOTH.get(1).apply(env);
+        assertThat(env).containsEntry("LD_PRELOAD", "/usr/lib/libtcmalloc_minimal.so.4");
+        env = new HashMap<>(Map.of("LD_PRELOAD", "/opt/mine.so")); // the user's own preload, not the launcher's
+        TorchReference.Policy.BOTH.get(0).apply(env);
+        assertThat(env).containsEntry("LD_PRELOAD", "/opt/mine.so");
+    }
+
+    @Test
     void readsTheLastJsonLineOfTheChild() {
         var run = TorchReference.parse("a warning\n{\"torch\": \"2.13.0+cpu\", \"steps\": {\"fp32-grouped\": ["
                 + "{\"seconds\": 0.5, \"rows\": 32, \"real_tokens\": 700, \"padded_tokens\": 736}, "
