@@ -15,8 +15,8 @@ import java.util.Map;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * The same train-step measurement under each lever, side by side in one run. Thread policy is read from the
- * environment when libtorch, libgomp and OpenBLAS load, so each thread setting runs in a child JVM with that
+ * The same train-step measurement under each lever, side by side in one run. Thread policy and the allocator are read
+ * from the environment when libtorch, libgomp and OpenBLAS load, so each such setting runs in a child JVM with that
  * environment (the same java, JVM flags and classpath, {@code --sections train}); the other levers run in this JVM,
  * interleaved round by round.
  */
@@ -65,7 +65,7 @@ public final class LeversSection {
     static List<EnvVariant> envVariants() {
         return List.of(
                 new EnvVariant("threads", "launcher default (GOMP_SPINCOUNT=3000, OMP_WAIT_POLICY=PASSIVE, "
-                        + "OPENBLAS_THREAD_TIMEOUT=4, 2 threads)", Map.of(), List.of()),
+                        + "OPENBLAS_THREAD_TIMEOUT=4, 2 threads, tcmalloc where installed)", Map.of(), List.of()),
                 new EnvVariant("threads", "GOMP_SPINCOUNT=0 (no spin: t4j's default before 2026-12-06)", Map.of("GOMP_SPINCOUNT", "0"), List.of()),
                 new EnvVariant("threads", "T4J_NUM_THREADS=1", Map.of("T4J_NUM_THREADS", "1"), List.of()),
                 new EnvVariant("threads", "T4J_NUM_THREADS=2", Map.of("T4J_NUM_THREADS", "2"), List.of()),
@@ -77,6 +77,8 @@ public final class LeversSection {
                         Map.of("GOMP_SPINCOUNT", "300000"), List.of("OMP_WAIT_POLICY")),
                 new EnvVariant("threads", "OPENBLAS_THREAD_TIMEOUT=4 + GOMP_SPINCOUNT=30000 (OpenBLAS sleeps, OpenMP spins briefly)",
                         Map.of("OPENBLAS_THREAD_TIMEOUT", "4", "GOMP_SPINCOUNT", "30000", "OMP_WAIT_POLICY", "ACTIVE"), List.of()),
+                new EnvVariant("threads", "glibc's malloc (LD_PRELOAD removed: without the tcmalloc the launcher "
+                        + "preloads where installed)", Map.of(), List.of("LD_PRELOAD", "T4J_PRELOADED")),
                 // the children run one after another: the first row again, last, shows how far the machine drifted
                 new EnvVariant("threads", "launcher default again, last (the drift across these rows)", Map.of(), List.of()));
     }
