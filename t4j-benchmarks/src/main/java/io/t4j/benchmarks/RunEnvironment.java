@@ -36,8 +36,8 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
     /** The thread-, kernel- and allocator-related variables recorded in {@link #env}. */
     public static final List<String> THREAD_ENV = List.of("T4J_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
             "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MKL_NUM_THREADS",
-            "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB", "T4J_SMALL_FORWARD_THREADS", "T4J_MALLOC", "LD_PRELOAD", "MALLOC_CONF", "TCMALLOC_RELEASE_RATE",
-            "GLIBC_TUNABLES",
+            "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB", "T4J_SMALL_FORWARD_THREADS", "T4J_MALLOC", "LD_PRELOAD",
+            "MALLOC_CONF", "TCMALLOC_RELEASE_RATE", "GLIBC_TUNABLES",
             "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
 
     /** Where the reports quoted in BENCHMARKS.md live: a new one there does not make the next run's tree dirty. */
