@@ -41,8 +41,8 @@ final class TorchReference implements AutoCloseable {
             if (passive) {
                 env.put("OMP_WAIT_POLICY", "PASSIVE");
                 env.put("GOMP_SPINCOUNT", "3000");
-            } else if (env.get("T4J_PRELOADED") != null && env.get("T4J_PRELOADED").equals(env.get("LD_PRELOAD"))) {
-                env.remove("LD_PRELOAD");
+            } else if (env.containsKey("T4J_PRELOADED") && env.get("T4J_PRELOADED").equals(env.get("LD_PRELOAD"))) {
+                env.remove("LD_PRELOAD"); // only what the launcher preloaded, never the user's own
             }
         }
     }

@@ -30,7 +30,6 @@ public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
     /** {@code int malloc_trim(size_t)} or tcmalloc's release adapted to that type, see {@link #lookup()}; may be null. */
     private static final Release RELEASE = lookup();
-    private static final MethodHandle MALLOC_TRIM = RELEASE == null ? null : RELEASE.handle();
 
     /** The allocator's function that gives free memory back, by name. */
     private record Release(String name, MethodHandle handle) {}
@@ -40,7 +39,7 @@ public final class NativeMemory {
 
     /** @param intervalMillis at most one trim per this many milliseconds; 0 or less turns trimming off */
     public NativeMemory(long intervalMillis) {
-        this.intervalNanos = intervalMillis > 0 && MALLOC_TRIM != null ? intervalMillis * 1_000_000 : -1;
+        this.intervalNanos = intervalMillis > 0 && RELEASE != null ? intervalMillis * 1_000_000 : -1;
     }
 
     /** The interval from the system property {@code name} (0 turns trimming off), else {@code defaultMillis}. */
@@ -67,12 +66,12 @@ public final class NativeMemory {
 
     /** One release now; false when there is no release function or it failed (logged at debug level). */
     static boolean trim() {
-        if (MALLOC_TRIM == null) {
+        if (RELEASE == null) {
             return false;
         }
         long start = System.nanoTime();
         try {
-            int released = (int) MALLOC_TRIM.invokeExact(0L);
+            int released = (int) RELEASE.handle().invokeExact(0L);
             LOG.debug("{}: {} in {} us", RELEASE.name(),
                     released == 1 ? "released memory" : "nothing to release", (System.nanoTime() - start) / 1000);
             return true;
