@@ -27,4 +27,13 @@ public interface ModelWithLoss {
     default Map<Integer, String> classLabels() {
         return Map.of();
     }
+
+    /**
+     * Whether the model scores its {@code labels} against the next position (a causal LM, whose labels are its
+     * inputs): HF's Trainer then shifts them for its label smoother ({@code shift_labels=True} for the models of
+     * {@code MODEL_FOR_CAUSAL_LM_MAPPING_NAMES}).
+     */
+    default boolean shiftsLabels() {
+        return false;
+    }
 }

@@ -94,6 +94,8 @@ public final class Trainer<M extends Module & ModelWithLoss> {
     private Double learningRate;
     private final Function<Dataset, TrainerDataset> datasetAdapter;
     private final List<String> labelNames;
+    /** HF's {@code label_smoother}: set when {@code label_smoothing_factor} is not 0. */
+    private final LabelSmoother labelSmoother;
     private final DistributedContext dist;
     /**
      * malloc_trim after batches, at most every {@code -Dt4j.trainer.mallocTrimMs} (default 60,000; 0: never). Each trim
@@ -121,6 +123,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         this.computeMetrics = b.computeMetrics;
         this.datasetAdapter = b.datasetAdapter;
         this.labelNames = b.args.labelNames() != null ? b.args.labelNames() : b.model.labelNames();
+        this.labelSmoother = b.args.labelSmoothingFactor() != 0 ? new LabelSmoother(b.args.labelSmoothingFactor()) : null;
         this.dist = b.distributed != null ? b.distributed : DistributedContext.fromEnvironment(b.args);
         List<TrainerCallback> all = new ArrayList<>(List.of(new DefaultFlowCallback(), new ProgressCallback()));
         all.addAll(b.callbacks);
@@ -494,7 +497,7 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         model.train();
         Tensor loss;
         try (Autocast ac = args.bf16() ? Autocast.bf16() : null) {
-            loss = model.forward(batch).loss();
+            loss = computeLoss(batch).loss();
         }
         if (loss == null) {
             List<String> present = ModelInputs.LABEL_NAMES.stream().filter(n -> batch.label(n) != null).toList();
@@ -509,6 +512,22 @@ public final class Trainer<M extends Module & ModelWithLoss> {
         gradients.backward(loss.div(new Scalar((double) window)), sync);
         trLoss += value / window;
         currentFlos += flopsPerToken * batch.inputIds().numel();
+    }
+
+    /** A forward's output and the loss the Trainer uses (the model's, or the label smoother's); the loss may be null. */
+    private record Forward(ModelOutput output, Tensor loss) {}
+
+    /**
+     * HF's {@code compute_loss}: the model's own loss, or, with a label smoother and a batch carrying {@code labels},
+     * a forward without them and the smoothed loss of the first prediction (the logits; shifted for a causal LM).
+     */
+    private Forward computeLoss(ModelInputs batch) {
+        if (labelSmoother == null || batch.labels() == null) {
+            ModelOutput out = model.forward(batch);
+            return new Forward(out, out.loss());
+        }
+        ModelOutput out = model.forward(batch.withLabels(null));
+        return new Forward(out, labelSmoother.loss(out.predictions().get(0), batch.labels(), model.shiftsLabels()));
     }
 
     private void optimizerStep() {
@@ -683,10 +702,11 @@ public final class Trainer<M extends Module & ModelWithLoss> {
                 try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard();
                      Autocast ac = args.bf16() ? Autocast.bf16() : null) {
                     ModelInputs batch = loader.next();
-                    ModelOutput out = model.forward(batch);
-                    if (out.loss() != null) {
+                    Forward f = computeLoss(batch);
+                    ModelOutput out = f.output();
+                    if (f.loss() != null) {
                         long batchSize = batch.inputIds().size(0);
-                        lossSum += out.loss().item_double() * batchSize;
+                        lossSum += f.loss().item_double() * batchSize;
                         lossCount += batchSize;
                     }
                     if (!lossOnly) {

@@ -53,6 +53,9 @@ import java.util.List;
  * @param perDeviceEvalBatchSize {@code per_device_eval_batch_size}: Evaluation batch size.
  * @param gradientAccumulationSteps {@code gradient_accumulation_steps}: Batches whose gradients are summed before each optimizer step.
  * @param maxGradNorm {@code max_grad_norm}: Gradient clipping norm (0 or null disables clipping).
+ * @param labelSmoothingFactor {@code label_smoothing_factor}: Label smoothing epsilon (0 = none): the loss of a batch
+ *        with {@code labels} becomes {@code (1 - eps) * cross_entropy + eps * mean over classes of -log p} (HF's
+ *        {@code LabelSmoother}), in training and evaluation; needs class-index labels.
  * @param seed {@code seed}: Seed set at the start of training (torch.manual_seed) and, unless data_seed is set, of the data order.
  * @param dataSeed {@code data_seed}: Seed of the data order; defaults to seed.
  * @param bf16 {@code bf16}: bf16 mixed precision (CPU autocast).
@@ -106,6 +109,7 @@ public record TrainingArguments(
         Integer perDeviceEvalBatchSize,
         Integer gradientAccumulationSteps,
         Double maxGradNorm,
+        Double labelSmoothingFactor,
         Integer seed,
         Integer dataSeed,
         Boolean bf16,
@@ -159,6 +163,10 @@ public record TrainingArguments(
         perDeviceEvalBatchSize = perDeviceEvalBatchSize != null ? perDeviceEvalBatchSize : 8;
         gradientAccumulationSteps = gradientAccumulationSteps != null ? gradientAccumulationSteps : 1;
         maxGradNorm = maxGradNorm != null ? maxGradNorm : 1.0;
+        labelSmoothingFactor = labelSmoothingFactor != null ? labelSmoothingFactor : 0.0;
+        if (!(labelSmoothingFactor >= 0 && labelSmoothingFactor < 1)) {
+            throw new IllegalArgumentException("label_smoothing_factor must be in [0, 1), got " + labelSmoothingFactor);
+        }
         seed = seed != null ? seed : 42;
         bf16 = bf16 != null ? bf16 : false;
         gradientCheckpointing = gradientCheckpointing != null ? gradientCheckpointing : false;
@@ -400,6 +408,7 @@ public record TrainingArguments(
             b.perDeviceEvalBatchSize = perDeviceEvalBatchSize;
             b.gradientAccumulationSteps = gradientAccumulationSteps;
             b.maxGradNorm = maxGradNorm;
+            b.labelSmoothingFactor = labelSmoothingFactor;
             b.seed = seed;
             b.dataSeed = dataSeed;
             b.bf16 = bf16;
@@ -453,6 +462,7 @@ public record TrainingArguments(
         private Integer perDeviceEvalBatchSize;
         private Integer gradientAccumulationSteps;
         private Double maxGradNorm;
+        private Double labelSmoothingFactor;
         private Integer seed;
         private Integer dataSeed;
         private Boolean bf16;
@@ -613,6 +623,11 @@ public record TrainingArguments(
             return this;
         }
 
+        public Builder labelSmoothingFactor(Double value) {
+            this.labelSmoothingFactor = value;
+            return this;
+        }
+
         public Builder seed(Integer value) {
             this.seed = value;
             return this;
@@ -724,7 +739,7 @@ public record TrainingArguments(
         }
 
         public TrainingArguments build() {
-            return new TrainingArguments(outputDir, evalStrategy, evalSteps, evalOnStart, evalDelay, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, optim, lrSchedulerType, warmupRatio, warmupSteps, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, maxGradNorm, seed, dataSeed, bf16, gradientCheckpointing, autoFindBatchSize, groupByLength, dataloaderNumWorkers, useCpu, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, labelNames, removeUnusedColumns, resumeFromCheckpoint, disableTqdm, predictionLossOnly,
+            return new TrainingArguments(outputDir, evalStrategy, evalSteps, evalOnStart, evalDelay, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, optim, lrSchedulerType, warmupRatio, warmupSteps, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, maxGradNorm, labelSmoothingFactor, seed, dataSeed, bf16, gradientCheckpointing, autoFindBatchSize, groupByLength, dataloaderNumWorkers, useCpu, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, labelNames, removeUnusedColumns, resumeFromCheckpoint, disableTqdm, predictionLossOnly,
                     dataloaderDropLast, localRank, ddpBackend, ddpBucketCapMb, ddpFindUnusedParameters, ddpTimeout);
         }
     }

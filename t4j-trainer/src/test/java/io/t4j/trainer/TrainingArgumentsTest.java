@@ -34,6 +34,7 @@ class TrainingArgumentsTest {
         assertThat(a.perDeviceEvalBatchSize()).isEqualTo(8);
         assertThat(a.gradientAccumulationSteps()).isEqualTo(1);
         assertThat(a.maxGradNorm()).isEqualTo(1.0);
+        assertThat(a.labelSmoothingFactor()).isEqualTo(0.0);
         assertThat(a.seed()).isEqualTo(42);
         assertThat(a.effectiveDataSeed()).isEqualTo(42);
         assertThat(a.bf16()).isFalse();
@@ -49,7 +50,8 @@ class TrainingArgumentsTest {
         Files.writeString(f, """
                 {"output_dir": "%s", "evaluation_strategy": "steps", "logging_steps": 50, "optim": "adamw_hf",
                  "learning_rate": 3e-5, "warmup_ratio": 0.06, "lr_scheduler_type": "cosine", "load_best_model_at_end": true,
-                 "save_strategy": "steps", "save_steps": 100, "metric_for_best_model": "accuracy", "bf16": true}
+                 "save_strategy": "steps", "save_steps": 100, "metric_for_best_model": "accuracy", "bf16": true,
+                 "label_smoothing_factor": 0.1}
                 """.formatted(dir.resolve("out")));
         var a = TrainingArguments.fromJson(f);
         assertThat(a.evalStrategy()).isEqualTo(IntervalStrategy.STEPS);
@@ -58,6 +60,7 @@ class TrainingArgumentsTest {
         assertThat(a.lrSchedulerType()).isEqualTo(SchedulerType.COSINE);
         assertThat(a.greaterIsBetter()).isTrue();
         assertThat(a.bf16()).isTrue();
+        assertThat(a.labelSmoothingFactor()).isEqualTo(0.1);
         var again = TrainingArguments.JSON.readValue(a.toJson(), TrainingArguments.class);
         assertThat(again).isEqualTo(a);
         assertThat(a.toJson()).contains("\"eval_strategy\" : \"steps\"", "\"per_device_train_batch_size\" : 8");
@@ -115,6 +118,10 @@ class TrainingArgumentsTest {
                 .hasMessageContaining("requires either non-zero eval_steps or logging_steps");
         assertThatThrownBy(() -> TrainingArguments.builder(null).build()).hasMessageContaining("output_dir is required");
         assertThat(TrainingArguments.builder("o").labelNames(List.of("label")).build().labelNames()).containsExactly("label");
+        assertThatThrownBy(() -> TrainingArguments.builder("o").labelSmoothingFactor(1.0).build())
+                .hasMessageContaining("label_smoothing_factor must be in [0, 1), got 1.0");
+        assertThatThrownBy(() -> TrainingArguments.builder("o").labelSmoothingFactor(-0.1).build())
+                .hasMessageContaining("label_smoothing_factor must be in [0, 1), got -0.1");
     }
 
     @Test

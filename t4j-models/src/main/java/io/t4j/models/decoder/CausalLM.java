@@ -25,6 +25,12 @@ public interface CausalLM extends ModelWithLoss, AutoCloseable {
         return forward(new CausalLMInputs(inputs.inputIds(), inputs.attentionMask(), null, null, inputs.labels(), 0));
     }
 
+    /** Labels are the inputs, scored against the next position. */
+    @Override
+    default boolean shiftsLabels() {
+        return true;
+    }
+
     /** The dtype computation runs in (that of the weights). */
     DType dtype();
 
