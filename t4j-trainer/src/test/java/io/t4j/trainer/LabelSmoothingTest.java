@@ -4,25 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.t4j.data.Column;
 import io.t4j.data.DataCollatorForLanguageModeling;
 import io.t4j.data.Dataset;
 import io.t4j.data.NdArray;
-import io.t4j.data.StringColumn;
 import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
 import io.t4j.models.llama.LlamaConfig;
 import io.t4j.models.llama.LlamaModeling.LlamaForCausalLM;
-import io.t4j.tokenizers.AutoTokenizer;
-import io.t4j.tokenizers.EncodeOptions;
 import io.t4j.tokenizers.PreTrainedTokenizer;
 import io.t4j.trainer.metrics.EvalPrediction;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -109,17 +103,16 @@ class LabelSmoothingTest {
     /** A causal LM's eval_loss under the Trainer is the smoothed loss of its gathered logits against its shifted labels. */
     @Test
     void theTrainerEvaluatesAndTrainsACausalLmWithTheSmoothedLoss() throws Exception {
-        PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(
-                Path.of(LabelSmoothingTest.class.getResource("/tiny-roberta-tokenizer").toURI()));
+        PreTrainedTokenizer tok = TrainerTasksTest.tokenizer();
         torch.manual_seed(3);
         var model = new LlamaForCausalLM(LlamaConfig.of(tok.length(), 16, 32, 1, 2, 1));
         List<EvalPrediction> seen = new ArrayList<>();
-        Dataset eval = texts(12, 2, tok);
+        Dataset eval = TrainerTasksTest.texts(12, 2, tok);
         var args = TrainingArguments.builder(dir.toString()).disableTqdm(true).learningRate(1e-2).maxSteps(30)
                 .perDeviceTrainBatchSize(8).perDeviceEvalBatchSize(12).saveStrategy(IntervalStrategy.NO).seed(1)
                 .labelSmoothingFactor(0.1).build();
         var trainer = Trainer.builder(model, args).dataCollator(DataCollatorForLanguageModeling.causal(tok))
-                .trainDataset(texts(64, 1, tok)).evalDataset(eval).processingClass(tok)
+                .trainDataset(TrainerTasksTest.texts(64, 1, tok)).evalDataset(eval).processingClass(tok)
                 .computeMetrics(p -> {
                     seen.add(p);
                     return Map.of();
@@ -157,24 +150,6 @@ class LabelSmoothingTest {
             }
         }
         return expected(rows.toArray(double[][]::new), targets.stream().mapToLong(Long::longValue).toArray(), eps);
-    }
-
-    /** Texts of 2 to 7 words in a fixed cycle, so a causal LM can learn them. */
-    private static Dataset texts(int n, long seed, PreTrainedTokenizer tok) {
-        String[] words = {"hello", "world", "the", "cat", "sat", "on", "mat", "a", "dog", "ran"};
-        Random r = new Random(seed);
-        String[] text = new String[n];
-        for (int i = 0; i < n; i++) {
-            int start = r.nextInt(words.length);
-            StringBuilder s = new StringBuilder();
-            for (int w = 0, len = 2 + r.nextInt(6); w < len; w++) {
-                s.append(w == 0 ? "" : " ").append(words[(start + w) % words.length]);
-            }
-            text[i] = s.toString();
-        }
-        Map<String, Column> columns = new LinkedHashMap<>();
-        columns.put("text", new StringColumn(text));
-        return Dataset.fromColumns(columns, Map.of()).tokenize(tok, "text", EncodeOptions.defaults());
     }
 
     private static float[] flatten(double[][] rows) {

@@ -33,12 +33,12 @@ class TrainerTasksTest {
     @TempDir
     Path dir;
 
-    private static PreTrainedTokenizer tokenizer() throws Exception {
+    static PreTrainedTokenizer tokenizer() throws Exception {
         return AutoTokenizer.fromPretrained(Path.of(TrainerTasksTest.class.getResource("/tiny-roberta-tokenizer").toURI()));
     }
 
-    /** Texts of 2 to 7 words in a fixed cycle, so a causal LM can learn them. */
-    private static Dataset texts(int n, long seed, PreTrainedTokenizer tok) {
+    /** Texts of 2 to 7 words in a fixed cycle, so a causal LM can learn them (LabelSmoothingTest's too). */
+    static Dataset texts(int n, long seed, PreTrainedTokenizer tok) {
         String[] words = {"hello", "world", "the", "cat", "sat", "on", "mat", "a", "dog", "ran"};
         Random r = new Random(seed);
         String[] text = new String[n];
