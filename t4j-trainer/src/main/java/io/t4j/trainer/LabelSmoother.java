@@ -13,6 +13,11 @@ import org.bytedeco.pytorch.Tensor;
  */
 public record LabelSmoother(double epsilon) {
     public LabelSmoother {
+        checkFactor(epsilon);
+    }
+
+    /** {@code label_smoothing_factor} must lie in [0, 1) (TrainingArguments checks it with this when built). */
+    static void checkFactor(double epsilon) {
         if (!(epsilon >= 0 && epsilon < 1)) {
             throw new IllegalArgumentException("label_smoothing_factor must be in [0, 1), got " + epsilon);
         }

@@ -164,9 +164,7 @@ public record TrainingArguments(
         gradientAccumulationSteps = gradientAccumulationSteps != null ? gradientAccumulationSteps : 1;
         maxGradNorm = maxGradNorm != null ? maxGradNorm : 1.0;
         labelSmoothingFactor = labelSmoothingFactor != null ? labelSmoothingFactor : 0.0;
-        if (!(labelSmoothingFactor >= 0 && labelSmoothingFactor < 1)) {
-            throw new IllegalArgumentException("label_smoothing_factor must be in [0, 1), got " + labelSmoothingFactor);
-        }
+        LabelSmoother.checkFactor(labelSmoothingFactor);
         seed = seed != null ? seed : 42;
         bf16 = bf16 != null ? bf16 : false;
         gradientCheckpointing = gradientCheckpointing != null ? gradientCheckpointing : false;
