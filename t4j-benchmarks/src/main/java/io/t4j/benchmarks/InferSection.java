@@ -44,17 +44,15 @@ public final class InferSection {
      * @param runtime          "t4j fp32", "t4j bf16", "t4j int8", ... or "ORT fp32"
      * @param passMs           median time of one pass over dev in batches of 32
      * @param samplesPerSecond dev sentences / median pass time
-     * @param latencyMs        median batch-1 forward in the runtime's steady state: each sentence's second forward
-     * @param firstLatencyMs   median batch-1 forward of each sentence the first time the runtime sees it (the first
-     *                         forward at a new token count includes oneDNN's kernel creation for that row count)
+     * @param latencyMs        median batch-1 forward
      * @param vsOrt            samples/s / ORT's samples/s
      * @param latencyVsOrt     ORT's latency / this latency (above 1: faster than ORT)
      * @param gemmPaths        share of Linear calls per kernel path (batch 32 and batch 1 together); empty for ORT
      * @param oneThreadShare   share of the batch-1 forwards (warm-ups included) that ran on one intra-op thread
      *                         ({@link IntraOpThreads}); NaN for ORT
      */
-    public record Timing(String runtime, double passMs, double samplesPerSecond, double latencyMs, double firstLatencyMs,
-                         double vsOrt, double latencyVsOrt, Map<String, Double> gemmPaths, double oneThreadShare) {}
+    public record Timing(String runtime, double passMs, double samplesPerSecond, double latencyMs, double vsOrt,
+                         double latencyVsOrt, Map<String, Double> gemmPaths, double oneThreadShare) {}
 
     /**
      * One model's comparison.
@@ -103,7 +101,6 @@ public final class InferSection {
                 for (Timing t : m.timings()) {
                     rows.add(List.of(m.model(), t.runtime(), Table.num(t.passMs(), 0), Table.num(t.samplesPerSecond(), 1),
                             Table.num(t.vsOrt(), 2) + "x", Table.num(t.latencyMs(), 2), Table.num(t.latencyVsOrt(), 2) + "x",
-                            Table.num(t.firstLatencyMs(), 2),
                             Double.isNaN(t.oneThreadShare()) ? "" : Math.round(100 * t.oneThreadShare()) + "%",
                             TrainSection.Report.formatShares(t.gemmPaths())));
                 }
@@ -111,8 +108,7 @@ public final class InferSection {
             List<String> notes = new ArrayList<>();
             notes.add(String.format(Locale.ROOT, "SST-2 dev (%d sentences) in batches of 32 padded to the longest "
                     + "(mean padded length %s, real %s); %d interleaved passes, medians; batch 1: each runtime alone for blocks of "
-                    + LATENCY_BLOCK + " sentences, twice in a row, runtimes rotating, median of the second pass (the first "
-                    + "pass's median in its own column); %d threads for both; ORT runs the "
+                    + LATENCY_BLOCK + " sentences, runtimes rotating, median; %d threads for both; ORT runs the "
                     + "ONNX encoder (no pooler/classifier) over the padded batch, t4j BertForSequenceClassification "
                     + "(encoder + pooler + 2-label head, frozen weights as the CLI and server load them) whose layers "
                     + "skip padding (Unpadding)",
@@ -128,7 +124,7 @@ public final class InferSection {
             notes.add("HF reference on this machine (issue 6): batch 128 over dev, 54 samples/s fp32, 197 with bf16 autocast");
             return List.of(new Table("infer: text classification over SST-2 dev against ONNX Runtime Java",
                     List.of("model", "runtime", "pass ms", "samples/s (batch 32)", "vs ORT", "batch-1 ms", "vs ORT",
-                            "batch-1 first pass ms", "batch 1 on 1 thread", "GEMM paths"), rows, notes));
+                            "batch 1 on 1 thread", "GEMM paths"), rows, notes));
         }
 
         private static String accuracyLine(Accuracy a) {
@@ -144,12 +140,12 @@ public final class InferSection {
         }
     }
 
-    interface Runner {
+    private interface Runner {
         void forward(BatchEncoding batch);
     }
 
     /** A runtime under test: its forward, its model (the thread chooser's owner; null for ORT), its kernel paths. */
-    record Runtime(String name, Runner runner, Object model, Map<GemmPath, Long> paths) {
+    private record Runtime(String name, Runner runner, Object model, Map<GemmPath, Long> paths) {
         void forward(BatchEncoding b) {
             Gemm.resetPathCounts();
             runner.forward(b);
@@ -216,17 +212,16 @@ public final class InferSection {
             List<BatchEncoding> singles = encode(tok, texts.subList(0, Math.min(o.latencySentences(), texts.size())), 1);
             Progress.say("infer %s: %d passes x %d runtimes", m.name(), o.inferReps(), runtimes.size());
             double[][] pass = passes(runtimes, batches, o.inferReps());
-            Latencies latency = latencies(runtimes, singles);
+            double[][] latency = latencies(runtimes, singles);
             int ortIndex = runtimes.size() - 1;
             double ortPass = Stats.median(pass[ortIndex]);
-            double ortLatency = Stats.median(latency.steady()[ortIndex]);
+            double ortLatency = Stats.median(latency[ortIndex]);
             List<Timing> timings = new ArrayList<>();
             for (int r = 0; r < runtimes.size(); r++) {
                 double ms = Stats.median(pass[r]);
-                double lat = Stats.median(latency.steady()[r]);
+                double lat = Stats.median(latency[r]);
                 Object model = runtimes.get(r).model();
-                timings.add(new Timing(runtimes.get(r).name(), ms, texts.size() / (ms / 1e3), lat,
-                        Stats.median(latency.first()[r]), ortPass / ms, ortLatency / lat,
+                timings.add(new Timing(runtimes.get(r).name(), ms, texts.size() / (ms / 1e3), lat, ortPass / ms, ortLatency / lat,
                         TrainSection.shares(runtimes.get(r).paths()),
                         model == null ? Double.NaN : IntraOpThreads.picks(model).oneThreadShare()));
             }
@@ -263,34 +258,28 @@ public final class InferSection {
     /** Sentences per latency block (see {@link #latencies}). */
     static final int LATENCY_BLOCK = 25;
 
-    /** Batch-1 times in ms, [runtime][sentence]: each sentence's first forward, and its second. */
-    record Latencies(double[][] first, double[][] steady) {}
-
     /**
-     * Each sentence alone, in blocks: every runtime runs a block of {@value #LATENCY_BLOCK} sentences by itself twice
-     * in a row, then the next runtime the same block, the runtimes' order rotating from block to block. A server runs
-     * one runtime, so each is timed in its own steady state: the second pass. The first pass is kept too: t4j's first
-     * forward at a new token count includes oneDNN's kernel creation for that row count, which a server pays once per
-     * length (MiniLM fp32 on the Zen 5: a first pass over 100 dev sentences had a median of 11-12 ms, the passes after
-     * it 4.4-5.9 ms; bge-small, measured second, shares MiniLM's GEMM shapes and so met them warm). Interleaving
+     * Each sentence alone, in blocks: every runtime runs a block of {@value #LATENCY_BLOCK} sentences by itself (after
+     * 3 untimed sentences of the block), then the next runtime the same block, the runtimes' order rotating from block
+     * to block: [runtime][sentence]. A server runs one runtime, so each is timed in its own steady state. Interleaving
      * runtimes sentence by sentence (this section's method before 2026-12-06) let one runtime's idle threads slow the
      * next one's call: ONNX Runtime's pool spins after each run by default, OpenBLAS's workers too (bge-small, batch 1,
      * quiet Zen 4: ORT 24.2 ms interleaved against 10.4 ms in blocks of 50, t4j's OpenBLAS path 42.7 against 19.6 ms).
      */
-    static Latencies latencies(List<Runtime> runtimes, List<BatchEncoding> singles) {
+    private static double[][] latencies(List<Runtime> runtimes, List<BatchEncoding> singles) {
         runtimes.forEach(r -> singles.subList(0, Math.min(5, singles.size())).forEach(r::forward));
+        double[][] ms = new double[runtimes.size()][singles.size()];
         int n = runtimes.size();
-        Latencies ms = new Latencies(new double[n][singles.size()], new double[n][singles.size()]);
         for (int from = 0, block = 0; from < singles.size(); from += LATENCY_BLOCK, block++) {
             List<BatchEncoding> sentences = singles.subList(from, Math.min(singles.size(), from + LATENCY_BLOCK));
             for (int k = 0; k < n; k++) {
                 int r = (block + k) % n;
-                for (double[][] pass : new double[][][] {ms.first(), ms.steady()}) {
-                    for (int i = 0; i < sentences.size(); i++) {
-                        long t0 = System.nanoTime();
-                        runtimes.get(r).forward(sentences.get(i));
-                        pass[r][from + i] = Stats.msSince(t0);
-                    }
+                Runtime runtime = runtimes.get(r);
+                sentences.subList(0, Math.min(3, sentences.size())).forEach(runtime::forward);
+                for (int i = 0; i < sentences.size(); i++) {
+                    long t0 = System.nanoTime();
+                    runtime.forward(sentences.get(i));
+                    ms[r][from + i] = Stats.msSince(t0);
                 }
             }
         }
