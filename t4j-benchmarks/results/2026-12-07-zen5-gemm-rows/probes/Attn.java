@@ -6,17 +6,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 public class Attn {
-    interface Op { Tensor run(); }
-    static void time(String name, Op op) {
-        double[] r = new double[3000];
-        for (int i = 0; i < r.length; i++) {
-            try (PointerScope s = new PointerScope()) {
-                long t = System.nanoTime(); op.run(); r[i] = (System.nanoTime() - t) / 1e3;
-            }
-        }
-        Arrays.sort(r);
-        System.out.printf("  %-34s median %.1f us, p10 %.1f%n", name, r[1500], r[300]);
-    }
     public static void main(String[] a) {
         Engine.init();
         for (int t : new int[] {25, 60}) for (int threads : new int[] {2, 1}) {
@@ -28,9 +17,9 @@ public class Attn {
                 Tensor k = qkv.narrow(1, 384, 384).view(1, t, 12, 32).transpose(1, 2);
                 Tensor v = qkv.narrow(1, 768, 384).view(1, t, 12, 32).transpose(1, 2);
                 Scalar scale = new Scalar(1.0 / Math.sqrt(32));
-                time("sdpa", () -> torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, false, new DoubleOptional(), false));
-                time("matmul softmax matmul", () -> torch.matmul(torch.matmul(q, k.transpose(-1, -2)).mul_(scale).softmax(-1), v));
-                time("baddbmm-free: bmm on views", () -> torch.bmm(torch.bmm(q.reshape(12, t, 32), k.reshape(12, t, 32).transpose(1, 2)).mul_(scale).softmax(-1), v.reshape(12, t, 32)));
+                ProbeData.time("sdpa", 3000, () -> torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, false, new DoubleOptional(), false));
+                ProbeData.time("matmul softmax matmul", 3000, () -> torch.matmul(torch.matmul(q, k.transpose(-1, -2)).mul_(scale).softmax(-1), v));
+                ProbeData.time("baddbmm-free: bmm on views", 3000, () -> torch.bmm(torch.bmm(q.reshape(12, t, 32), k.reshape(12, t, 32).transpose(1, 2)).mul_(scale).softmax(-1), v.reshape(12, t, 32)));
             }
         }
     }

@@ -15,21 +15,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public class B1 {
     public static void main(String[] a) throws Exception {
         int n = Integer.parseInt(a[1]);
-        List<String> lines = Files.readAllLines(Path.of("/work/shared/data/sst2/dev.tsv"));
-        List<String> texts = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) texts.add(l.substring(l.indexOf('\t') + 1));
-        var m = a[0].equals("minilm") ? DefaultModels.ALL_MINILM_L6_V2 : DefaultModels.BGE_SMALL_EN_V15;
-        Path dir = DefaultModels.obtain(m);
+        Path dir = ProbeData.model(a[0]);
         var model = BertForSequenceClassification.fromPretrained(dir, PretrainedOptions.numLabels(2).withZeroCopy(true)
                 .withDtype(a.length > 2 ? ScalarType.valueOf(a[2]) : ScalarType.Float));
-        List<BatchEncoding> singles = new ArrayList<>();
+        List<BatchEncoding> singles = ProbeData.singles(dir, n);
         Set<Integer> lens = new TreeSet<>();
-        try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
-            for (String t : texts.subList(0, n)) {
-                var b = tok.encode(List.of(t), EncodeOptions.padLongest());
-                singles.add(b); lens.add(b.inputIds()[0].length);
-            }
-        }
+        singles.forEach(b -> lens.add(b.inputIds()[0].length));
         System.out.println(n + " sentences, " + lens.size() + " distinct lengths");
         for (int pass = 0; pass < 4; pass++) {
             double[] ms = new double[n];

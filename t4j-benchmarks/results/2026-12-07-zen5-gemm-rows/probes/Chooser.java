@@ -14,15 +14,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /** The real chooser on MiniLM batch-1 forwards: which arm each forward took and its time. */
 public class Chooser {
     public static void main(String[] a) throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("/work/shared/data/sst2/dev.tsv"));
-        List<String> texts = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) texts.add(l.substring(l.indexOf('\t') + 1));
-        Path dir = DefaultModels.obtain(a[0].equals("minilm") ? DefaultModels.ALL_MINILM_L6_V2 : DefaultModels.BGE_SMALL_EN_V15);
+        Path dir = ProbeData.model(a[0]);
         var model = BertForSequenceClassification.fromPretrained(dir, PretrainedOptions.numLabels(2).withZeroCopy(true));
-        List<BatchEncoding> singles = new ArrayList<>();
-        try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
-            for (String t : texts.subList(0, 100)) singles.add(tok.encode(List.of(t), EncodeOptions.padLongest()));
-        }
+        List<BatchEncoding> singles = ProbeData.singles(dir, 100);
         StringBuilder sb = new StringBuilder();
         long prevOne = 0;
         for (int pass = 0; pass < 4; pass++) {

@@ -1,4 +1,5 @@
 import io.t4j.engine.Tensors;
+import io.t4j.models.EncoderAttention;
 import io.t4j.models.ModelInputs;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.Unpadding;
@@ -15,37 +16,36 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public class LayerPhases {
     public static void main(String[] a) throws Exception {
         int n = Integer.parseInt(a[1]);
-        List<String> lines = Files.readAllLines(Path.of("/work/shared/data/sst2/dev.tsv"));
-        List<String> texts = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) texts.add(l.substring(l.indexOf('\t') + 1));
-        Path dir = DefaultModels.obtain(DefaultModels.BGE_SMALL_EN_V15);
+        Path dir = ProbeData.model("bge");
         ScalarType dt = ScalarType.valueOf(a[0]);
         var model = BertForSequenceClassification.fromPretrained(dir, PretrainedOptions.numLabels(2).withZeroCopy(true).withDtype(dt));
         if (a.length > 2) torch.set_num_threads(Integer.parseInt(a[2]));
-        List<BatchEncoding> singles = new ArrayList<>();
-        try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
-            for (String t : texts.subList(0, n)) singles.add(tok.encode(List.of(t), EncodeOptions.padLongest()));
-        }
-        String[] names = {"qkv+attention", "o+add+LN", "fc1+gelu", "fc2+add+LN"};
+        List<BatchEncoding> singles = ProbeData.singles(dir, n);
+        String[] names = {"qkv gemm", "padHeads", "sdpa (+casts)", "transpose+unpad", "o+add+LN", "fc1+gelu", "fc2+add+LN"};
         for (int pass = 0; pass < 3; pass++) {
-            double[][] acc = new double[4][n];
+            double[][] acc = new double[names.length][n];
             for (int k = 0; k < n; k++) {
                 try (PointerScope s = new PointerScope(); InferenceMode im = new InferenceMode()) {
                     ModelInputs in = ModelInputs.of(singles.get(k));
                     Unpadding u = Unpadding.of(in.attentionMask(), in.inputIds(), false);
                     Tensor h = u.unpadInput(model.bert.embeddings.forward(in.inputIds(), in.tokenTypeIds()));
                     for (BertLayer l : model.bert.encoder.layer) {
-                        long t0 = System.nanoTime();
-                        Tensor c = l.attention.self.forward(h, u); long t1 = System.nanoTime();
-                        Tensor at = l.attention.output.forward(c, h); long t2 = System.nanoTime();
-                        Tensor i = l.intermediate.forward(at); long t3 = System.nanoTime();
-                        h = l.output.forward(i, at); long t4 = System.nanoTime();
-                        acc[0][k] += (t1 - t0) / 1e3; acc[1][k] += (t2 - t1) / 1e3; acc[2][k] += (t3 - t2) / 1e3; acc[3][k] += (t4 - t3) / 1e3;
+                        var sa = l.attention.self; // BertSelfAttention.forward, step by step
+                        long[] t = new long[names.length + 1];
+                        t[0] = System.nanoTime();
+                        Tensor[] qkv = sa.query.forwardWith(h, sa.key, sa.value); t[1] = System.nanoTime();
+                        Tensor q = u.padHeads(qkv[0], 12), kk = u.padHeads(qkv[1], 12), v = u.padHeads(qkv[2], 12); t[2] = System.nanoTime();
+                        Tensor y = EncoderAttention.scaledDotProduct(q, kk, v, u.keyMask(), 0.0); t[3] = System.nanoTime();
+                        Tensor c = u.unpadInput(y.transpose(1, 2)); t[4] = System.nanoTime();
+                        Tensor at = l.attention.output.forward(c, h); t[5] = System.nanoTime();
+                        Tensor i = l.intermediate.forward(at); t[6] = System.nanoTime();
+                        h = l.output.forward(i, at); t[7] = System.nanoTime();
+                        for (int p = 0; p < names.length; p++) acc[p][k] += (t[p + 1] - t[p]) / 1e3;
                     }
                 }
             }
             StringBuilder sb = new StringBuilder(dt + " pass " + pass + " per layer (us):");
-            for (int p = 0; p < 4; p++) { double[] v = acc[p].clone(); Arrays.sort(v); sb.append(String.format(" %s %.0f", names[p], v[n / 2] / 12)); }
+            for (int p = 0; p < names.length; p++) { double[] v = acc[p].clone(); Arrays.sort(v); sb.append(String.format(" %s %.0f", names[p], v[n / 2] / 12)); }
             System.out.println(sb);
         }
     }

@@ -18,17 +18,10 @@ public class Phases {
     static void mark(int phase, long[] t) { long n = System.nanoTime(); acc[phase][k] = (n - t[0]) / 1e3; t[0] = n; }
     public static void main(String[] a) throws Exception {
         int n = Integer.parseInt(a[1]);
-        List<String> lines = Files.readAllLines(Path.of("/work/shared/data/sst2/dev.tsv"));
-        List<String> texts = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) texts.add(l.substring(l.indexOf('\t') + 1));
-        var m = a[0].equals("minilm") ? DefaultModels.ALL_MINILM_L6_V2 : DefaultModels.BGE_SMALL_EN_V15;
-        Path dir = DefaultModels.obtain(m);
+        Path dir = ProbeData.model(a[0]);
         var model = BertForSequenceClassification.fromPretrained(dir, PretrainedOptions.numLabels(2).withZeroCopy(true));
         if (a.length > 2) torch.set_num_threads(Integer.parseInt(a[2]));
-        List<BatchEncoding> singles = new ArrayList<>();
-        try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
-            for (String t : texts.subList(0, n)) singles.add(tok.encode(List.of(t), EncodeOptions.padLongest()));
-        }
+        List<BatchEncoding> singles = ProbeData.singles(dir, n);
         int L = model.bert.encoder.layer.size();
         String[] names = new String[L + 6];
         names[0] = "inputs"; names[1] = "unpad+embed"; for (int i = 0; i < L; i++) names[2 + i] = "layer" + i;

@@ -27,20 +27,13 @@ public class Switch {
     }
     static double med(List<Double> v) { List<Double> s = new ArrayList<>(v); Collections.sort(s); return s.get(s.size() / 2); }
     public static void main(String[] a) throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("/work/shared/data/sst2/dev.tsv"));
-        List<String> texts = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) texts.add(l.substring(l.indexOf('\t') + 1));
-        var m = a[0].equals("minilm") ? DefaultModels.ALL_MINILM_L6_V2 : DefaultModels.BGE_SMALL_EN_V15;
-        Path dir = DefaultModels.obtain(m);
+        Path dir = ProbeData.model(a[0]);
         io.t4j.engine.Engine.init();
         setNum = Linker.nativeLinker().downcallHandle(SymbolLookup.libraryLookup("libgomp.so.1", Arena.global()).find("omp_set_num_threads").orElseThrow(),
                 FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
         model = BertForSequenceClassification.fromPretrained(dir, PretrainedOptions.numLabels(2).withZeroCopy(true)
                 .withDtype(a.length > 1 ? ScalarType.valueOf(a[1]) : ScalarType.Float));
-        List<BatchEncoding> singles = new ArrayList<>();
-        try (PreTrainedTokenizer tok = AutoTokenizer.fromPretrained(dir)) {
-            for (String t : texts.subList(0, 100)) singles.add(tok.encode(List.of(t), EncodeOptions.padLongest()));
-        }
+        List<BatchEncoding> singles = ProbeData.singles(dir, 100);
         for (BatchEncoding b : singles) { fwd(b, 1); fwd(b, 2); fwd(b, 1); fwd(b, 2); } // warm both arms at every length
         for (int round = 0; round < 2; round++) {
             List<Double> steady1 = new ArrayList<>(), steady2 = new ArrayList<>(), iso1 = new ArrayList<>(), iso2 = new ArrayList<>();
