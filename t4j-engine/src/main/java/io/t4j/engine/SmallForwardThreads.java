@@ -3,6 +3,8 @@ package io.t4j.engine;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which thread count small forwards take ({@link IntraOpThreads}): one thread or all of them, learned from the
@@ -23,6 +25,7 @@ import java.util.Locale;
  * {@code T4J_SMALL_FORWARD_THREADS=1|all} fixes the choice.
  */
 final class SmallForwardThreads {
+    private static final Logger LOG = LoggerFactory.getLogger(SmallForwardThreads.class);
     /** Pairs whose median ratio decides. */
     static final int WINDOW = 5;
     /** One small forward in this many runs the arm that is not currently the faster one. */
@@ -131,6 +134,13 @@ final class SmallForwardThreads {
         ratios[pairs % WINDOW] = arm == Arm.ONE ? ms / other : other / ms;
         pairs++;
         exploreAgain = ms < other && best() != arm; // beat the running arm, not yet decided: look again at once
+        if (best() != best && LOG.isDebugEnabled()) {
+            LOG.debug("small forwards of chooser {} now on {} (median one/all ratio {} over the last {} pairs; this pair: {} "
+                            + "{} ms at {} tokens against {} ms)", Integer.toHexString(System.identityHashCode(this)),
+                    best() == Arm.ONE ? "one thread" : "all threads", String.format(Locale.ROOT, "%.3f", ratio()),
+                    Math.min(WINDOW, pairs), arm, String.format(Locale.ROOT, "%.2f", ms), t,
+                    String.format(Locale.ROOT, "%.2f", other));
+        }
     }
 
     private void grow(int t) {
