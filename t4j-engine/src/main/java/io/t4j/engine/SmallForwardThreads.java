@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * within a few forwards. An arm's first forward at each token count is not kept: it creates that shape's oneDNN
  * primitives (bge-small, batch 1, quiet Zen 4: +1.7 ms in fp32, +2.3 ms in bf16 over the same sentence's second
  * forward), which the arm that runs every {@value #EXPLORE}th forward would meet far more often.
- * {@code T4J_SMALL_FORWARD_THREADS=1|all} fixes the choice.
+ * {@code T4J_SMALL_FORWARD_THREADS=1|all} fixes the choice; each change of arm is logged at debug level with the pair
+ * that caused it.
  */
 final class SmallForwardThreads {
     private static final Logger LOG = LoggerFactory.getLogger(SmallForwardThreads.class);
