@@ -1,12 +1,10 @@
-import io.t4j.engine.Engine;
 import io.t4j.engine.Tensors;
 import io.t4j.models.ModelInputs;
 import io.t4j.models.PretrainedOptions;
 import io.t4j.models.Unpadding;
 import io.t4j.models.bert.BertModeling.*;
-import io.t4j.models.onnx.DefaultModels;
 import io.t4j.tokenizers.*;
-import java.nio.file.*;
+import java.nio.file.Path;
 import java.util.*;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.*;

@@ -134,11 +134,12 @@ final class SmallForwardThreads {
         }
         ratios[pairs % WINDOW] = arm == Arm.ONE ? ms / other : other / ms;
         pairs++;
-        exploreAgain = ms < other && best() != arm; // beat the running arm, not yet decided: look again at once
-        if (best() != best && LOG.isDebugEnabled()) {
+        Arm now = best();
+        exploreAgain = ms < other && now != arm; // beat the running arm, not yet decided: look again at once
+        if (now != best && LOG.isDebugEnabled()) {
             LOG.debug("small forwards of chooser {} now on {} (median one/all ratio {} over the last {} pairs; this pair: {} "
                             + "{} ms at {} tokens against {} ms)", Integer.toHexString(System.identityHashCode(this)),
-                    best() == Arm.ONE ? "one thread" : "all threads", String.format(Locale.ROOT, "%.3f", ratio()),
+                    now == Arm.ONE ? "one thread" : "all threads", String.format(Locale.ROOT, "%.3f", ratio()),
                     Math.min(WINDOW, pairs), arm, String.format(Locale.ROOT, "%.2f", ms), t,
                     String.format(Locale.ROOT, "%.2f", other));
         }
