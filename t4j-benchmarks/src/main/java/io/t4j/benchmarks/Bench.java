@@ -82,6 +82,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--latency-sentences", description = "Dev sentences timed at batch 1 (default: ${DEFAULT-VALUE})")
     int latencySentences = 100;
 
+    @Option(names = "--no-infer-warm-up", description = "infer: time t4j's batch 1 without the warm-up `t4j serve` runs "
+            + "(a forward per small token count and thread arm)")
+    boolean noInferWarmUp;
+
     @Option(names = "--memory-steps", description = "Trainer steps of the memory run, at least 100 (default: ${DEFAULT-VALUE})")
     int memorySteps = 5000;
 
@@ -176,6 +180,10 @@ public final class Bench implements Callable<Integer> {
             return runJmh(jmh);
         }
         BenchOptions options = options();
+        // one process holds what would be several servers: the infer section's fp32, bf16 and int8 runtimes each run
+        // t4j serve's warm-up (a oneDNN kernel per small token count, thread arm and Linear shape, 496 for
+        // bge-small), which overflowed oneDNN's default cache of 1024 (bge-small fp32 batch 1 12.0 ms, 8.9 ms with 4096)
+        Engine.setEnvIfAbsent("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "4096");
         Engine.init();
         RunEnvironment env = RunEnvironment.capture();
         System.out.println("# t4j bench\n\n" + env.line() + "\n");
@@ -255,7 +263,7 @@ public final class Bench implements Callable<Integer> {
                 inferReps, latencySentences, memorySteps, memoryModel, profileSteps, leverSteps, nerModel, conll,
                 qaModel, squad, qaWords, familyLengths, familyTokens, familySteps, familyRounds,
                 familyNames, sparkRows, competingLoad, inferRuntimes, torchReference, ttaRecipe, ttaSeeds, ttaMetric,
-                ttaTarget, ttaLimitSeconds);
+                ttaTarget, ttaLimitSeconds, noInferWarmUp);
     }
 
     /** Runs the JMH benchmarks in {@code io.t4j.benchmarks.jmh} matching {@code regex}, forked with this JVM's flags. */

@@ -46,6 +46,7 @@ import java.util.List;
  * @param ttaMetric      tta: the evaluation metric to reach ({@code accuracy} reads {@code eval_accuracy})
  * @param ttaTarget      tta: the value to reach
  * @param ttaLimitSeconds tta: a run stops after this many seconds
+ * @param noInferWarmUp  infer: time t4j without the server's warm-up ({@link io.t4j.pipelines.SmallForwardWarmUp})
  */
 public record BenchOptions(List<String> sections, Path sst2, Path json, int steps, int warmupSteps, int rounds,
                            int batchSize, int maxLength, List<TrainSection.Config> trainConfigs, boolean noPeak,
@@ -54,7 +55,8 @@ public record BenchOptions(List<String> sections, Path sst2, Path json, int step
                            Path conll, Path qaModel, Path squad, int qaWords, List<Integer> familyLengths,
                            int familyTokens, int familySteps, int familyRounds, List<String> familyNames, int sparkRows,
                            boolean competingLoad, List<String> inferRuntimes, String torchReference, String ttaRecipe,
-                           List<Integer> ttaSeeds, String ttaMetric, double ttaTarget, double ttaLimitSeconds) {
+                           List<Integer> ttaSeeds, String ttaMetric, double ttaTarget, double ttaLimitSeconds,
+                           boolean noInferWarmUp) {
     /** The sections in run order. */
     public static final List<String> ALL_SECTIONS = List.of("peak", "train", "infer", "tokenize", "generate", "memory",
             "profile", "levers", "ner", "qa", "families", "ddp", "spark", "tta");

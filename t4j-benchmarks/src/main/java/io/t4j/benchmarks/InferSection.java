@@ -11,6 +11,7 @@ import io.t4j.models.PretrainedOptions;
 import io.t4j.models.SequenceClassificationModel;
 import io.t4j.models.bert.BertModeling.BertForSequenceClassification;
 import io.t4j.models.onnx.DefaultModels;
+import io.t4j.pipelines.SmallForwardWarmUp;
 import io.t4j.tokenizers.AutoTokenizer;
 import io.t4j.tokenizers.BatchEncoding;
 import io.t4j.tokenizers.EncodeOptions;
@@ -50,9 +51,11 @@ public final class InferSection {
      * @param gemmPaths        share of Linear calls per kernel path (batch 32 and batch 1 together); empty for ORT
      * @param oneThreadShare   share of the batch-1 forwards (warm-ups included) that ran on one intra-op thread
      *                         ({@link IntraOpThreads}); NaN for ORT
+     * @param warmUpSeconds    the server's warm-up before timing ({@link SmallForwardWarmUp}); NaN for ORT or when
+     *                         not run ({@code --no-infer-warm-up})
      */
     public record Timing(String runtime, double passMs, double samplesPerSecond, double latencyMs, double vsOrt,
-                         double latencyVsOrt, Map<String, Double> gemmPaths, double oneThreadShare) {}
+                         double latencyVsOrt, Map<String, Double> gemmPaths, double oneThreadShare, double warmUpSeconds) {}
 
     /**
      * One model's comparison.
@@ -120,11 +123,27 @@ public final class InferSection {
                     + NativeOps.quantizedEngine() + "), the rest fp32; fp32-openblas / bf16-unpacked = T4J_GEMM=openblas; "
                     + "forwards of at most " + IntraOpThreads.smallForwardTokens() + " tokens run on one intra-op thread or on all, "
                     + "whichever their recent times favour, as in pipelines (-2t runtimes: always on all threads)");
+            notes.add(warmUpLine(models));
             notes.add(accuracyLine(accuracy));
             notes.add("HF reference on this machine (issue 6): batch 128 over dev, 54 samples/s fp32, 197 with bf16 autocast");
             return List.of(new Table("infer: text classification over SST-2 dev against ONNX Runtime Java",
                     List.of("model", "runtime", "pass ms", "samples/s (batch 32)", "vs ORT", "batch-1 ms", "vs ORT",
                             "batch 1 on 1 thread", "GEMM paths"), rows, notes));
+        }
+
+        private static String warmUpLine(List<ModelResult> models) {
+            List<String> parts = new ArrayList<>();
+            for (ModelResult m : models) {
+                for (Timing t : m.timings()) {
+                    if (!Double.isNaN(t.warmUpSeconds())) {
+                        parts.add(m.model() + " " + t.runtime() + " " + Table.num(t.warmUpSeconds(), 1) + " s");
+                    }
+                }
+            }
+            return parts.isEmpty() ? "t4j timed without `t4j serve`'s warm-up (--no-infer-warm-up): a batch-1 forward "
+                    + "at a token count first met creates that count's oneDNN kernels"
+                    : "before timing, each t4j runtime ran `t4j serve`'s warm-up (SmallForwardWarmUp: a forward per "
+                    + "small token count and thread arm), not timed: " + String.join(", ", parts);
         }
 
         private static String accuracyLine(Accuracy a) {
@@ -208,6 +227,15 @@ public final class InferSection {
                 }, model, new EnumMap<>(GemmPath.class)));
             }
             runtimes.add(new Runtime("ORT fp32", ort::forward, null, new EnumMap<>(GemmPath.class)));
+            double[] warmUp = new double[runtimes.size()];
+            Arrays.fill(warmUp, Double.NaN);
+            if (!o.noInferWarmUp()) {
+                for (int r = 0; r < runtimes.size(); r++) {
+                    if (runtimes.get(r).model() instanceof SequenceClassificationModel<?> model) {
+                        warmUp[r] = serverWarmUp(runtimes.get(r), model, tok) / 1e3;
+                    }
+                }
+            }
             List<BatchEncoding> batches = encode(tok, texts, 32);
             List<BatchEncoding> singles = encode(tok, texts.subList(0, Math.min(o.latencySentences(), texts.size())), 1);
             Progress.say("infer %s: %d passes x %d runtimes", m.name(), o.inferReps(), runtimes.size());
@@ -223,7 +251,7 @@ public final class InferSection {
                 Object model = runtimes.get(r).model();
                 timings.add(new Timing(runtimes.get(r).name(), ms, texts.size() / (ms / 1e3), lat, ortPass / ms, ortLatency / lat,
                         TrainSection.shares(runtimes.get(r).paths()),
-                        model == null ? Double.NaN : IntraOpThreads.picks(model).oneThreadShare()));
+                        model == null ? Double.NaN : IntraOpThreads.picks(model).oneThreadShare(), warmUp[r]));
             }
             double meanPadded = batches.stream().mapToDouble(b -> (double) b.inputIds()[0].length * b.size()).sum() / texts.size();
             double meanReal = batches.stream().flatMap(b -> Arrays.stream(b.attentionMask()))
@@ -238,6 +266,12 @@ public final class InferSection {
                 }
             }
         }
+    }
+
+    /** {@code t4j serve}'s warm-up of a classifier ({@link SmallForwardWarmUp}): its wall time in ms. */
+    private static double serverWarmUp(Runtime runtime, SequenceClassificationModel<?> model, PreTrainedTokenizer tok) {
+        Progress.say("infer: %s warms up as t4j serve does", runtime.name());
+        return SmallForwardWarmUp.run(model, tok, model::forward).ms();
     }
 
     /** 3 warm-up batches each, then {@code reps} rounds of one pass per runtime: [runtime][rep] in ms. */

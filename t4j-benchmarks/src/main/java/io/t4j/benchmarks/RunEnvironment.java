@@ -38,7 +38,7 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
             "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE", "GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "MKL_NUM_THREADS",
             "T4J_GEMM", "T4J_QENGINE", "T4J_GEMM_PACK_MB", "T4J_SMALL_FORWARD_THREADS", "T4J_MALLOC", "LD_PRELOAD",
             "MALLOC_CONF", "TCMALLOC_RELEASE_RATE", "GLIBC_TUNABLES",
-            "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
+            "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "ONEDNN_PRIMITIVE_CACHE_CAPACITY");
 
     /** Where the reports quoted in BENCHMARKS.md live: a new one there does not make the next run's tree dirty. */
     static final String RESULTS = "t4j-benchmarks/results";
@@ -47,7 +47,7 @@ public record RunEnvironment(String commit, Boolean dirty, String jdk, String li
     public static RunEnvironment capture() {
         Map<String, String> env = new LinkedHashMap<>();
         for (String name : THREAD_ENV) {
-            String v = System.getenv(name);
+            String v = Engine.liveEnv(name); // what setenv (Engine, Bench) put there too
             if (v != null) {
                 env.put(name, v);
             }

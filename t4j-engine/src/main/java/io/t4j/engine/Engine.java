@@ -151,8 +151,12 @@ public final class Engine {
         }
     }
 
-    /** libc setenv(name, value, overwrite=0): an environment variable the user set always wins. */
-    private static void setEnvIfAbsent(String name, String value) {
+    /**
+     * libc setenv(name, value, overwrite=0): an environment variable the user set always wins. For a native library's
+     * setting, it takes effect if set before the library reads it (oneDNN reads its primitive cache capacity when it
+     * creates its first primitive).
+     */
+    public static void setEnvIfAbsent(String name, String value) {
         if (System.getenv(name) != null) {
             return;
         }

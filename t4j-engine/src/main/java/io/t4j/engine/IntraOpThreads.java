@@ -6,8 +6,10 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * ({@code omp_set_num_threads} changes the caller's own ICV; libtorch's {@code set_num_threads} would also clear
  * oneDNN's primitive cache on every call). Other threads, and larger forwards, keep {@link Engine#numThreads()}.
  * {@code T4J_SMALL_FORWARD_THREADS=1|all} fixes the arm (default {@code auto}).
+ *
+ * <p>{@link #warmUp} is TEI's warm-up for a server: a forward at every small token count on each arm before the first
+ * request, so that no request pays for a new row count's oneDNN kernels and the chooser starts with every count known.
  */
 public final class IntraOpThreads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IntraOpThreads.class);
@@ -33,6 +38,8 @@ public final class IntraOpThreads implements AutoCloseable {
     private static volatile MethodHandle getMaxThreads;
     private static volatile boolean unavailable;
     private static final Map<Object, SmallForwardThreads> OWNERS = new WeakHashMap<>();
+    /** The arm a warm-up forward on this thread takes ({@link #warmUp}); null: the chooser picks. */
+    private static final ThreadLocal<SmallForwardThreads.Arm> WARM_UP_ARM = new ThreadLocal<>();
 
     private final int restore;
     private final SmallForwardThreads owner;
@@ -70,6 +77,51 @@ public final class IntraOpThreads implements AutoCloseable {
         }
         return c == null ? new SmallForwardPicks(0, 0)
                 : new SmallForwardPicks(c.picked(SmallForwardThreads.Arm.ONE), c.picked(SmallForwardThreads.Arm.ALL));
+    }
+
+    /**
+     * A warm-up's work.
+     *
+     * @param forwards forwards run (every small token count the caller made an input for, on each arm)
+     * @param ms       their wall time
+     */
+    public record WarmUp(int forwards, double ms) {}
+
+    /**
+     * Runs {@code forwardOfTokens} for every token count from 1 to {@link #smallForwardTokens()}, once on each arm
+     * the owner's chooser may pick (both under {@code T4J_SMALL_FORWARD_THREADS=auto} with more than one thread).
+     * The callback runs one forward of that many tokens (batch x padded length) under its usual
+     * {@link #forTokens(long, Object)} guard, which takes the warm-up's arm and records the forward as that arm's
+     * first at the count (its warm-up: new oneDNN primitives, see {@link SmallForwardThreads}); it returns whether it
+     * ran one (a count below the tokenizer's special tokens cannot be made). all-MiniLM-L6-v2, fp32, 2 threads, Zen 5: a
+     * process's first forward at a count took 2-10 ms more than the next at that count, and a third of the first 100
+     * SST-2 dev sentences met a new count.
+     */
+    public static WarmUp warmUp(Object owner, IntPredicate forwardOfTokens) {
+        long limit = smallForwardTokens();
+        SmallForwardThreads c;
+        synchronized (OWNERS) {
+            c = OWNERS.computeIfAbsent(owner, o -> new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment()));
+        }
+        List<SmallForwardThreads.Arm> arms = !bind() || current() <= 1 ? List.of(SmallForwardThreads.Arm.ALL) : c.arms();
+        long t0 = System.nanoTime();
+        int forwards = 0;
+        try {
+            for (int tokens = 1; tokens <= limit; tokens++) {
+                for (SmallForwardThreads.Arm arm : arms) {
+                    WARM_UP_ARM.set(arm);
+                    if (forwardOfTokens.test(tokens)) {
+                        forwards++;
+                    }
+                }
+            }
+        } finally {
+            WARM_UP_ARM.remove();
+        }
+        WarmUp w = new WarmUp(forwards, (System.nanoTime() - t0) / 1e6);
+        LOG.debug("warmed up {} small forwards of {} on {} in {} ms", w.forwards(), owner == null ? "the JVM" : owner.getClass().getSimpleName(),
+                arms, Math.round(w.ms()));
+        return w;
     }
 
     /** The token limit of a "small" forward (see the class comment). */
@@ -130,7 +182,8 @@ public final class IntraOpThreads implements AutoCloseable {
             if (current <= 1) {
                 return NONE;
             }
-            SmallForwardThreads.Arm arm = c.pick();
+            SmallForwardThreads.Arm forced = WARM_UP_ARM.get();
+            SmallForwardThreads.Arm arm = forced != null ? forced : c.pick();
             if (arm == SmallForwardThreads.Arm.ONE) {
                 setNumThreads.invokeExact(1);
                 return new IntraOpThreads(current, c, arm, System.nanoTime(), tokens);

@@ -2,6 +2,7 @@ package io.t4j.engine;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,11 +18,16 @@ import org.slf4j.LoggerFactory;
  * the arm that is not running is paired with the running arm's latest time at the same token count (or the nearest
  * within {@value #NEAR} tokens). The median of the last {@value #WINDOW} pairs' ratios (one thread's time over all
  * threads') decides, so neither a mix of sentence lengths (a 44-token sentence takes twice a 12-token one) nor one
- * scheduler hiccup does. Every {@value #EXPLORE}th small forward runs the other arm, and one that beats the running
+ * scheduler hiccup does. The arms take turns until {@value #MIN_PAIRS} pairs are known: a process's first forwards
+ * are slow and uneven (bge-small fp32 on a Zen 5: 8-33 ms where 7-10 ms follow), and one pair from then decided for
+ * the whole of a benchmark's section (one thread for 86% of its batch-1 forwards, 11.8 ms against 9.8 ms in a run
+ * on two threads). Every {@value #EXPLORE}th small forward runs the other arm, and one that beats the running
  * arm is followed by another at once, so a change in the machine's load (or a choice made during a burst) is undone
  * within a few forwards. An arm's first forward at each token count is not kept: it creates that shape's oneDNN
  * primitives (bge-small, batch 1, quiet Zen 4: +1.7 ms in fp32, +2.3 ms in bf16 over the same sentence's second
- * forward), which the arm that runs every {@value #EXPLORE}th forward would meet far more often.
+ * forward), which the arm that runs every {@value #EXPLORE}th forward would meet far more often; an exploring forward
+ * spent that way is followed by another at once, else sentences of varied lengths would keep the other arm from
+ * ever being paired.
  * {@code T4J_SMALL_FORWARD_THREADS=1|all} fixes the choice; each change of arm is logged at debug level with the pair
  * that caused it.
  */
@@ -29,6 +35,8 @@ final class SmallForwardThreads {
     private static final Logger LOG = LoggerFactory.getLogger(SmallForwardThreads.class);
     /** Pairs whose median ratio decides. */
     static final int WINDOW = 5;
+    /** Pairs known before the faster arm runs most forwards; until then the arms take turns. */
+    static final int MIN_PAIRS = 3;
     /** One small forward in this many runs the arm that is not currently the faster one. */
     static final int EXPLORE = 20;
     /** How far apart (tokens) two forwards may be and still be paired. */
@@ -93,8 +101,8 @@ final class SmallForwardThreads {
             return mode == Mode.ONE ? Arm.ONE : Arm.ALL;
         }
         calls++;
-        if (pairs == 0) {
-            return (alternate++ & 1) == 0 ? Arm.ALL : Arm.ONE; // until the first pair, both arms in turn
+        if (pairs < MIN_PAIRS) {
+            return (alternate++ & 1) == 0 ? Arm.ALL : Arm.ONE; // both arms in turn until MIN_PAIRS pairs
         }
         Arm best = best();
         if (exploreAgain || calls % EXPLORE == 0) {
@@ -104,9 +112,18 @@ final class SmallForwardThreads {
         return best;
     }
 
-    /** The faster arm by the median pair (all threads while no pair is known). */
+    /** The arms this mode may pick: both under auto, else the fixed one. */
+    List<Arm> arms() {
+        return switch (mode) {
+            case AUTO -> List.of(Arm.ALL, Arm.ONE);
+            case ONE -> List.of(Arm.ONE);
+            case ALL -> List.of(Arm.ALL);
+        };
+    }
+
+    /** The faster arm by the median pair (all threads while fewer than {@link #MIN_PAIRS} are known). */
     synchronized Arm best() {
-        return pairs > 0 && ratio() < 1 ? Arm.ONE : Arm.ALL;
+        return pairs >= MIN_PAIRS && ratio() < 1 ? Arm.ONE : Arm.ALL;
     }
 
     private static Arm other(Arm arm) {
@@ -115,22 +132,24 @@ final class SmallForwardThreads {
 
     /**
      * A small forward over {@code tokens} on {@code arm} took {@code ms}. The arm's first forward at that token count
-     * (warm-up: new oneDNN primitives) is not kept; a forward of the arm that is not the faster one is paired with the
-     * faster arm's latest time at about the same token count.
+     * (warm-up: new oneDNN primitives) is not kept, and when it was an exploring one the next forward explores again;
+     * a forward of the arm that is not the faster one is paired with the faster arm's latest time at about the same
+     * token count.
      */
     synchronized void record(Arm arm, double ms, long tokens) {
         int a = arm.ordinal();
         int t = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(0, tokens));
         if (!seen[a].get(t)) {
             seen[a].set(t);
+            exploreAgain |= pairs >= MIN_PAIRS && arm != best();
             return;
         }
         Arm best = best();
         grow(t);
         latest[a][t] = ms;
         double other = nearest(other(arm).ordinal(), t);
-        if (other <= 0 || (arm == best && pairs > 0)) {
-            return; // the running arm only refreshes its times; pairs come from the other arm's forwards
+        if (other <= 0 || (arm == best && pairs >= MIN_PAIRS)) {
+            return; // once decided, the running arm only refreshes its times; pairs come from the other arm's forwards
         }
         ratios[pairs % WINDOW] = arm == Arm.ONE ? ms / other : other / ms;
         pairs++;

@@ -38,11 +38,12 @@ public record ServerConfig(String host, int port, int maxBatchSize, Duration max
     }
 
     /**
-     * 127.0.0.1:8080; batches of up to 32 texts waiting up to 5 ms (see BENCHMARKS in t4j-server/README.md);
+     * 127.0.0.1:8080; batches of up to 32 texts, merged from what is queued when the model is free, without waiting
+     * (waiting 5 ms, the default until 2026-12-08, doubled a lone request's latency; t4j-server/README.md);
      * 128 concurrent requests; TEI's 32 inputs per request and 2 MB payload; 10,000 characters per text; 30 s drain.
      */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, 32, Duration.ofMillis(5), 128, 32, 10_000, 2_000_000,
+        return new ServerConfig("127.0.0.1", 8080, 32, Duration.ZERO, 128, 32, 10_000, 2_000_000,
                 Duration.ofSeconds(30));
     }
 

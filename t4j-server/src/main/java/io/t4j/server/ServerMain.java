@@ -47,6 +47,11 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--revision", defaultValue = "main", description = "Hub branch, tag or commit (default: ${DEFAULT-VALUE}).")
     String revision;
 
+    @Option(names = "--no-warm-up", description = "Start without the warm-up forwards an encoder runs before its first "
+            + "request (one per token count up to T4J_SMALL_FORWARD_TOKENS, 64, on each intra-op thread arm): ready "
+            + "sooner, while the first requests of each length pay for new oneDNN kernels.")
+    boolean noWarmUp;
+
     @Option(names = "--dtype", defaultValue = "auto", description = "auto (bfloat16 where the CPU computes bf16 natively: "
             + "AVX512_BF16 or AMX; else float32), float32, bfloat16, or int8 (the encoder's Linear layers quantized per "
             + "channel, activations per call) (default: ${DEFAULT-VALUE}).")
@@ -61,7 +66,8 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--max-batch-size", defaultValue = "32", description = "Texts per micro-batch; 1 turns batching off (default: ${DEFAULT-VALUE}).")
     int maxBatchSize;
 
-    @Option(names = "--max-wait-ms", defaultValue = "5", description = "How long a micro-batch waits to fill (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-wait-ms", defaultValue = "0", description = "How long a micro-batch waits to fill; 0 merges what is "
+            + "queued when the model is free, as TEI does (default: ${DEFAULT-VALUE}).")
     long maxWaitMs;
 
     @Option(names = "--max-concurrent-requests", defaultValue = "128", description = "Requests queued or running before 503 (default: ${DEFAULT-VALUE}).")
@@ -109,7 +115,7 @@ public final class ServerMain implements Callable<Integer> {
         ApiOptions api = apiOptions();
         checkDtype();
         Path dir = resolve();
-        ServedModel served = ServedModel.load(dir, model, PretrainedOptions.forInference(dtype, dir));
+        ServedModel served = ServedModel.load(dir, model, PretrainedOptions.forInference(dtype, dir), !noWarmUp);
         T4jServer server;
         try {
             checkDefaultPrompt(served, api);
