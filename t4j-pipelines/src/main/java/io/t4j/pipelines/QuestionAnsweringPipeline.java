@@ -141,6 +141,12 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
         return new Windows(ModelInputs.of(enc), enc, enc.overflowToSampleMapping(), questionFirst);
     }
 
+    /** The windows' padded token count: a small batch takes one intra-op thread or all, as text classification's do. */
+    @Override
+    protected long tokens(Windows windows) {
+        return windows.inputs().inputIds().numel();
+    }
+
     @Override
     protected Logits forward(Windows windows, QuestionAnsweringOptions options) {
         QuestionAnsweringModelOutput out = model.forward(windows.inputs());

@@ -113,6 +113,12 @@ public final class TokenClassificationPipeline extends Pipeline<TokenClassificat
         return enc;
     }
 
+    /** The windows' padded token count: a small batch takes one intra-op thread or all, as text classification's do. */
+    @Override
+    protected long tokens(Encoded encoded) {
+        return encoded.inputs().inputIds().numel();
+    }
+
     /** HF's {@code _forward}: logits [W,T,K] of every window. */
     @Override
     protected Tensor forward(Encoded encoded, TokenClassificationOptions options) {
