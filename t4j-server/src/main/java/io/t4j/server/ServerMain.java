@@ -49,7 +49,8 @@ public final class ServerMain implements Callable<Integer> {
 
     @Option(names = "--no-warm-up", description = "Start without the warm-up forwards an encoder runs before its first "
             + "request (one per token count up to T4J_SMALL_FORWARD_TOKENS, 64, on each intra-op thread arm): ready "
-            + "sooner, while the first requests of each length pay for new oneDNN kernels.")
+            + "sooner and smaller (bge-small bf16: 0.6 against 1.4 GB RSS at start), while the first requests of each "
+            + "length pay for new oneDNN kernels.")
     boolean noWarmUp;
 
     @Option(names = "--dtype", defaultValue = "auto", description = "auto (bfloat16 where the CPU computes bf16 natively: "
