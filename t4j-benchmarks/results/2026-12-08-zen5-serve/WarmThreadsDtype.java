@@ -1,0 +1,27 @@
+import io.t4j.models.PretrainedOptions;
+import io.t4j.models.onnx.DefaultModels;
+import io.t4j.pipelines.*;
+import java.nio.file.*;
+import java.util.*;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/** RSS after warm-up + 872 dev sentences at batch 1: warm-up on another thread than the traffic ("other"), on the same ("same"), or none. */
+public class WarmThreadsDtype {
+    static long rss() throws Exception { for (String l : Files.readAllLines(Path.of("/proc/self/status"))) if (l.startsWith("VmRSS")) return Long.parseLong(l.replaceAll("\\D", "")) / 1024; return -1; }
+    public static void main(String[] a) throws Exception {
+        String mode = a[0];
+        Path dir = DefaultModels.obtain(DefaultModels.BGE_SMALL_EN_V15);
+        List<String> lines = Files.readAllLines(Path.of("/work/shared/data/sst2/dev.tsv"));
+        try (TextClassificationPipeline p = Pipeline.textClassification(dir, PretrainedOptions.numLabels(2).withZeroCopy(true).withDtype(ScalarType.valueOf(a[1])))) {
+            Runnable warm = () -> SmallForwardWarmUp.run(p.model(), p.tokenizer(), p.model()::forward);
+            Runnable traffic = () -> { for (String l : lines.subList(1, lines.size())) p.apply(l.substring(l.indexOf('\t') + 1)); };
+            long r0 = rss();
+            if (mode.equals("other")) { warm.run(); }
+            long r1 = rss();
+            Thread t = new Thread(() -> { if (mode.equals("same")) warm.run(); traffic.run(); traffic.run(); });
+            t.start(); t.join();
+            System.gc();
+            System.out.printf(a[1] + " %s: RSS loaded %d MB, after warm-up (main) %d, after traffic %d MB%n", mode, r0, r1, rss());
+        }
+    }
+}
