@@ -99,10 +99,7 @@ public final class IntraOpThreads implements AutoCloseable {
      */
     public static WarmUp warmUp(Object owner, IntPredicate forwardOfTokens) {
         long limit = smallForwardTokens();
-        SmallForwardThreads c;
-        synchronized (OWNERS) {
-            c = OWNERS.computeIfAbsent(owner, o -> new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment()));
-        }
+        SmallForwardThreads c = chooser(owner);
         List<SmallForwardThreads.Arm> arms = !bind() || current() <= 1 ? List.of(SmallForwardThreads.Arm.ALL) : c.arms();
         long t0 = System.nanoTime();
         int forwards = 0;
@@ -158,11 +155,15 @@ public final class IntraOpThreads implements AutoCloseable {
         if (!isSmall(tokens)) {
             return NONE;
         }
-        SmallForwardThreads c;
-        synchronized (OWNERS) {
-            c = OWNERS.computeIfAbsent(owner, o -> new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment()));
-        }
+        SmallForwardThreads c = chooser(owner);
         return open(c, tokens);
+    }
+
+    /** {@code owner}'s chooser, made on its first small forward or warm-up. */
+    private static SmallForwardThreads chooser(Object owner) {
+        synchronized (OWNERS) {
+            return OWNERS.computeIfAbsent(owner, o -> new SmallForwardThreads(SmallForwardThreads.modeFromEnvironment()));
+        }
     }
 
     /** As {@link #forTokens(long)} with the given chooser. */

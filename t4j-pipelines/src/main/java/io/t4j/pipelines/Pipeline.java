@@ -90,11 +90,20 @@ public abstract class Pipeline<M extends AutoCloseable, I, P, F, R, O> implement
 
     /**
      * The batch's padded token count (batch x length), which decides whether its forward runs on one intra-op thread
-     * ({@link IntraOpThreads}); -1 (always, for pipelines whose input is not {@link ModelInputs}, such as generation)
-     * keeps every thread.
+     * ({@link IntraOpThreads}); -1 (always, for pipelines whose input neither is nor carries {@link ModelInputs}, such
+     * as generation) keeps every thread.
      */
     protected long tokens(P preprocessed) {
-        return preprocessed instanceof ModelInputs in ? in.inputIds().numel() : -1;
+        return switch (preprocessed) {
+            case ModelInputs in -> in.inputIds().numel();
+            case CarriesModelInputs c -> c.inputs().inputIds().numel();
+            default -> -1;
+        };
+    }
+
+    /** A preprocessed batch that holds the model's inputs beside what postprocessing needs (windows, offsets). */
+    interface CarriesModelInputs {
+        ModelInputs inputs();
     }
 
     /** Inputs per forward. */

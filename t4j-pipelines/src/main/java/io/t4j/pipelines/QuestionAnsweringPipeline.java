@@ -81,7 +81,8 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
      * The windows of a batch of questions: the model inputs (padded to the longest window) and, per window, the
      * question it belongs to, its tokens' offsets, sequence ids and word ids.
      */
-    public record Windows(ModelInputs inputs, BatchEncoding encoding, int[] questionOf, boolean questionFirst) {}
+    public record Windows(ModelInputs inputs, BatchEncoding encoding, int[] questionOf, boolean questionFirst)
+            implements CarriesModelInputs {}
 
     /** The start and end logits of every window, [W][T], as float arrays. */
     public record Logits(float[][] start, float[][] end) {}
@@ -139,12 +140,6 @@ public final class QuestionAnsweringPipeline extends Pipeline<QuestionAnsweringM
         BatchEncoding enc = questionFirst ? tokenizer.encodePairs(questions, contexts, encode)
                 : tokenizer.encodePairs(contexts, questions, encode);
         return new Windows(ModelInputs.of(enc), enc, enc.overflowToSampleMapping(), questionFirst);
-    }
-
-    /** The windows' padded token count: a small batch takes one intra-op thread or all, as text classification's do. */
-    @Override
-    protected long tokens(Windows windows) {
-        return windows.inputs().inputIds().numel();
     }
 
     @Override

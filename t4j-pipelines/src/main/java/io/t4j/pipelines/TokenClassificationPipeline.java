@@ -49,7 +49,7 @@ public final class TokenClassificationPipeline extends Pipeline<TokenClassificat
     }
 
     /** A batch as preprocessed: the windows' tensors and encoding ({@code overflowToSampleMapping}: each row's text). */
-    public record Encoded(ModelInputs inputs, BatchEncoding encoding) {}
+    public record Encoded(ModelInputs inputs, BatchEncoding encoding) implements CarriesModelInputs {}
 
     private final TokenEntities entities;
 
@@ -111,12 +111,6 @@ public final class TokenClassificationPipeline extends Pipeline<TokenClassificat
             }
         }
         return enc;
-    }
-
-    /** The windows' padded token count: a small batch takes one intra-op thread or all, as text classification's do. */
-    @Override
-    protected long tokens(Encoded encoded) {
-        return encoded.inputs().inputIds().numel();
     }
 
     /** HF's {@code _forward}: logits [W,T,K] of every window. */
